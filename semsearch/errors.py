@@ -1,0 +1,31 @@
+"""The errors semsearch raises on purpose.
+
+Each message is written for the person at the keyboard: it names the values involved and
+says what to do. The page shows them with ``st.error``; the command line prints them as one
+line on stderr and exits non-zero. Anything else that escapes is a bug.
+"""
+
+
+class SemsearchError(Exception):
+    """Base class: every error of this package that a user can cause or fix."""
+
+
+class InvalidArgumentError(SemsearchError, ValueError):
+    """A value passed in is out of range or of the wrong shape (seen by API and CLI users)."""
+
+
+class ModelLoadError(SemsearchError):
+    """A model could not be found, downloaded or loaded (seen on the page and the CLI)."""
+
+    def __init__(self, model: str, cause: str) -> None:
+        self.model = model
+        self.cause = cause
+        super().__init__(f"Could not load the model {model!r}: {cause}")
+
+
+class KnowledgeBaseError(SemsearchError):
+    """A knowledge base is empty, missing or unreadable (seen on the CLI)."""
+
+
+class SettingsError(SemsearchError):
+    """An environment variable holds a value semsearch cannot use (seen at start-up)."""
