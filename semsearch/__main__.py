@@ -1,0 +1,7 @@
+"""``python -m semsearch``: see :mod:`semsearch.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
