@@ -1,0 +1,376 @@
+"""The semantic-search page: knowledge base on the left, query on the right.
+
+Layout only. Loading, encoding, caching, ranking and every string live in the ``semsearch``
+package; this script places widgets, keeps the session's state and shows results. User
+text is only ever shown with ``st.text``/``st.code``, never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from semsearch.embedder import Embedder, mrl_dims
+from semsearch.errors import SemsearchError
+from semsearch.i18n import LANGUAGES, t
+from semsearch.inspection import preview_vector
+from semsearch.knowledge_base import parse_lines
+from semsearch.loading import load_embedder
+from semsearch.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
+from semsearch.ranking import cosine_scores, top_hits
+from semsearch.samples import SAMPLES, default_sample, sample
+from semsearch.search import SearchRun, needs_encoding, run_search
+from semsearch.settings import Settings
+from semsearch.tiers import tier_of
+from semsearch.vector_cache import VectorCache
+
+CUSTOM = "custom"
+MODEL_CHOICES = [AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B, CUSTOM]
+
+st.set_page_config(page_title="Semantic search · Qwen3-Embedding", page_icon="🔎", layout="wide")
+state = st.session_state
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedder:
+    """One loaded model per choice and process, shared by every session (it has a lock)."""
+    return load_embedder(spec, device=device, dtype=dtype)
+
+
+def model_choice_ui(lang: str, settings: Settings) -> str:
+    """The model picker; returns what to load (``auto``, ``bundled``, an id or a folder)."""
+    preset = settings.model if settings.model in MODEL_CHOICES else CUSTOM
+    state.setdefault("model_choice", preset)
+    state.setdefault("custom_model", "" if preset != CUSTOM else settings.model)
+    labels = {
+        AUTO: t(lang, "model_auto"),
+        BUNDLED: t(lang, "model_bundled"),
+        CUSTOM: t(lang, "model_custom"),
+    }
+    choice = st.selectbox(
+        t(lang, "model_choice"),
+        MODEL_CHOICES,
+        key="model_choice",
+        format_func=lambda c: labels.get(c, c),
+    )
+    if choice != CUSTOM:
+        return str(choice)
+    return st.text_input(t(lang, "custom_model"), key="custom_model").strip() or AUTO
+
+
+def load_model_ui(lang: str, spec: str, settings: Settings) -> Embedder | None:
+    """Load (or reuse) the chosen model and show what is in use; ``None`` when it failed."""
+    try:
+        with st.spinner(t(lang, "loading_model", model=spec)):
+            embedder = shared_embedder(spec, settings.device, settings.dtype)
+    except SemsearchError as error:
+        st.error(t(lang, "model_failed", model=spec, cause=getattr(error, "cause", error)))
+        st.caption(t(lang, "model_failed_hint"))
+        return None
+    report = embedder.report
+    st.success(t(lang, "ready"), icon="✅")
+    st.text(f"{t(lang, 'info_model')}: {embedder.name}")
+    st.text(
+        f"{t(lang, 'info_device')}: {embedder.device} · {t(lang, 'info_dtype')}: {embedder.dtype}"
+    )
+    st.text(f"{t(lang, 'info_dim')}: {embedder.native_dim}")
+    if report is not None:
+        st.text(f"{t(lang, 'info_load')}: {report.seconds:.1f} s ({report.how})")
+        if report.fallback_reason:
+            st.warning(t(lang, "fallback", reason=report.fallback_reason))
+    for notice in embedder.backend.notices:
+        st.warning(t(lang, "engine_notice", notice=notice))
+    return embedder
+
+
+def _reset_instruction(task: str) -> None:
+    state["instruction"] = task
+
+
+def settings_ui(lang: str, embedder: Embedder, settings: Settings) -> tuple[Embedder, str | None]:
+    """Output dimension, token cap and query instruction; returns the configured embedder."""
+    dims = mrl_dims(embedder.native_dim)
+    if state.get("dim") not in dims:  # first run, or a model of another size was picked
+        state["dim"] = embedder.native_dim
+    limit = embedder.backend.model_max_length
+    state["max_length"] = min(int(state.get("max_length", settings.max_length)), limit)
+    with st.expander(t(lang, "settings_header"), expanded=False):
+        dim = st.select_slider(t(lang, "dim"), options=dims, key="dim", help=t(lang, "dim_help"))
+        max_length = st.number_input(
+            t(lang, "max_length"), min_value=8, max_value=limit, step=64, key="max_length",
+            help=t(lang, "max_length_help"),
+        )  # fmt: skip
+        instruction: str | None = None
+        if embedder.default_task is not None:
+            state.setdefault("instruction", embedder.default_task)
+            instruction = st.text_area(
+                t(lang, "instruction"),
+                key="instruction",
+                height=90,
+                help=t(lang, "instruction_help"),
+            )
+            st.button(
+                t(lang, "instruction_reset"),
+                key="instruction_reset",
+                on_click=_reset_instruction,
+                args=(embedder.default_task,),
+            )
+        else:
+            st.caption(t(lang, "instruction_unused"))
+    return embedder.with_options(dim=int(dim), max_length=int(max_length)), instruction
+
+
+def init_inputs(lang: str, embedder: Embedder | None) -> None:
+    """First visit: a sample knowledge base and a query to try, fitting the model in use."""
+    english_only = embedder is None or (
+        embedder.report is not None and embedder.report.how == "bundled"
+    )
+    first = default_sample(english_only, lang)
+    state.setdefault("sample", first.key)
+    state.setdefault("kb_text", first.text)
+    state.setdefault("query", first.example_query[lang])
+    state.setdefault("kb_texts", [])
+    state.setdefault("kb_embeddings", np.zeros((0, 0), dtype=np.float32))
+    state.setdefault("query_vector", np.zeros(0, dtype=np.float32))
+    state.setdefault("vector_cache", VectorCache())
+    state.setdefault("run", None)
+    state.setdefault("search_requested", False)
+
+
+def _load_sample(lang: str) -> None:
+    chosen = sample(state["sample"])
+    state["kb_text"] = chosen.text
+    state["query"] = chosen.example_query[lang]
+
+
+def _request_search() -> None:
+    state["search_requested"] = True
+
+
+def kb_ui(lang: str) -> list[str]:
+    """The knowledge-base editor; returns its non-blank lines."""
+    st.subheader(t(lang, "kb_header"))
+    pick, load = st.columns([3, 1], vertical_alignment="bottom")
+    titles = {s.key: s.titles[lang] for s in SAMPLES}
+    pick.selectbox(t(lang, "sample"), list(titles), key="sample", format_func=titles.__getitem__)
+    load.button(t(lang, "load_sample"), key="load_sample", on_click=_load_sample, args=(lang,))
+    st.text_area(t(lang, "kb_text"), key="kb_text", height=340, help=t(lang, "kb_help"))
+    texts = parse_lines(state["kb_text"])
+    st.caption(t(lang, "kb_count", count=len(texts)))
+    return texts
+
+
+def query_ui(lang: str) -> tuple[bool, float, int]:
+    """Query, Search button, threshold and top-k; returns (search now?, threshold, top_k)."""
+    st.subheader(t(lang, "query_header"))
+    st.text_input(
+        t(lang, "query"),
+        key="query",
+        placeholder=t(lang, "query_placeholder"),
+        on_change=_request_search,
+    )
+    clicked = st.button(t(lang, "search"), key="search", type="primary", icon="🔎")
+    state.setdefault("threshold", 0.4)
+    state.setdefault("top_k", 5)
+    low, high = st.columns(2)
+    threshold = low.slider(
+        t(lang, "threshold"), 0.1, 0.9, step=0.05, key="threshold", help=t(lang, "threshold_help")
+    )
+    top_k = high.number_input(
+        t(lang, "top_k"),
+        min_value=1,
+        max_value=100,
+        step=1,
+        key="top_k",
+        help=t(lang, "top_k_help"),
+    )
+    requested = clicked or bool(state["search_requested"])
+    state["search_requested"] = False
+    return requested, float(threshold), int(top_k)
+
+
+def store(run: SearchRun) -> None:
+    """Keep a search's snapshot in the session (CPU arrays only)."""
+    state["run"] = run
+    state["kb_texts"] = list(run.texts)
+    state["kb_embeddings"] = run.kb_embeddings
+    state["query_vector"] = run.query_vector
+
+
+def search_ui(
+    lang: str, embedder: Embedder | None, texts: list[str], instruction: str | None
+) -> None:
+    """Run a search with a progress bar; problems become messages, never tracebacks."""
+    query = state["query"].strip()
+    if embedder is None:
+        st.error(t(lang, "model_failed_hint"))
+        return
+    if not texts:
+        st.warning(t(lang, "need_kb"))
+        return
+    if not query:
+        st.warning(t(lang, "need_query"))
+        return
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
+
+    try:
+        store(
+            run_search(
+                embedder,
+                state["vector_cache"],
+                texts,
+                query,
+                instruction=instruction,
+                progress=progress,
+            )
+        )
+    except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory
+        st.error(t(lang, "search_failed", cause=error))
+    finally:
+        bar.empty()
+
+
+def refresh_if_free(embedder: Embedder | None, texts: list[str], instruction: str | None) -> bool:
+    """Bring results up to date when that needs no encoding; returns whether they are current."""
+    run: SearchRun = state["run"]
+    query = state["query"].strip()
+    current = (tuple(texts), query, instruction, embedder.fingerprint if embedder else None)
+    if current == (run.texts, run.query, run.instruction, run.fingerprint):
+        return True
+    if embedder is None or not texts or not query:
+        return False
+    if needs_encoding(embedder, state["vector_cache"], texts, query, instruction=instruction):
+        return False
+    store(run_search(embedder, state["vector_cache"], texts, query, instruction=instruction))
+    return True
+
+
+def results_ui(lang: str, threshold: float, top_k: int, current: bool) -> None:
+    """The ranked lines: rank, text as typed, score bar, score and its colour tier."""
+    run: SearchRun | None = state["run"]
+    if run is None:
+        st.caption(t(lang, "hint_start"))
+        return
+    if not current:
+        st.info(t(lang, "stale"), icon="ℹ️")
+    st.subheader(t(lang, "results_header"))
+    st.text(t(lang, "results_for", query=run.query))
+    st.caption(t(lang, "search_stats", encoded=run.encoded, reused=run.reused, seconds=run.seconds))
+    if run.query_token_count > run.max_length:
+        st.warning(t(lang, "query_truncated", tokens=run.query_token_count, cap=run.max_length))
+    if run.truncated:
+        st.warning(t(lang, "truncated", count=len(run.truncated), cap=run.max_length))
+        counts = run.kb_token_counts
+        lines = [
+            t(lang, "truncated_line", index=i + 1, tokens=int(counts[i])) for i in run.truncated
+        ]
+        st.text("\n".join(lines[:20]))
+    scores = cosine_scores(state["query_vector"], state["kb_embeddings"])
+    hits = top_hits(scores, top_k=top_k, threshold=threshold)
+    for number, hit in enumerate(hits, start=1):
+        tier = tier_of(hit.score)
+        with st.container(border=True):
+            label = t(
+                lang, "score_line", score=f"**{hit.score:.4f}**", tier=t(lang, f"tier_{tier.value}")
+            )
+            st.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; :{tier.markdown}[{label}]")
+            st.text(run.texts[hit.index])
+            st.progress(min(max(hit.score, 0.0), 1.0))
+    if not hits and len(scores):
+        best = int(np.argmax(scores))
+        st.info(t(lang, "none_pass", threshold=threshold, best=float(scores[best])))
+        st.text(run.texts[best])
+
+
+def behind_the_scenes_ui(lang: str) -> None:
+    """The query's vector: its size, the exact model input, first values and spread."""
+    with st.expander(t(lang, "behind"), expanded=False):
+        run: SearchRun | None = state["run"]
+        if run is None:
+            st.caption(t(lang, "behind_empty"))
+            return
+        preview = preview_vector(state["query_vector"], head=50)
+        st.markdown(t(lang, "vector_dim", dim=preview.dim))
+        st.caption(t(lang, "model_input"))
+        st.code(run.query_input, language=None)
+        st.caption(t(lang, "first_values", count=len(preview.head)))
+        values = "[" + ", ".join(f"{value:.4f}" for value in preview.head) + "]"
+        st.code(values, language=None, wrap_lines=True)
+        head_chart, spread_chart = st.columns(2)
+        dimension, value, count = t(lang, "dimension"), t(lang, "value"), t(lang, "count")
+        head_chart.caption(t(lang, "chart_head", count=len(preview.head)))
+        head_chart.bar_chart(
+            pd.DataFrame({dimension: range(len(preview.head)), value: preview.head}),
+            x=dimension,
+            y=value,
+        )
+        edges = preview.histogram_edges
+        bins = pd.DataFrame(
+            {"start": edges[:-1], "end": edges[1:], count: preview.histogram_counts}
+        )
+        spread_chart.caption(t(lang, "chart_hist", dim=preview.dim))
+        histogram = (
+            alt.Chart(bins)
+            .mark_bar()
+            .encode(
+                x=alt.X("start:Q", title=value),
+                x2="end:Q",
+                y=alt.Y(f"{count}:Q", title=count),
+                y2=alt.datum(0),  # with x2 a bar is ranged in x; anchor it at zero in y
+            )
+        )
+        spread_chart.altair_chart(histogram, width="stretch")
+        st.caption(
+            t(
+                lang,
+                "vector_norm",
+                norm=preview.norm,
+                minimum=preview.minimum,
+                maximum=preview.maximum,
+            )
+        )
+        st.caption(t(lang, "kb_matrix", rows=len(run.texts), dim=preview.dim))
+
+
+def main() -> None:
+    """Lay out the page."""
+    try:
+        settings = Settings.from_env()
+    except SemsearchError as error:
+        st.error(str(error))
+        st.stop()
+    with st.sidebar:
+        lang = st.radio(
+            "Language / 语言",
+            list(LANGUAGES),
+            key="lang",
+            format_func=LANGUAGES.__getitem__,
+            horizontal=True,
+        )
+        st.header(t(lang, "model_header"))
+        embedder = load_model_ui(lang, model_choice_ui(lang, settings), settings)
+        instruction: str | None = None
+        if embedder is not None:
+            embedder, instruction = settings_ui(lang, embedder, settings)
+    init_inputs(lang, embedder)
+
+    st.title(t(lang, "page_title"))
+    st.caption(t(lang, "page_caption"))
+    left, right = st.columns(2, gap="large")
+    with left:
+        texts = kb_ui(lang)
+    with right:
+        requested, threshold, top_k = query_ui(lang)
+        if requested:
+            search_ui(lang, embedder, texts, instruction)
+        current = state["run"] is not None and refresh_if_free(embedder, texts, instruction)
+        results_ui(lang, threshold, top_k, current)
+    behind_the_scenes_ui(lang)
+
+
+main()
