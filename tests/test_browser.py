@@ -1,0 +1,142 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright, against a real server.
+
+Skipped only where no Chromium is installed (``.ci/run`` installs it, so CI always runs
+these). The server is ``streamlit run app.py`` on a free loopback port with the bundled
+model and the hub switched off.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
+]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "SEMSEARCH_MODEL": "bundled", "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "Traceback" not in log.read_text()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(server)
+    wait_idle(page)
+    yield page
+    context.close()
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the script has run and the page holds its final elements."""
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout
+    )
+    page.wait_for_selector("[data-testid=stSidebar] >> text=Vector space ready", timeout=timeout)
+
+
+def test_search_flow_shows_the_right_line(page):
+    query = page.get_by_role("textbox", name="Your question")
+    query.fill("Which fruit has a lot of vitamin C?")
+    page.get_by_role("button", name="Search").click()
+    first = page.locator("[data-testid=stMarkdown]").filter(has_text="#1").first
+    first.wait_for(timeout=60_000)
+    assert "strong match" in first.inner_text()
+    second = page.locator("[data-testid=stMarkdown]").filter(has_text="#2").first
+    answer = page.locator("[data-testid=stText]").filter(
+        has_text="Oranges contain plenty of vitamin C."
+    )
+    # In the rendered page the best line sits between the first and second result headers.
+    top = [
+        box["y"]
+        for box in (first.bounding_box(), answer.last.bounding_box(), second.bounding_box())
+    ]
+    assert top == sorted(top)
+    page.get_by_text("Behind the scenes: the vectors").click()
+    page.wait_for_selector(
+        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+    )
+    assert page.locator("[data-testid=stVegaLiteChart]").count() == 2
+
+
+def test_html_in_the_knowledge_base_is_shown_as_text(page):
+    tricky = "<b>bold</b> <img src=x onerror=alert(1)> **stars**"
+    area = page.get_by_role("textbox", name="One text per line")
+    area.fill(f"{tricky}\nbananas are yellow")
+    area.press("Control+Enter")
+    wait_idle(page)
+    page.get_by_role("slider").first.focus()
+    for _ in range(6):  # threshold 0.4 -> 0.1, so the tricky line is listed
+        page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    page.get_by_role("textbox", name="Your question").fill("bold stars")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text(tricky, exact=True).wait_for(timeout=60_000)
+    assert page.locator("b:text('bold')").count() == 0
+    assert page.locator("img[src=x]").count() == 0
