@@ -25,7 +25,7 @@ def test_encode_queries_encodes_the_instruction_text():
     query = embedder.encode_queries(["apples"], instruction="Find fruit")
     same_text_as_document = embedder.encode_documents(["Instruct: Find fruit\nQuery:apples"])
     np.testing.assert_array_equal(query, same_text_as_document)
-    words = ["Instruct:", "Find", "fruit\nQuery:apples"]
+    words = ["Instruct:", "Find", "fruit", "Query:apples"]  # whitespace-split, as the fake does
     assert embedder.backend.batches[0][0] == [*map(word_id, words), EOS_ID]
 
 
