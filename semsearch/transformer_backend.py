@@ -58,11 +58,14 @@ def attention_backend(device: str) -> str:
 def _load_model(folder: Path, device: str, dtype: torch.dtype, attention: str) -> Any:
     from transformers import AutoModel
 
+    options: dict[str, Any] = {"dtype": dtype}
+    if device.startswith("cuda") and importlib.util.find_spec("accelerate") is not None:
+        options["device_map"] = device  # straight to the GPU, without a copy in host memory
     try:
-        model = AutoModel.from_pretrained(folder, dtype=dtype, attn_implementation=attention)
+        model = AutoModel.from_pretrained(folder, attn_implementation=attention, **options)
     except (ValueError, ImportError):
         # Some architectures have no SDPA/flash kernel in this transformers version.
-        model = AutoModel.from_pretrained(folder, dtype=dtype, attn_implementation="eager")
+        model = AutoModel.from_pretrained(folder, attn_implementation="eager", **options)
     return model.to(device).eval()
 
 
