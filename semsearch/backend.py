@@ -14,6 +14,12 @@ from typing import Protocol
 
 import numpy as np
 
+from .errors import SemsearchError
+
+
+class BackendOutOfMemory(SemsearchError):  # noqa: N818 - reads as what happened
+    """The device ran out of memory on a batch; a smaller batch may fit (the embedder retries)."""
+
 
 @dataclass(frozen=True)
 class Tokenized:
@@ -31,6 +37,12 @@ class Backend(Protocol):
     device: str
     dtype: str
     notices: list[str]
+    token_budget: int
+    """Most tokens per batch (padding included unless :attr:`packs`); the embedder halves it
+    when the device runs out of memory."""
+    max_batch: int
+    packs: bool
+    """True when batches run without padding, so a batch costs the sum of its lengths."""
 
     def tokenize(self, texts: Sequence[str], max_length: int) -> Tokenized:
         """Token ids of each text cut to ``max_length`` (special tokens kept)."""
@@ -41,5 +53,9 @@ class Backend(Protocol):
         ...
 
     def encode_batch(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
-        """float32 [len(batch), native_dim] unit vectors for rows of token ids."""
+        """float32 [len(batch), native_dim] unit vectors for rows of token ids.
+
+        Raises:
+            BackendOutOfMemory: the batch did not fit in the device's memory.
+        """
         ...

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from .backend import Backend
+from .backend import Backend, BackendOutOfMemory
 from .batching import plan_batches
 from .errors import InvalidArgumentError
 from .prompts import format_query
@@ -79,8 +79,6 @@ class Embedder:
         prompting: Prompting | None = None,
         dim: int | None = None,
         max_length: int = DEFAULT_MAX_LENGTH,
-        token_budget: int | None = None,
-        max_batch: int | None = None,
         report: LoadReport | None = None,
     ) -> None:
         self.backend = backend
@@ -93,9 +91,6 @@ class Embedder:
         if max_length < 8:
             raise InvalidArgumentError(f"max_length must be at least 8 tokens, got {max_length}.")
         self.max_length = min(max_length, backend.model_max_length)
-        on_gpu = backend.device.startswith("cuda")
-        self.token_budget = token_budget or (16384 if on_gpu else 4096)
-        self.max_batch = max_batch or (256 if on_gpu else 64)
 
     def _check_dim(self, dim: int | None) -> int:
         if dim is None:
@@ -116,8 +111,6 @@ class Embedder:
             prompting=self.prompting,
             dim=self.dim if dim is None else dim,
             max_length=self.max_length if max_length is None else max_length,
-            token_budget=self.token_budget,
-            max_batch=self.max_batch,
             report=self.report,
         )
 
@@ -174,15 +167,42 @@ class Embedder:
         """Encode ``texts`` batch by batch (longest first, by token budget) as a generator.
 
         Lets a caller keep each batch's vectors before the next one runs; :meth:`embed`
-        collects them in input order.
+        collects them in input order. When the device runs out of memory, the backend's
+        token budget is halved (for good: memory is short on this device) and the texts not
+        yet encoded are planned again.
+
+        Raises:
+            InvalidArgumentError: a single text does not fit in the device's memory.
         """
         inputs = [self.model_input(text, kind=kind, instruction=instruction) for text in texts]
         tokens = self.backend.tokenize(inputs, self.max_length)
         lengths = [len(ids) for ids in tokens.ids]
-        for batch in plan_batches(lengths, self.token_budget, self.max_batch):
-            encoded = self.backend.encode_batch([tokens.ids[i] for i in batch])
-            counts = [tokens.full_lengths[i] for i in batch]
-            yield EmbeddedBatch(batch, normalise(encoded, self.dim), counts)
+        pending = list(range(len(inputs)))
+        while pending:
+            backend = self.backend
+            plan = plan_batches(
+                [lengths[i] for i in pending],
+                backend.token_budget,
+                backend.max_batch,
+                padded=not backend.packs,
+            )
+            batches = [[pending[j] for j in batch] for batch in plan]
+            for done, batch in enumerate(batches):
+                try:
+                    encoded = backend.encode_batch([tokens.ids[i] for i in batch])
+                except BackendOutOfMemory as error:
+                    if len(batch) == 1:
+                        raise InvalidArgumentError(
+                            f"{error} One text of {lengths[batch[0]]} tokens does not fit: "
+                            "lower the token cap (max_length) or use a smaller model."
+                        ) from None
+                    backend.token_budget = max(1, backend.token_budget // 2)
+                    pending = [i for rest in batches[done:] for i in rest]
+                    break
+                counts = [tokens.full_lengths[i] for i in batch]
+                yield EmbeddedBatch(batch, normalise(encoded, self.dim), counts)
+            else:
+                pending = []
 
     def embed(
         self,

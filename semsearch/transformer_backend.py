@@ -5,6 +5,15 @@ folder as its files say (see :mod:`semsearch.model_files`), keeps the model on o
 and serialises forward passes behind a lock so that sessions sharing one loaded model
 cannot interleave on the GPU. Prompts, batching, caching and output dimensions are built on
 top of it in :mod:`semsearch.embedder`.
+
+Speed, by device (measured in ``bench/``, see bench/RESULTS.md):
+
+* CUDA: bf16; batches packed end to end with no padding (:mod:`semsearch.packed`) when a
+  warm-up on the device shows the packed path agrees with padded SDPA; padded SDPA
+  otherwise; pinned host memory and non-blocking copies; out of memory is reported as
+  :class:`BackendOutOfMemory` so the caller can halve its batches and retry.
+* CPU: bf16 where the processor has bf16 dot-product instructions (AVX512-BF16, AMX),
+  which roughly doubles throughput with the same rankings; fp32 elsewhere.
 """
 
 from __future__ import annotations
@@ -18,9 +27,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from .backend import Tokenized
+from .backend import BackendOutOfMemory, Tokenized
 from .errors import ModelLoadError
 from .model_files import ModelFiles, read_model_files
+from .packed import VARLEN, forward_packed, register
 from .pooling import pool
 from .vectors import normalise
 
@@ -39,9 +49,23 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX), as oneDNN uses."""
+    try:
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except AttributeError:  # a PyTorch without these probes: assume no
+        return False
+
+
 def default_dtype(device: str) -> str:
-    """bf16 on CUDA (the model was trained in bf16; fp16 can overflow), fp32 elsewhere."""
-    return "bf16" if device.startswith("cuda") else "fp32"
+    """The precision ``device`` runs best in: ``"bf16"`` or ``"fp32"``.
+
+    bf16 on CUDA (the model was trained in bf16; fp16 can overflow) and on CPUs with native
+    bf16 (about twice fp32's speed, same rankings: bench/RESULTS.md); fp32 on other CPUs.
+    """
+    if device.startswith("cuda"):
+        return "bf16"
+    return "bf16" if device == "cpu" and cpu_has_native_bf16() else "fp32"
 
 
 def attention_backend(device: str) -> str:
@@ -100,10 +124,23 @@ class TransformerBackend:
             files.pooling == "lasttoken" and self.eos_id is not None and probe[-1] != self.eos_id
         )
         self.model_max_length = self._model_max_length()
+        on_gpu = device.startswith("cuda")
+        self.token_budget = 16384 if on_gpu else 4096
+        """Most tokens in one batch (padding included); halved on out-of-memory."""
+        self.max_batch = 256 if on_gpu else 64
+        self.packs = False
+        """Whether batches run packed, without padding (see :meth:`use_packing`)."""
+        self._padded_attention = str(model.config._attn_implementation)
 
     @classmethod
-    def load(cls, folder: Path, *, device: str, dtype: str) -> TransformerBackend:
+    def load(
+        cls, folder: Path, *, device: str, dtype: str, packing: str = "auto"
+    ) -> TransformerBackend:
         """Load tokenizer and model from a local folder onto ``device`` in ``dtype``.
+
+        ``packing``: ``"auto"`` packs batches on CUDA when the warm-up shows it agrees with
+        the padded path, ``"on"`` always packs (exact but slow on CPU: for tests), ``"off"``
+        never does.
 
         Raises:
             ModelLoadError: the folder lacks files, holds an unknown architecture, or the
@@ -121,7 +158,49 @@ class TransformerBackend:
             raise ModelLoadError(
                 str(folder), f"{type(error).__name__}: {_first_line(error)}"
             ) from None
-        return cls(model, tokenizer, files, device, dtype)
+        backend = cls(model, tokenizer, files, device, dtype)
+        if packing == "on":
+            backend.use_packing(True)
+        elif packing == "auto" and device.startswith("cuda"):
+            backend.warm_up()
+        return backend
+
+    def use_packing(self, on: bool) -> None:
+        """Switch between packed (padding-free) and padded batches."""
+        if on:
+            register()
+            # flash-attn's own kernels read the packed layout natively; else PyTorch's varlen.
+            name = "flash_attention_2" if self._padded_attention == "flash_attention_2" else VARLEN
+            self.model.set_attn_implementation(name)
+            self.max_batch = 4096  # with no padding, only the token budget bounds a batch
+        else:
+            self.model.set_attn_implementation(self._padded_attention)
+            self.max_batch = 256 if self.device.startswith("cuda") else 64
+        self.packs = on
+
+    def warm_up(self) -> None:
+        """Run the kernels once and keep packing only if it matches the padded path here.
+
+        The padded SDPA forward is the reference; packed vectors must agree to a cosine of
+        0.999 (bf16/fp16) or 0.9999 (fp32), else packing stays off and a notice says why.
+        """
+        probe = self.tokenize(_WARM_UP_TEXTS, 512).ids
+        reference = self.encode_batch(probe)
+        try:
+            self.use_packing(True)
+            packed = self.encode_batch(probe)
+        except Exception as error:  # noqa: BLE001 - any failure means "stay padded"
+            self.use_packing(False)
+            self.notices.append(f"Padding-free batches are off: {type(error).__name__}: {error}")
+            return
+        agreement = float(np.min(np.sum(reference * packed, axis=1)))
+        needed = 0.9999 if self.dtype == "fp32" else 0.999
+        if not agreement >= needed:
+            self.use_packing(False)
+            self.notices.append(
+                f"Padding-free batches are off: they agree with padded ones only to cosine "
+                f"{agreement:.5f} on this device (needed {needed})."
+            )
 
     def _model_max_length(self) -> int:
         limits = [
@@ -183,6 +262,8 @@ class TransformerBackend:
         return input_ids, attention
 
     def _forward(self, batch: Sequence[Sequence[int]]) -> torch.Tensor:
+        if self.packs:
+            return forward_packed(self.model, batch, self.device, self.files.pooling).float()
         input_ids, mask = self._pad(batch)
         hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
         return pool(hidden, mask, self.files.pooling).float()
@@ -196,16 +277,35 @@ class TransformerBackend:
         if not batch:
             return np.zeros((0, self.native_dim), dtype=np.float32)
         with self._lock, torch.inference_mode():
-            vectors = self._forward(batch)
-            if self.dtype == "fp16" and not bool(torch.isfinite(vectors).all()):
-                self.model.to(torch.bfloat16)
-                self.dtype = "bf16"
-                self.notices.append(
-                    "fp16 overflowed (NaN) on some texts; the model now runs in bf16, "
-                    "the precision it was trained in."
-                )
+            try:
                 vectors = self._forward(batch)
+                if self.dtype == "fp16" and not bool(torch.isfinite(vectors).all()):
+                    self.model.to(torch.bfloat16)
+                    self.dtype = "bf16"
+                    self.notices.append(
+                        "fp16 overflowed (NaN) on some texts; the model now runs in bf16, "
+                        "the precision it was trained in."
+                    )
+                    vectors = self._forward(batch)
+            except torch.OutOfMemoryError:
+                if self.device.startswith("cuda"):
+                    torch.cuda.empty_cache()
+                tokens = sum(len(row) for row in batch)
+                raise BackendOutOfMemory(
+                    f"{self.device} ran out of memory on a batch of {len(batch)} texts "
+                    f"({tokens} tokens)."
+                ) from None
             return normalise(vectors.cpu().numpy())
+
+
+_WARM_UP_TEXTS = [
+    "Oranges contain plenty of vitamin C.",
+    "Instruct: Given a web search query, retrieve relevant passages that answer the query\n"
+    "Query:which fruit has vitamin C?",
+    "香蕉富含钾元素,有助于维持血压稳定",
+    "x",
+    " ".join(["The quick brown fox jumps over the lazy dog."] * 20),
+]
 
 
 def _first_line(error: BaseException) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from semsearch.backend import Tokenized
+from semsearch.backend import BackendOutOfMemory, Tokenized
 from semsearch.vectors import normalise
 
 EOS_ID = 0
@@ -24,13 +24,22 @@ def word_id(word: str) -> int:
 
 
 class WordBackend:
-    def __init__(self, native_dim: int = 48, model_max_length: int = 64) -> None:
+    """``memory``: the most padded tokens a batch may hold before it "runs out of memory"."""
+
+    def __init__(
+        self, native_dim: int = 48, model_max_length: int = 64, memory: int | None = None
+    ) -> None:
         self.native_dim = native_dim
         self.model_max_length = model_max_length
         self.device = "cpu"
         self.dtype = "fp32"
         self.notices: list[str] = []
+        self.token_budget = 4096
+        self.max_batch = 64
+        self.packs = False
+        self.memory = memory
         self.batches: list[list[list[int]]] = []
+        self.failed: list[int] = []
 
     @property
     def encoded_rows(self) -> int:
@@ -45,6 +54,12 @@ class WordBackend:
         return [str(i) for i in self.tokenize([text], max_length).ids[0]]
 
     def encode_batch(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
+        padded = len(batch) * max(len(row) for row in batch)
+        if self.memory is not None and padded > self.memory:
+            self.failed.append(padded)
+            raise BackendOutOfMemory(
+                f"cpu ran out of memory on a batch of {len(batch)} texts ({padded} tokens)."
+            )
         self.batches.append([list(row) for row in batch])
         vectors = np.zeros((len(batch), self.native_dim), dtype=np.float32)
         for row, ids in enumerate(batch):
@@ -54,10 +69,13 @@ class WordBackend:
         return normalise(vectors)
 
 
-def fake_embedder(**options: object):
+def fake_embedder(
+    token_budget: int = 4096, max_batch: int = 64, memory: int | None = None, **options: object
+):
     from semsearch.embedder import Embedder, Prompting
     from semsearch.prompts import DEFAULT_TASK
 
-    backend = WordBackend()
+    backend = WordBackend(memory=memory)
+    backend.token_budget, backend.max_batch = token_budget, max_batch
     prompting = Prompting(default_task=DEFAULT_TASK)
     return Embedder(backend, name="fake-words", prompting=prompting, **options)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from semsearch.knowledge_base import parse_lines
 from semsearch.prompts import DEFAULT_TASK
 from semsearch.samples import sample
+from semsearch.transformer_backend import default_dtype
 
 FRUIT = parse_lines(sample("en_fruit").text)
 TIMEOUT = 120
@@ -38,7 +39,7 @@ def test_first_visit_shows_the_model_and_an_english_sample(app):
     assert not app.exception
     sidebar = [t.value for t in app.sidebar.text]
     assert "Model: sentence-transformers/all-MiniLM-L6-v2" in sidebar
-    assert "Device: cpu · Precision: fp32" in sidebar
+    assert f"Device: cpu · Precision: {default_dtype('cpu')}" in sidebar
     assert "Dimensions: 384" in sidebar
     assert app.sidebar.success[0].value == "Vector space ready"
     assert app.text_area(key="kb_text").value == sample("en_fruit").text

@@ -40,3 +40,17 @@ def test_text_longer_than_budget_gets_its_own_batch():
 def test_invalid_limits(budget, max_batch):
     with pytest.raises(ValueError, match="must be >= 1"):
         plan_batches([1], budget, max_batch)
+
+
+@pytest.mark.parametrize("lengths", [[5] * 17, [1, 200, 3, 3, 50, 7, 7, 7, 100, 2]])
+def test_packed_batches_count_real_tokens_only(lengths):
+    batches = plan_batches(lengths, 64, 1000, padded=False)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) == 1 or sum(lengths[i] for i in batch) <= 64
+
+
+def test_packing_fits_more_texts_than_padding():
+    lengths = [60, 10, 10, 10, 10]
+    assert len(plan_batches(lengths, 100, 100, padded=True)) == 2  # [60], [10 x 4]
+    assert len(plan_batches(lengths, 100, 100, padded=False)) == 1

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from semsearch import rank
+from semsearch import load_embedder, rank
 from semsearch.knowledge_base import parse_lines
 from semsearch.samples import sample
 
@@ -51,10 +51,25 @@ def test_unrelated_query_scores_low(bundled):
     assert scores.max() < 0.4
 
 
-def test_same_vectors_as_sentence_transformers(bundled):
+@pytest.fixture(scope="module")
+def sentence_transformers_vectors(bundled):
     from sentence_transformers import SentenceTransformer
 
     reference = SentenceTransformer(bundled.report.folder, device="cpu")
-    theirs = reference.encode(FRUIT + SUPPORT, normalize_embeddings=True, batch_size=32)
+    return reference.encode(FRUIT + SUPPORT, normalize_embeddings=True, batch_size=32)
+
+
+def test_fp32_gives_the_vectors_of_sentence_transformers(sentence_transformers_vectors):
+    ours = load_embedder("bundled", device="cpu", dtype="fp32").encode_documents(FRUIT + SUPPORT)
+    assert float(np.min(np.sum(ours * sentence_transformers_vectors, axis=1))) >= 0.9999
+
+
+def test_default_precision_keeps_vectors_and_rankings(bundled, sentence_transformers_vectors):
     ours = bundled.encode_documents(FRUIT + SUPPORT)
-    assert float(np.min(np.sum(ours * theirs, axis=1))) >= 0.9999
+    assert float(np.min(np.sum(ours * sentence_transformers_vectors, axis=1))) >= 0.999
+    queries = bundled.encode_queries(
+        ["vitamin C", "phone not charging", "refund", "wine", "router"]
+    )
+    for query in queries:
+        theirs = rank(query, sentence_transformers_vectors, top_k=5)
+        assert [h.index for h in rank(query, ours, top_k=5)] == [h.index for h in theirs]

@@ -115,3 +115,24 @@ def test_length_cap_is_bounded_by_the_model():
 )
 def test_mrl_dims(native, dims):
     assert mrl_dims(native) == dims
+
+
+def test_out_of_memory_halves_the_budget_and_retries_the_rest():
+    embedder = fake_embedder(token_budget=64, max_batch=100, memory=20)
+    texts = [f"text number {i}" for i in range(30)]  # 4 tokens each
+    vectors = embedder.encode_documents(texts)
+    np.testing.assert_array_equal(vectors, fake_embedder().encode_documents(texts))
+    backend = embedder.backend
+    assert backend.token_budget == 16  # 64 -> 32 -> 16: the first budget that fits
+    assert backend.failed == [64, 32]
+    assert sorted(len(b) for b in backend.batches) == [2] + [4] * 7
+    assert backend.encoded_rows == 30
+
+
+def test_a_single_text_too_big_for_memory_is_a_clear_error():
+    embedder = fake_embedder(memory=3)
+    with pytest.raises(
+        InvalidArgumentError,
+        match=r"\(6 tokens\)\. One text of 6 tokens does not fit: lower the token cap",
+    ):
+        embedder.encode_documents(["far too many words here"])

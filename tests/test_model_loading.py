@@ -17,6 +17,7 @@ from semsearch.model_source import (
     bundled_folder,
     locate,
 )
+from semsearch.transformer_backend import cpu_has_native_bf16, default_dtype
 
 from .conftest import write_sentence_transformers_files
 
@@ -91,13 +92,16 @@ def test_a_named_model_never_falls_back():
 def test_bundled_loads_with_its_report(bundled):
     assert bundled.report.how == "bundled"
     assert bundled.report.seconds > 0
-    assert (bundled.dim, bundled.max_length, bundled.device, bundled.dtype) == (
-        384,
-        256,
-        "cpu",
-        "fp32",
-    )
+    expected = (384, 256, "cpu", default_dtype("cpu"))
+    assert (bundled.dim, bundled.max_length, bundled.device, bundled.dtype) == expected
     assert not bundled.instruction_aware
+
+
+def test_default_precision_follows_the_hardware():
+    assert default_dtype("cuda") == "bf16"
+    assert default_dtype("cuda:1") == "bf16"
+    assert default_dtype("cpu") == ("bf16" if cpu_has_native_bf16() else "fp32")
+    assert default_dtype("mps") == "fp32"
 
 
 def test_cuda_without_a_gpu_is_refused():

@@ -39,7 +39,7 @@ def reference(folder, text: str) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def qwen(tiny_qwen3):
-    return load_embedder(str(tiny_qwen3), device="cpu")
+    return load_embedder(str(tiny_qwen3), device="cpu", dtype="fp32")
 
 
 def cosines(a, b):
@@ -148,6 +148,53 @@ def test_fp16_overflow_switches_to_bf16_and_never_returns_nan(tiny_qwen3):
     assert np.isfinite(vectors).all()
     assert backend.dtype == "bf16"
     assert "bf16" in backend.notices[0]
+
+
+@pytest.mark.parametrize("dtype", ["fp32", "bf16"])
+def test_packed_batches_give_the_padded_vectors(tiny_qwen3, qwen, dtype):
+    backend = TransformerBackend.load(tiny_qwen3, device="cpu", dtype=dtype, packing="on")
+    assert backend.packs
+    assert backend.model.config._attn_implementation == "semsearch_varlen"
+    packed = Embedder(backend, name="tiny-packed", prompting=qwen.prompting)
+    got = packed.encode_documents(TEXTS)
+    assert cosines(got, qwen.encode_documents(TEXTS)).min() >= (
+        0.9999 if dtype == "fp32" else 0.999
+    )
+    query = "which fruit has vitamin C?"
+    assert cosines(packed.encode_queries([query]), qwen.encode_queries([query])).min() >= 0.999
+    backend.use_packing(False)
+    assert backend.model.config._attn_implementation == "sdpa"
+    assert cosines(packed.encode_documents(TEXTS), qwen.encode_documents(TEXTS)).min() >= 0.999
+
+
+def test_packed_mean_pooling_matches_padded(bundled):
+    from semsearch.model_source import bundled_folder
+
+    backend = TransformerBackend.load(bundled_folder(), device="cpu", dtype="fp32", packing="on")
+    padded = TransformerBackend.load(bundled_folder(), device="cpu", dtype="fp32", packing="off")
+    ids = backend.tokenize(TEXTS, 256).ids
+    assert cosines(backend.encode_batch(ids), padded.encode_batch(ids)).min() >= 0.9999
+
+
+def test_warm_up_keeps_packing_only_when_it_agrees(tiny_qwen3):
+    backend = TransformerBackend.load(tiny_qwen3, device="cpu", dtype="fp32", packing="off")
+    backend.warm_up()  # on CPU the packed path is exact, so it is kept
+    assert backend.packs
+    assert backend.notices == []
+
+
+def test_warm_up_turns_packing_off_when_the_kernel_disagrees(tiny_qwen3, monkeypatch):
+    from semsearch import packed
+
+    # Stand-in for a varlen kernel that misbehaves on some GPU: attention that ignores keys.
+    monkeypatch.setattr(packed, "_per_text_attention", lambda q, k, v, cu, causal, scale: q)
+    backend = TransformerBackend.load(tiny_qwen3, device="cpu", dtype="fp32", packing="off")
+    backend.warm_up()
+    assert not backend.packs
+    assert backend.model.config._attn_implementation == "sdpa"
+    assert backend.notices[0].startswith(
+        "Padding-free batches are off: they agree with padded ones only"
+    )
 
 
 def test_tokenizer_without_eos_gets_it_appended(tmp_path):
