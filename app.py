@@ -19,18 +19,31 @@ from semsearch.inspection import preview_vector
 from semsearch.knowledge_base import parse_lines
 from semsearch.loading import load_embedder
 from semsearch.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
-from semsearch.ranking import cosine_scores, top_hits
 from semsearch.samples import SAMPLES, default_sample, sample
 from semsearch.search import SearchRun, needs_encoding, run_search
 from semsearch.settings import Settings
 from semsearch.tiers import tier_of
 from semsearch.vector_cache import VectorCache
+from semsearch.vector_index import VectorIndex
 
 CUSTOM = "custom"
 MODEL_CHOICES = [AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B, CUSTOM]
 
 st.set_page_config(page_title="Semantic search · Qwen3-Embedding", page_icon="🔎", layout="wide")
 state = st.session_state
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def gpu_index(run_key: str, device: str, _matrix: np.ndarray) -> VectorIndex:
+    """A search's vectors on the GPU in half precision; a few kept, never in session state."""
+    return VectorIndex(_matrix, device=device, normalised=True)
+
+
+def vector_index(run: SearchRun, device: str) -> VectorIndex:
+    """The index to rank ``run`` with: on the GPU when the model is, else the session's array."""
+    if device.startswith("cuda"):
+        return gpu_index(run.key, device, state["kb_embeddings"])
+    return VectorIndex(state["kb_embeddings"], normalised=True)
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
@@ -157,9 +170,20 @@ def kb_ui(lang: str) -> list[str]:
     pick.selectbox(t(lang, "sample"), list(titles), key="sample", format_func=titles.__getitem__)
     load.button(t(lang, "load_sample"), key="load_sample", on_click=_load_sample, args=(lang,))
     st.text_area(t(lang, "kb_text"), key="kb_text", height=340, help=t(lang, "kb_help"))
-    texts = parse_lines(state["kb_text"])
+    texts = knowledge_base_lines()
     st.caption(t(lang, "kb_count", count=len(texts)))
     return texts
+
+
+def knowledge_base_lines() -> list[str]:
+    """The text box's non-blank lines, parsed again only when its text changed."""
+    text = state["kb_text"]
+    parsed = state.get("kb_parsed")
+    if parsed is None or (parsed[0] is not text and parsed[0] != text):
+        parsed = (text, parse_lines(text))
+        state["kb_parsed"] = parsed
+    lines: list[str] = parsed[1]
+    return lines
 
 
 def query_ui(lang: str) -> tuple[bool, float, int]:
@@ -250,7 +274,7 @@ def refresh_if_free(embedder: Embedder | None, texts: list[str], instruction: st
     return True
 
 
-def results_ui(lang: str, threshold: float, top_k: int, current: bool) -> None:
+def results_ui(lang: str, threshold: float, top_k: int, current: bool, device: str) -> None:
     """The ranked lines: rank, text as typed, score bar, score and its colour tier."""
     run: SearchRun | None = state["run"]
     if run is None:
@@ -270,8 +294,8 @@ def results_ui(lang: str, threshold: float, top_k: int, current: bool) -> None:
             t(lang, "truncated_line", index=i + 1, tokens=int(counts[i])) for i in run.truncated
         ]
         st.text("\n".join(lines[:20]))
-    scores = cosine_scores(state["query_vector"], state["kb_embeddings"])
-    hits = top_hits(scores, top_k=top_k, threshold=threshold)
+    index = vector_index(run, device)
+    hits = index.search(state["query_vector"], top_k=top_k, threshold=threshold)
     for number, hit in enumerate(hits, start=1):
         tier = tier_of(hit.score)
         with st.container(border=True):
@@ -281,15 +305,21 @@ def results_ui(lang: str, threshold: float, top_k: int, current: bool) -> None:
             st.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; :{tier.markdown}[{label}]")
             st.text(run.texts[hit.index])
             st.progress(min(max(hit.score, 0.0), 1.0))
-    if not hits and len(scores):
-        best = int(np.argmax(scores))
-        st.info(t(lang, "none_pass", threshold=threshold, best=float(scores[best])))
-        st.text(run.texts[best])
+    if not hits and index.size:
+        best = index.search(state["query_vector"], top_k=1)[0]
+        st.info(t(lang, "none_pass", threshold=threshold, best=best.score))
+        st.text(run.texts[best.index])
 
 
 def behind_the_scenes_ui(lang: str) -> None:
-    """The query's vector: its size, the exact model input, first values and spread."""
-    with st.expander(t(lang, "behind"), expanded=False):
+    """The query's vector: its size, the exact model input, first values and spread.
+
+    Drawn only while the panel is open (charts cost more than a re-rank).
+    """
+    panel = st.expander(t(lang, "behind"), key="behind", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         run: SearchRun | None = state["run"]
         if run is None:
             st.caption(t(lang, "behind_empty"))
@@ -369,7 +399,7 @@ def main() -> None:
         if requested:
             search_ui(lang, embedder, texts, instruction)
         current = state["run"] is not None and refresh_if_free(embedder, texts, instruction)
-        results_ui(lang, threshold, top_k, current)
+        results_ui(lang, threshold, top_k, current, embedder.device if embedder else "cpu")
     behind_the_scenes_ui(lang)
 
 

@@ -13,12 +13,14 @@ from .errors import KnowledgeBaseError
 
 # Characters that take no space on screen: a line made only of these looks blank.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_DROP_ZERO_WIDTH = str.maketrans("", "", ZERO_WIDTH)
+# Every Unicode whitespace character (all lie below U+3001) plus the zero-width ones, so one
+# C-level str.strip tells whether a line shows anything: fast on 100k-line knowledge bases.
+_INVISIBLE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + ZERO_WIDTH
 
 
 def is_blank(line: str) -> bool:
     """Say whether a line shows nothing: empty, whitespace or zero-width characters only."""
-    return not line.translate(_DROP_ZERO_WIDTH).strip()
+    return not line.strip(_INVISIBLE)
 
 
 def parse_lines(text: str) -> list[str]:
@@ -27,7 +29,7 @@ def parse_lines(text: str) -> list[str]:
     Any line ending counts (``\\n``, ``\\r\\n``, ``\\r``, Unicode separators). The position of a
     text in the returned list is its index everywhere else (ranking, the CLI's JSON).
     """
-    return [line.strip() for line in text.splitlines() if not is_blank(line)]
+    return [line.strip() for line in text.splitlines() if line.strip(_INVISIBLE)]
 
 
 def read_lines(path: str | Path) -> list[str]:

@@ -8,8 +8,9 @@ another threshold or top-k needs no model (see :func:`semsearch.ranking.top_hits
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,6 +41,8 @@ class SearchRun:
     reused: int
     """Knowledge-base texts answered from the cache."""
     seconds: float
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Unique per search: names the GPU copy of its vectors."""
 
     @property
     def truncated(self) -> list[int]:

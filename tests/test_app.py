@@ -138,6 +138,9 @@ def test_enter_in_the_query_box_searches(app):
 
 def test_behind_the_scenes_shows_the_query_vector(app):
     at = search(app, "vitamin C")
+    assert not at.main.expander[-1].children  # closed: nothing computed
+    at.session_state["behind"] = True  # what opening the panel does
+    at = at.run()
     expander = at.main.expander[-1]
     assert expander.label == "Behind the scenes: the vectors"
     assert "**384** numbers" in expander.markdown[0].value

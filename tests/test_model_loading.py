@@ -18,8 +18,7 @@ from semsearch.model_source import (
     locate,
 )
 from semsearch.transformer_backend import cpu_has_native_bf16, default_dtype
-
-from .conftest import write_sentence_transformers_files
+from semsearch.twins import write_sentence_transformers_files
 
 BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 

@@ -1,0 +1,53 @@
+"""The benchmarks keep working: each runs on a small input and ends with its JSON line.
+
+These check that the scripts run and report sane numbers, not how fast anything is:
+speed is measured by running the scripts themselves (bench/RESULTS.md).
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bench(*argv: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_encode_tiny_preset_compares_with_sentence_transformers():
+    result = run_bench("bench/encode.py", "--preset", "tiny", "--lines", "100", "--repeats", "3")
+    assert (result["preset"], result["lines"], result["device"]) == ("tiny", 100, "cpu")
+    assert result["ours_tokens_per_s"] > 0
+    assert result["baseline_tokens_per_s"] > 0
+    assert result["ratio"] == pytest.approx(
+        result["ours_tokens_per_s"] / result["baseline_tokens_per_s"]
+    )
+    assert result["min_cosine"] > 0.999
+    assert 0.8 <= result["top5_overlap"] <= 1.0
+
+
+def test_rank_compares_with_semantic_search_and_checks_answers():
+    result = run_bench("bench/rank.py", "--sizes", "500,3000", "--dims", "64", "--queries", "3")
+    assert [(row["n"], row["dim"]) for row in result["rows"]] == [(500, 64), (3000, 64)]
+    assert all(row["exact_answers"] == "3/3" for row in result["rows"])
+    assert all(row["ours_p50_ms"] > 0 and row["baseline_p50_ms"] > 0 for row in result["rows"])
+
+
+def test_app_rerank_times_the_page_without_encoding():
+    result = run_bench("bench/app_rerank.py", "--lines", "300", "--moves", "4")
+    assert result["lines"] == 300
+    assert 0 < result["rerank_p50_ms"] <= result["rerank_max_ms"]

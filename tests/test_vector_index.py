@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+
+from semsearch import InvalidArgumentError
+from semsearch.vector_index import VectorIndex
+from semsearch.vectors import normalise
+
+from .test_ranking import brute_force
+
+
+@pytest.mark.parametrize("engine", ["numpy", "torch"])
+@pytest.mark.parametrize("n", [1, 5, 17, 2000])
+@pytest.mark.parametrize(
+    ("top_k", "threshold"), [(1, None), (5, None), (17, 0.1), (None, 0.2), (None, None)]
+)
+def test_index_matches_brute_force(engine, n, top_k, threshold):
+    rng = np.random.default_rng(n)
+    raw = rng.normal(size=(n, 32)) * rng.uniform(0.5, 3, size=(n, 1))  # rows of any length
+    matrix = normalise(raw)
+    query = normalise(rng.normal(size=(1, 32)))[0]
+    index = VectorIndex(raw, engine=engine)
+    hits = index.search(query, top_k=top_k, threshold=threshold)
+    expected = brute_force(query, matrix, top_k, threshold)
+    if engine == "numpy":
+        assert [h.index for h in hits] == expected
+    else:  # half precision: the same hits, up to swaps between scores closer than fp16 rounding
+        exact = matrix @ query
+        got = [h.index for h in hits]
+        assert all(abs(h.score - exact[h.index]) < 2e-3 for h in hits)
+        for extra in set(got) - set(expected):
+            assert exact[extra] >= min(exact[expected]) - 4e-3
+        for missed in set(expected) - set(got):
+            assert exact[missed] <= min(exact[got], default=threshold or 0) + 4e-3
+    np.testing.assert_allclose(
+        index.scores(query), matrix @ query, atol=2e-3 if engine == "torch" else 1e-6
+    )
+
+
+def test_index_normalises_rows_once():
+    index = VectorIndex(np.array([[3.0, 4.0], [0.0, 2.0]]))
+    np.testing.assert_allclose(
+        index.scores(np.array([0.6, 0.8], dtype=np.float32)), [1.0, 0.8], rtol=1e-6
+    )
+
+
+def test_query_of_the_wrong_size_is_refused():
+    with pytest.raises(
+        InvalidArgumentError, match=r"shape \(3,\) but the index holds 2-dimensional"
+    ):
+        VectorIndex(np.ones((4, 2))).search(np.ones(3))
+
+
+@pytest.mark.parametrize("engine", ["numpy", "torch"])
+def test_nothing_above_threshold(engine):
+    index = VectorIndex(np.eye(3), engine=engine)
+    assert index.search(np.array([0, 0, 1], dtype=np.float32), threshold=1.5) == []
+    with pytest.raises(InvalidArgumentError, match="top_k must be at least 1"):
+        index.search(np.array([0, 0, 1], dtype=np.float32), top_k=0)
