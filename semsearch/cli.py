@@ -35,7 +35,9 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
         help="auto, bundled, a Hugging Face id or a folder (default: $SEMSEARCH_MODEL or auto)",
     )
     parser.add_argument("--device", help="cpu, cuda... (default: CUDA when available)")
-    parser.add_argument("--dtype", help="bf16, fp16 or fp32 (default: bf16 on CUDA, fp32 on CPU)")
+    parser.add_argument(
+        "--dtype", help="bf16, fp16 or fp32 (default: bf16 where the hardware has it, else fp32)"
+    )
     parser.add_argument("--dim", type=int, help="output dimension, 32..native (Matryoshka)")
     parser.add_argument("--max-length", type=int, help="token cap per text (default 512)")
 

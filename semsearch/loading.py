@@ -82,8 +82,8 @@ def load_embedder(
         model: ``auto`` (Qwen3-Embedding-4B with CUDA, 0.6B without, else the bundled
             model), ``bundled`` (all-MiniLM-L6-v2, offline), a Hugging Face id, or a folder.
         device: ``cpu``, ``cuda``...; ``None``: ``SEMSEARCH_DEVICE`` or CUDA when available.
-        dtype: ``bf16``, ``fp16`` or ``fp32``; ``None``: ``SEMSEARCH_DTYPE`` or bf16 on CUDA,
-            fp32 on CPU.
+        dtype: ``bf16``, ``fp16`` or ``fp32``; ``None``: ``SEMSEARCH_DTYPE``, else bf16 on CUDA
+            and on CPUs with bf16 instructions, fp32 on other CPUs.
         dim: output dimension (Matryoshka truncation); ``None``: the model's own. When
             ``auto`` falls back, a ``dim`` above the bundled model's 384 is dropped.
         max_length: token cap per text; ``None``: ``SEMSEARCH_MAX_LENGTH`` or 512.

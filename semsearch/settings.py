@@ -2,7 +2,8 @@
 
 ``SEMSEARCH_MODEL``      a Hugging Face id, a local folder, ``bundled`` or ``auto`` (default)
 ``SEMSEARCH_DEVICE``     ``cpu``, ``cuda``, ``cuda:1``...; default: CUDA when available
-``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: bf16 on CUDA, fp32 on CPU
+``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: bf16 on CUDA and on CPUs with
+                         bf16 instructions, fp32 on other CPUs
 ``SEMSEARCH_MAX_LENGTH`` token cap per text, default 512
 
 Explicit arguments (the API's, the CLI's flags, the page's widgets) win over these.

@@ -105,6 +105,7 @@ def build_qwen3_twin(
     size: str = "tiny",
     *,
     tokenizer_texts: Sequence[str] = _TOKENIZER_TEXTS,
+    vocab_size: int = 500,
     eos_in_template: bool = True,
     st_files: bool = True,
     dtype: str = "fp32",
@@ -114,14 +115,15 @@ def build_qwen3_twin(
     """Write a random-weight Qwen3 embedding model of ``size`` (``tiny``, ``0.6b``, ``4b``).
 
     The weights are created on ``device`` in ``dtype`` (a 4B twin in bf16 on a GPU takes
-    seconds; 8 GB on disk).
+    seconds; 8 GB on disk). The tokenizer learns up to ``vocab_size`` tokens from
+    ``tokenizer_texts``: a few thousand keep words whole, as Qwen's 151k-token vocabulary does.
     """
     import torch
     from transformers import Qwen3Config, Qwen3Model
 
     from .transformer_backend import DTYPES
 
-    tokenizer = train_tokenizer(tokenizer_texts, eos_in_template=eos_in_template)
+    tokenizer = train_tokenizer(tokenizer_texts, vocab_size, eos_in_template=eos_in_template)
     eos_id = tokenizer.eos_token_id
     shape = dict(ARCHITECTURES[size])
     shape["vocab_size"] = shape["vocab_size"] or len(tokenizer)
