@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_views import ViewContext, why_these_results
 from semsearch.embedder import Embedder, mrl_dims
 from semsearch.errors import SemsearchError
 from semsearch.i18n import LANGUAGES, t
@@ -274,10 +275,12 @@ def refresh_if_free(embedder: Embedder | None, texts: list[str], instruction: st
     return True
 
 
-def results_ui(lang: str, threshold: float, top_k: int, current: bool, device: str) -> None:
+def results_ui(
+    lang: str, threshold: float, top_k: int, current: bool, index: VectorIndex | None
+) -> None:
     """The ranked lines: rank, text as typed, score bar, score and its colour tier."""
     run: SearchRun | None = state["run"]
-    if run is None:
+    if run is None or index is None:
         st.caption(t(lang, "hint_start"))
         return
     if not current:
@@ -294,7 +297,6 @@ def results_ui(lang: str, threshold: float, top_k: int, current: bool, device: s
             t(lang, "truncated_line", index=i + 1, tokens=int(counts[i])) for i in run.truncated
         ]
         st.text("\n".join(lines[:20]))
-    index = vector_index(run, device)
     hits = index.search(state["query_vector"], top_k=top_k, threshold=threshold)
     for number, hit in enumerate(hits, start=1):
         tier = tier_of(hit.score)
@@ -398,8 +400,32 @@ def main() -> None:
         requested, threshold, top_k = query_ui(lang)
         if requested:
             search_ui(lang, embedder, texts, instruction)
-        current = state["run"] is not None and refresh_if_free(embedder, texts, instruction)
-        results_ui(lang, threshold, top_k, current, embedder.device if embedder else "cpu")
+        run: SearchRun | None = state["run"]
+        current = run is not None and refresh_if_free(embedder, texts, instruction)
+        run = state["run"]
+        index = vector_index(run, embedder.device if embedder else "cpu") if run else None
+        results_ui(lang, threshold, top_k, current, index)
+    if "why_tab" in state:  # keep the chosen view while the views are hidden (model switch)
+        state["why_tab"] = state["why_tab"]
+    # The views explain the last search; they need its model, not necessarily its inputs.
+    if (
+        embedder is not None
+        and run is not None
+        and index is not None
+        and run.fingerprint == embedder.fingerprint
+    ):
+        context = ViewContext(
+            lang=lang,
+            embedder=embedder,
+            run=run,
+            index=index,
+            threshold=threshold,
+            top_k=top_k,
+            cache=state["vector_cache"],
+            load_model=lambda spec: shared_embedder(spec, settings.device, settings.dtype),
+            model_choices=[BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B],
+        )
+        why_these_results(context)
     behind_the_scenes_ui(lang)
 
 

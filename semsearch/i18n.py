@@ -111,6 +111,112 @@ STRINGS: dict[str, dict[str, str]] = {
         "dimension": "dimension",
         "value": "value",
         "count": "count",
+        "why_header": "Why these results?",
+        "why_caption": (
+            "Six ways to look inside the search. Each view reads the vectors already computed; "
+            "only the Compare view encodes the knowledge base again, with the other model."
+        ),
+        "tab_keywords": "Keyword vs meaning",
+        "tab_map": "Embedding map",
+        "tab_heatmap": "Similarity heatmap",
+        "tab_tokens": "Tokens",
+        "tab_calibrate": "Calibrate the threshold",
+        "tab_compare": "Compare models",
+        "kw_intro": (
+            "BM25 ranks lines by shared words (no stems, no synonyms); the model ranks them by "
+            "meaning. Lines only one of them finds are marked."
+        ),
+        "kw_meaning": "By meaning (the model)",
+        "kw_keywords": "By keywords (BM25)",
+        "kw_hybrid": "Hybrid: reciprocal rank fusion of both",
+        "kw_show_hybrid": "Show a hybrid ranking",
+        "kw_only_meaning": "only meaning",
+        "kw_only_keywords": "only keywords",
+        "kw_both": "both",
+        "kw_neither": "neither (outside both top lists)",
+        "kw_none": "No line shares a word with the query.",
+        "kw_lesson": (
+            "{count} line(s) found by meaning share no word with the query: keyword search "
+            "would miss them."
+        ),
+        "kw_chart": "Each line: keyword score (BM25) against meaning score (cosine)",
+        "kw_indexing": "Indexing {count} lines for keyword search…",
+        "col_rank": "#",
+        "col_line": "line",
+        "col_text": "text",
+        "col_score": "score",
+        "col_found": "found by",
+        "col_terms": "shared words",
+        "col_bm25": "BM25",
+        "col_cosine": "cosine",
+        "map_intro": (
+            "Every line as a point, the query as a red diamond: close points have similar vectors. "
+            "Colour is the score; ringed points pass the threshold. Scroll to zoom, drag to pan."
+        ),
+        "map_method": "Projection",
+        "map_sampled": (
+            "{total} lines: the map shows a sample of {shown} (the top results always included)."
+        ),
+        "map_too_few": "A map needs at least 3 lines.",
+        "map_query": "query",
+        "map_passes": "≥ threshold",
+        "map_below": "below threshold",
+        "heat_intro": "Cosine similarity between the query and each line, and between lines.",
+        "heat_limited": "Showing the {shown} best-scoring of {total} lines.",
+        "heat_query": "Query x knowledge base",
+        "heat_kb": "Knowledge base x knowledge base",
+        "tok_intro": (
+            "What the model actually reads. Qwen3 queries carry an instruction; documents go in "
+            "as typed. Each piece is one token; the model sees at most {cap} per text."
+        ),
+        "tok_with": "Query with the instruction: {count} tokens",
+        "tok_without": "Query without the instruction: {count} tokens",
+        "tok_plain": "The query: {count} tokens (this model takes no instruction)",
+        "tok_cut": "Longer than {cap} tokens: the model read only the first {cap}.",
+        "tok_scores": "Score of each top result with the instruction and without it",
+        "tok_no_results": "Run a search with at least one result to compare scores.",
+        "tok_lengths": "Tokens per knowledge-base line (the dashed line is the cap, {cap})",
+        "tok_axis": "tokens",
+        "tok_lines": "lines",
+        "col_token": "token",
+        "col_with": "with instruction",
+        "col_without": "without",
+        "col_change": "change",
+        "cal_intro": (
+            "Mark results as relevant or not (here, for any query you search, or by uploading a "
+            "CSV of query,text,relevant). Precision, recall and F1 at every threshold follow."
+        ),
+        "cal_table": "Label the top {count} lines for this query",
+        "cal_label": "label",
+        "cal_relevant": "relevant",
+        "cal_not_relevant": "not relevant",
+        "cal_upload": "Upload labels (CSV: query,text,relevant)",
+        "cal_uploaded": "{count} labels read from {name}.",
+        "cal_bad_file": "{name}: {cause}",
+        "cal_count": "{count} labelled pairs over {queries} queries ({positives} relevant).",
+        "cal_need": "Label at least one relevant and one not-relevant result to see the curves.",
+        "cal_encoding": "Encoding {count} labelled texts that are not in the knowledge base…",
+        "cal_chart": "Precision, recall and F1 by threshold",
+        "cal_best": (
+            "Best F1 {f1:.3f} at threshold {threshold:.4f}. On the slider's steps the best is "
+            "{grid:.2f} (F1 {grid_f1:.3f})."
+        ),
+        "cal_apply": "Use {value:.2f} as the threshold",
+        "cal_clear": "Clear all labels",
+        "metric": "metric",
+        "threshold_axis": "threshold",
+        "cmp_intro": (
+            "Rank the same knowledge base with another model and see how far the two agree."
+        ),
+        "cmp_model": "Other model",
+        "cmp_run": "Compare",
+        "cmp_same": "Pick a model other than the one in use.",
+        "cmp_encoding": "Encoding {done}/{total} lines with {model}…",
+        "cmp_failed": "The model {model} could not be compared: {cause}",
+        "cmp_overlap": "Overlap of the top {k}",
+        "cmp_spearman": "Spearman rank correlation over all lines",
+        "cmp_chart": "Each line: score by {a} against score by {b}",
+        "cmp_stale": "The search changed since this comparison. Press Compare again.",
     },
     "zh": {
         "page_title": "Qwen3-Embedding 语义搜索",
@@ -200,6 +306,105 @@ STRINGS: dict[str, dict[str, str]] = {
         "dimension": "维度",
         "value": "数值",
         "count": "个数",
+        "why_header": "为什么是这些结果?",
+        "why_caption": (
+            "六种方式看清搜索的内部。每个视图都读取已算好的向量;只有“模型对比”会用另一个模型重新编码知识库。"
+        ),
+        "tab_keywords": "关键词 vs 语义",
+        "tab_map": "向量地图",
+        "tab_heatmap": "相似度热力图",
+        "tab_tokens": "分词",
+        "tab_calibrate": "校准阈值",
+        "tab_compare": "模型对比",
+        "kw_intro": (
+            "BM25 按共同的词排序(不做词干、没有同义词);模型按意思排序。"
+            "只被其中一种方法找到的行会被标出。"
+        ),
+        "kw_meaning": "按语义(模型)",
+        "kw_keywords": "按关键词(BM25)",
+        "kw_hybrid": "混合:两者的倒数排名融合(RRF)",
+        "kw_show_hybrid": "显示混合排序",
+        "kw_only_meaning": "仅语义",
+        "kw_only_keywords": "仅关键词",
+        "kw_both": "两者",
+        "kw_neither": "都没有(不在两个列表中)",
+        "kw_none": "没有任何一行与查询有相同的词。",
+        "kw_lesson": "语义找到的结果中有 {count} 行与查询没有任何相同的词:关键词搜索会漏掉它们。",
+        "kw_chart": "每一行:关键词得分(BM25)与语义得分(余弦)",
+        "kw_indexing": "正在为 {count} 行建立关键词索引…",
+        "col_rank": "#",
+        "col_line": "行",
+        "col_text": "文本",
+        "col_score": "得分",
+        "col_found": "找到方式",
+        "col_terms": "相同的词",
+        "col_bm25": "BM25",
+        "col_cosine": "余弦",
+        "map_intro": (
+            "每一行是一个点,查询是红色菱形:越近的点向量越相似。颜色表示得分;带圈的点超过阈值。"
+            "滚动缩放,拖动平移。"
+        ),
+        "map_method": "投影方法",
+        "map_sampled": "共 {total} 行:地图显示其中 {shown} 行的样本(排名靠前的结果总在其中)。",
+        "map_too_few": "地图至少需要 3 行。",
+        "map_query": "查询",
+        "map_passes": "≥ 阈值",
+        "map_below": "低于阈值",
+        "heat_intro": "查询与每一行、以及行与行之间的余弦相似度。",
+        "heat_limited": "显示 {total} 行中得分最高的 {shown} 行。",
+        "heat_query": "查询 × 知识库",
+        "heat_kb": "知识库 × 知识库",
+        "tok_intro": (
+            "模型实际读到的内容。Qwen3 的查询带有指令;文档按原文输入。"
+            "每一块是一个 token;每条文本最多读取 {cap} 个。"
+        ),
+        "tok_with": "带指令的查询:{count} 个 token",
+        "tok_without": "不带指令的查询:{count} 个 token",
+        "tok_plain": "查询:{count} 个 token(该模型不使用指令)",
+        "tok_cut": "超过 {cap} 个 token:模型只读取了前 {cap} 个。",
+        "tok_scores": "每个靠前结果在带指令与不带指令时的得分",
+        "tok_no_results": "先搜索出至少一个结果,才能比较得分。",
+        "tok_lengths": "知识库每行的 token 数(虚线为上限 {cap})",
+        "tok_axis": "token 数",
+        "tok_lines": "行数",
+        "col_token": "token",
+        "col_with": "带指令",
+        "col_without": "不带指令",
+        "col_change": "变化",
+        "cal_intro": (
+            "把结果标为相关或不相关"
+            "(可在这里对任意查询标注,也可上传 query,text,relevant 格式的 CSV)。"
+            "随后显示每个阈值下的精确率、召回率和 F1。"
+        ),
+        "cal_table": "为本次查询标注排名前 {count} 的行",
+        "cal_label": "标注",
+        "cal_relevant": "相关",
+        "cal_not_relevant": "不相关",
+        "cal_upload": "上传标注(CSV:query,text,relevant)",
+        "cal_uploaded": "从 {name} 读取了 {count} 条标注。",
+        "cal_bad_file": "{name}:{cause}",
+        "cal_count": "共 {count} 对标注,涉及 {queries} 个查询(其中 {positives} 对相关)。",
+        "cal_need": "至少标注一个相关和一个不相关的结果,才能看到曲线。",
+        "cal_encoding": "正在编码 {count} 条不在知识库中的标注文本…",
+        "cal_chart": "各阈值下的精确率、召回率和 F1",
+        "cal_best": (
+            "最佳 F1 为 {f1:.3f},阈值 {threshold:.4f}。"
+            "按滑块的步长,最佳为 {grid:.2f}(F1 {grid_f1:.3f})。"
+        ),
+        "cal_apply": "把阈值设为 {value:.2f}",
+        "cal_clear": "清除所有标注",
+        "metric": "指标",
+        "threshold_axis": "阈值",
+        "cmp_intro": "用另一个模型对同一个知识库排序,看看两者有多一致。",
+        "cmp_model": "另一个模型",
+        "cmp_run": "开始对比",
+        "cmp_same": "请选择与当前不同的模型。",
+        "cmp_encoding": "正在用 {model} 编码 {done}/{total} 行…",
+        "cmp_failed": "无法用模型 {model} 对比:{cause}",
+        "cmp_overlap": "前 {k} 名的重合度",
+        "cmp_spearman": "所有行的 Spearman 等级相关系数",
+        "cmp_chart": "每一行:{a} 的得分与 {b} 的得分",
+        "cmp_stale": "搜索在这次对比之后有改动。请再次点击“开始对比”。",
     },
 }
 

@@ -7,6 +7,7 @@ knowledge base's order. Encoding is not done here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,3 +87,21 @@ def rank(
     embedder here returns them.
     """
     return top_hits(cosine_scores(query_vector, matrix), top_k=top_k, threshold=threshold)
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[int]], k: int = 60, top_k: int | None = None
+) -> list[Hit]:
+    """Fuse rankings (indices, best first) by reciprocal rank: score = sum of 1 / (k + rank).
+
+    Ranks count from 1; an index absent from a ranking adds nothing for it. ``k = 60`` is the
+    constant of the original paper (Cormack et al., 2009): it damps the weight of the very
+    top ranks so that agreement between rankings counts more than one first place.
+    """
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, index in enumerate(ranking, start=1):
+            fused[int(index)] = fused.get(int(index), 0.0) + 1.0 / (k + rank)
+    order = sorted(fused, key=lambda i: (-fused[i], i))
+    chosen = order if top_k is None else order[:top_k]
+    return [Hit(index=i, score=fused[i]) for i in chosen]

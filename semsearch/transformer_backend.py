@@ -239,9 +239,13 @@ class TransformerBackend:
         return Tokenized(ids, full_lengths)
 
     def token_strings(self, text: str, max_length: int) -> list[str]:
-        """The tokens the model reads for ``text``, as strings (for display)."""
+        """The tokens the model reads for ``text``, each decoded on its own (for display).
+
+        Special tokens show as themselves (``<|endoftext|>``, ``[CLS]``); a piece of a
+        character split across byte-level tokens shows as U+FFFD.
+        """
         ids = self.tokenize([text], max_length).ids[0]
-        return [str(token) for token in self.tokenizer.convert_ids_to_tokens(ids)]
+        return [str(self.tokenizer.decode([token])) for token in ids]
 
     def _pad(self, batch: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         width = max(len(row) for row in batch)

@@ -46,6 +46,8 @@ class VectorIndex:
         vectors = np.asarray(rows, dtype=np.float32) if normalised else normalise(rows)
         self._gpu: Any = None
         self._cpu: np.ndarray | None = None
+        # The last query's scores: a page ranks, then explains, the same query in one run.
+        self._last: tuple[bytes, Any] | None = None
         if engine not in ("auto", "numpy", "torch"):
             raise InvalidArgumentError(f"engine must be auto, numpy or torch, got {engine!r}.")
         if engine == "torch" or (engine == "auto" and device.startswith("cuda")):
@@ -73,12 +75,22 @@ class VectorIndex:
         except (RuntimeError, TypeError):  # a PyTorch without mm(out_dtype=...)
             return torch.mm(self._gpu, vector).squeeze(1).float()
 
+    def _scores(self, query: np.ndarray) -> Any:
+        """Scores on the index's device (NumPy or torch), remembered for the last query."""
+        key = query.tobytes()
+        if self._last is None or self._last[0] != key:
+            self._last = (
+                key,
+                self._cpu @ query if self._cpu is not None else self._gpu_scores(query),
+            )
+        return self._last[1]
+
     def scores(self, query_vector: np.ndarray) -> np.ndarray:
         """float32 [size] cosine similarity of every row with ``query_vector`` (unit length)."""
-        query = self._query(query_vector)
+        scores = self._scores(self._query(query_vector))
         if self._cpu is not None:
-            return self._cpu @ query
-        return np.asarray(self._gpu_scores(query).cpu().numpy(), dtype=np.float32)
+            return np.asarray(scores)
+        return np.asarray(scores.cpu().numpy(), dtype=np.float32)
 
     def search(
         self, query_vector: np.ndarray, top_k: int | None = 5, threshold: float | None = None
@@ -89,12 +101,11 @@ class VectorIndex:
         """
         if top_k is not None and top_k < 1:
             raise InvalidArgumentError(f"top_k must be at least 1, got {top_k}.")
-        query = self._query(query_vector)
+        scores = self._scores(self._query(query_vector))
         if self._cpu is not None:
-            return top_hits(self._cpu @ query, top_k=top_k, threshold=threshold)
+            return top_hits(scores, top_k=top_k, threshold=threshold)
         import torch
 
-        scores = self._gpu_scores(query)
         available = self.size if threshold is None else int((scores >= threshold).sum())
         k = available if top_k is None else min(top_k, available)
         if k == 0:

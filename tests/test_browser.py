@@ -104,7 +104,7 @@ def wait_idle(page, timeout: float = 60_000) -> None:
 def test_search_flow_shows_the_right_line(page):
     query = page.get_by_role("textbox", name="Your question")
     query.fill("Which fruit has a lot of vitamin C?")
-    page.get_by_role("button", name="Search").click()
+    page.locator(".st-key-search button").click()
     first = page.locator("[data-testid=stMarkdown]").filter(has_text="#1").first
     first.wait_for(timeout=60_000)
     assert "strong match" in first.inner_text()
@@ -119,10 +119,10 @@ def test_search_flow_shows_the_right_line(page):
     ]
     assert top == sorted(top)
     page.get_by_text("Behind the scenes: the vectors").click()
-    page.wait_for_selector(
-        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
-    )
-    assert page.locator("[data-testid=stVegaLiteChart]").count() == 2
+    panel = page.locator("[data-testid=stExpander]").filter(has_text="Behind the scenes")
+    charts = panel.locator("[data-testid=stVegaLiteChart]")
+    charts.locator("canvas, svg").first.wait_for()
+    assert charts.count() == 2
 
 
 def test_html_in_the_knowledge_base_is_shown_as_text(page):
@@ -136,7 +136,49 @@ def test_html_in_the_knowledge_base_is_shown_as_text(page):
         page.keyboard.press("ArrowLeft")
     wait_idle(page)
     page.get_by_role("textbox", name="Your question").fill("bold stars")
-    page.get_by_role("button", name="Search").click()
+    page.locator(".st-key-search button").click()
     page.get_by_text(tricky, exact=True).wait_for(timeout=60_000)
     assert page.locator("b:text('bold')").count() == 0
     assert page.locator("img[src=x]").count() == 0
+
+
+def chart_in_panel(page, timeout: float = 60_000) -> None:
+    """Wait for a drawn chart (canvas or svg) in the open tab panel."""
+    panel = page.locator("[role=tabpanel]:visible")
+    panel.locator(
+        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+    ).first.wait_for(timeout=timeout)
+
+
+def test_every_view_draws_its_chart(page, tiny_qwen3):
+    page.get_by_role("textbox", name="Your question").fill("My phone won't charge")
+    page.locator(".st-key-search button").click()
+    page.get_by_role("tab", name="Keyword vs meaning").wait_for(timeout=60_000)
+    chart_in_panel(page)
+    for name in ("Embedding map", "Similarity heatmap", "Tokens"):
+        page.get_by_role("tab", name=name).click()
+        wait_idle(page)
+        chart_in_panel(page)
+
+    page.get_by_role("tab", name="Calibrate the threshold").click()
+    wait_idle(page)
+    panel = page.locator("[role=tabpanel]:visible")
+    panel.get_by_role("radio", name="relevant", exact=True).first.click()
+    wait_idle(page)
+    panel.get_by_role("radio", name="not relevant", exact=True).nth(1).click()
+    wait_idle(page)
+    chart_in_panel(page)
+    assert panel.get_by_role("button", name="Use ").count() == 1
+
+    page.get_by_role("tab", name="Compare models").click()
+    wait_idle(page)
+    panel = page.locator("[role=tabpanel]:visible")
+    panel.get_by_role("combobox").click()
+    page.get_by_role("option", name="other: a Hugging Face id or a local folder").click()
+    wait_idle(page)
+    page.get_by_role("textbox", name="Model id or folder").last.fill(str(tiny_qwen3))
+    page.get_by_role("textbox", name="Model id or folder").last.press("Enter")
+    wait_idle(page)
+    panel.get_by_role("button", name="Compare").click()
+    wait_idle(page)
+    chart_in_panel(page)

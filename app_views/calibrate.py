@@ -1,0 +1,197 @@
+"""Calibrate the threshold: label results, see precision, recall and F1, apply the best."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from semsearch.calibration import best_on_grid, best_threshold, read_labels_csv, threshold_sweep
+from semsearch.errors import SemsearchError
+from semsearch.i18n import t
+
+from .context import ViewContext, short
+
+TABLE_ROWS = 20
+SLIDER_STEPS = [round(0.1 + 0.05 * step, 2) for step in range(17)]  # the threshold slider's values
+
+Labels = dict[tuple[str, str], bool]
+
+
+def _labels() -> Labels:
+    labels: Labels = st.session_state.setdefault("labels", {})
+    return labels
+
+
+def _widget_key(query: str, text: str) -> str:
+    return "label_" + hashlib.sha1(f"{query}\x1f{text}".encode()).hexdigest()[:16]
+
+
+def _record(key: str, query: str, text: str, words: dict[str, bool]) -> None:
+    """Store the switch's label under (query, text).
+
+    Keyed by the texts, a label outlives reruns, new searches and edits of other lines;
+    editing the labelled line makes it a new, unlabelled text.
+    """
+    choice = st.session_state.get(key)
+    if choice in words:
+        _labels()[(query, text)] = words[choice]
+    else:
+        _labels().pop((query, text), None)
+
+
+def _clear() -> None:
+    st.session_state["labels"] = {}
+    for key in [k for k in st.session_state if str(k).startswith("label_")]:
+        del st.session_state[key]
+
+
+def _apply(value: float) -> None:
+    st.session_state["threshold"] = value
+
+
+def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
+    """The current query's best lines, each with a relevant / not relevant switch."""
+    lang, run = ctx.lang, ctx.run
+    scores = ctx.index.scores(run.query_vector)
+    order = np.argsort(-scores, kind="stable")[:TABLE_ROWS]
+    names = {verdict: word for word, verdict in words.items()}
+    labels = _labels()
+    st.markdown(f"**{t(lang, 'cal_table', count=len(order))}**")
+    for i in order:
+        text = run.texts[i]
+        key = _widget_key(run.query, text)
+        verdict = labels.get((run.query, text))
+        if key not in st.session_state:
+            st.session_state[key] = None if verdict is None else names[verdict]
+        number, line, switch = st.columns([1, 8, 3], vertical_alignment="center")
+        number.caption(f"{i + 1} · {scores[i]:.4f}")
+        line.text(short(text, 160))
+        switch.segmented_control(
+            t(lang, "cal_label"),
+            list(words),
+            key=key,
+            label_visibility="collapsed",
+            on_change=_record,
+            args=(key, run.query, text, words),
+        )
+
+
+def _upload(ctx: ViewContext) -> None:
+    lang = ctx.lang
+    upload = st.file_uploader(t(lang, "cal_upload"), type=["csv"], key="labels_csv")
+    if upload is None:
+        return
+    done: set[str] = st.session_state.setdefault("labels_files", set())
+    if upload.file_id in done:
+        return
+    try:
+        read = read_labels_csv(upload.getvalue())
+    except SemsearchError as error:
+        st.error(t(lang, "cal_bad_file", name=upload.name, cause=error))
+        return
+    labels = _labels()
+    for label in read:
+        labels[(label.query, label.text)] = label.relevant
+    done.add(upload.file_id)
+    for key in [k for k in st.session_state if str(k).startswith("label_")]:
+        del st.session_state[key]  # the switches show the uploaded labels from here on
+    st.success(t(lang, "cal_uploaded", count=len(read), name=upload.name))
+
+
+def _labelled_scores(ctx: ViewContext, labels: Labels) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of every labelled pair under the current model (the new texts encoded once)."""
+    pairs = list(labels.items())
+    queries = sorted({query for (query, _), _ in pairs})
+    texts = sorted({text for (_, text), _ in pairs})
+    embedder, cache = ctx.embedder, ctx.cache
+    missing = cache.missing(embedder, texts)
+    if missing:
+        with st.spinner(t(ctx.lang, "cal_encoding", count=missing)):
+            documents = cache.embed(embedder, texts).embedding.vectors
+    else:
+        documents = cache.embed(embedder, texts).embedding.vectors
+    asked = cache.embed(
+        embedder, queries, kind="query", instruction=ctx.run.instruction
+    ).embedding.vectors
+    query_row = {query: i for i, query in enumerate(queries)}
+    text_row = {text: i for i, text in enumerate(texts)}
+    scores = np.array([float(asked[query_row[q]] @ documents[text_row[d]]) for (q, d), _ in pairs])
+    return scores, np.array([relevant for _, relevant in pairs])
+
+
+def calibrate_view(ctx: ViewContext) -> None:
+    """The label table, the upload, the curves and the recommended threshold."""
+    lang = ctx.lang
+    st.caption(t(lang, "cal_intro"))
+    words = {t(lang, "cal_relevant"): True, t(lang, "cal_not_relevant"): False}
+    _upload(ctx)  # first, so that the switches below already show what a file brought
+    _label_rows(ctx, words)
+    labels = _labels()
+    if labels:
+        st.button(t(lang, "cal_clear"), key="cal_clear", on_click=_clear)
+    positives = sum(labels.values())
+    queries = len({query for query, _ in labels})
+    st.caption(t(lang, "cal_count", count=len(labels), queries=queries, positives=positives))
+    if positives == 0 or positives == len(labels):
+        st.info(t(lang, "cal_need"))
+        return
+    scores, truth = _labelled_scores(ctx, labels)
+    sweep = threshold_sweep(scores, truth)
+    best = best_threshold(sweep)
+    grid, grid_f1 = best_on_grid(scores, truth, SLIDER_STEPS)
+    st.markdown(t(lang, "cal_best", f1=best[3], threshold=best[0], grid=grid, grid_f1=grid_f1))
+    st.button(
+        t(lang, "cal_apply", value=grid),
+        key="cal_apply",
+        on_click=_apply,
+        args=(grid,),
+        type="primary",
+    )
+    _curves(ctx, sweep, grid)
+
+
+def _curves(ctx: ViewContext, sweep: list[tuple[float, float, float, float]], grid: float) -> None:
+    lang = ctx.lang
+    names = ("precision", "recall", "F1")
+    rows: list[dict[str, Any]] = [
+        {"threshold": row[0], "metric": name, "value": row[i + 1]}
+        for row in sweep
+        for i, name in enumerate(names)
+    ]
+    st.markdown(f"**{t(lang, 'cal_chart')}**")
+    spec = {
+        "layer": [
+            {
+                "mark": {"type": "line", "interpolate": "step-before", "point": True},
+                "encoding": {
+                    "x": {
+                        "field": "threshold",
+                        "type": "quantitative",
+                        "title": t(lang, "threshold_axis"),
+                    },
+                    "y": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, 1]},
+                        "title": None,
+                    },
+                    "color": {"field": "metric", "type": "nominal", "title": t(lang, "metric")},
+                    "tooltip": [
+                        {"field": "threshold"},
+                        {"field": "metric"},
+                        {"field": "value", "format": ".3f"},
+                    ],
+                },
+            },
+            {"mark": {"type": "rule", "color": "#2e7d32"}, "encoding": {"x": {"datum": grid}}},
+            {
+                "mark": {"type": "rule", "strokeDash": [4, 4]},
+                "encoding": {"x": {"datum": ctx.threshold}},
+            },
+        ]
+    }
+    st.vega_lite_chart(pd.DataFrame(rows), spec, width="stretch", key="cal_chart")

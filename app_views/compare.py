@@ -1,0 +1,144 @@
+"""Compare models: the same knowledge base and query ranked by two models, and how they agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from semsearch.comparison import overlap_at_k, spearman
+from semsearch.errors import SemsearchError
+from semsearch.i18n import t
+from semsearch.ranking import top_hits
+
+from .context import ViewContext, short, table_columns
+
+CUSTOM = "custom"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The other model's scores for one search (CPU data, kept in the session)."""
+
+    run_key: str
+    model: str
+    scores: np.ndarray
+
+
+def _pick_model(ctx: ViewContext) -> str:
+    lang = ctx.lang
+    # The bundled model is offered unless it is the one in use; hub models always are
+    # (which model an id means is known only once it is loaded).
+    report = ctx.embedder.report
+    bundled_in_use = report is not None and report.how == "bundled"
+    choices = [c for c in ctx.model_choices if not (bundled_in_use and c == "bundled")]
+    choices.append(CUSTOM)
+    labels = {CUSTOM: t(lang, "model_custom")}
+    choice = st.selectbox(
+        t(lang, "cmp_model"), choices, key="compare_model", format_func=lambda c: labels.get(c, c)
+    )
+    if choice != CUSTOM:
+        return str(choice)
+    return st.text_input(t(lang, "custom_model"), key="compare_custom").strip()
+
+
+def _run_comparison(ctx: ViewContext, spec: str) -> None:
+    lang, run = ctx.lang, ctx.run
+    try:
+        other = ctx.load_model(spec)
+    except SemsearchError as error:
+        st.error(t(lang, "cmp_failed", model=spec, cause=getattr(error, "cause", error)))
+        return
+    if other.name == ctx.embedder.name:
+        st.warning(t(lang, "cmp_same"))
+        return
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(
+            done / total, text=t(lang, "cmp_encoding", done=done, total=total, model=other.name)
+        )
+
+    try:
+        documents = ctx.cache.embed(other, run.texts, progress=progress).embedding.vectors
+        query = ctx.cache.embed(other, [run.query], kind="query", instruction=run.instruction)
+    except (SemsearchError, RuntimeError) as error:
+        st.error(t(lang, "cmp_failed", model=other.name, cause=error))
+        return
+    finally:
+        bar.empty()
+    scores = documents @ query.embedding.vectors[0]
+    st.session_state["comparison"] = Comparison(run.key, other.name, scores)
+
+
+def compare_view(ctx: ViewContext) -> None:
+    """Choose a model, encode with it on request, then show both rankings and their agreement."""
+    lang, run = ctx.lang, ctx.run
+    st.caption(t(lang, "cmp_intro"))
+    spec = _pick_model(ctx)
+    if st.button(t(lang, "cmp_run"), key="compare_run", disabled=not spec):
+        _run_comparison(ctx, spec)
+    comparison: Comparison | None = st.session_state.get("comparison")
+    if comparison is None:
+        return
+    if comparison.run_key != run.key:
+        st.caption(t(lang, "cmp_stale"))
+        return
+    mine = ctx.index.scores(run.query_vector)
+    theirs = comparison.scores
+    k = min(ctx.top_k, len(run.texts))
+    first, second = top_hits(mine, top_k=k), top_hits(theirs, top_k=k)
+    left, right = st.columns(2)
+    left.metric(
+        t(lang, "cmp_overlap", k=k),
+        f"{overlap_at_k([h.index for h in first], [h.index for h in second], k):.0%}",
+    )
+    rho = spearman(mine, theirs) if len(run.texts) > 1 else float("nan")
+    right.metric(t(lang, "cmp_spearman"), "—" if np.isnan(rho) else f"{rho:.3f}")
+    for column, name, hits in ((left, ctx.embedder.name, first), (right, comparison.model, second)):
+        column.markdown(f"**{short(name, 60)}**")
+        column.dataframe(
+            pd.DataFrame(
+                {
+                    t(lang, "col_line"): [hit.index + 1 for hit in hits],
+                    t(lang, "col_text"): [short(run.texts[hit.index]) for hit in hits],
+                    t(lang, "col_score"): [round(hit.score, 4) for hit in hits],
+                }
+            ),
+            hide_index=True,
+            column_config=table_columns(lang),
+            key=f"cmp_table_{name}",
+        )
+    _scatter(ctx, mine, theirs, comparison.model)
+
+
+def _scatter(ctx: ViewContext, mine: np.ndarray, theirs: np.ndarray, other: str) -> None:
+    lang, run = ctx.lang, ctx.run
+    shown = np.argsort(-mine, kind="stable")[:1000]
+    data = pd.DataFrame(
+        {
+            "line": shown + 1,
+            "text": [short(run.texts[i], 100) for i in shown],
+            "a": mine[shown].round(4),
+            "b": theirs[shown].round(4),
+        }
+    )
+    a, b = short(ctx.embedder.name, 40), short(other, 40)
+    st.caption(t(lang, "cmp_chart", a=a, b=b))
+    spec = {
+        "mark": {"type": "circle", "size": 60, "opacity": 0.8},
+        "params": [{"name": "zoom", "select": "interval", "bind": "scales"}],
+        "encoding": {
+            "x": {"field": "a", "type": "quantitative", "title": a},
+            "y": {"field": "b", "type": "quantitative", "title": b},
+            "tooltip": [
+                {"field": "line"},
+                {"field": "text"},
+                {"field": "a", "title": a},
+                {"field": "b", "title": b},
+            ],
+        },
+    }
+    st.vega_lite_chart(data, spec, width="stretch", key="cmp_chart")

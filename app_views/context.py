@@ -1,0 +1,61 @@
+"""What every view needs to know about the search on the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import streamlit as st
+
+from semsearch.embedder import Embedder
+from semsearch.search import SearchRun
+from semsearch.vector_cache import VectorCache
+from semsearch.vector_index import VectorIndex
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """The current search, its settings, and the means to load another model."""
+
+    lang: str
+    embedder: Embedder
+    run: SearchRun
+    index: VectorIndex
+    threshold: float
+    top_k: int
+    cache: VectorCache
+    load_model: Callable[[str], Embedder]
+    model_choices: list[str]
+
+
+def remembered(name: str, key: object, make: Callable[[], T]) -> T:
+    """A value kept in the session under ``name`` while ``key`` stays the same.
+
+    For per-search results that are slow to make (a keyword index, a projection): they are
+    CPU data, so session state is the right home; a new search replaces them.
+    """
+    slot = st.session_state.get(name)
+    if slot is None or slot[0] != key:
+        slot = (key, make())
+        st.session_state[name] = slot
+    return cast(T, slot[1])
+
+
+def table_columns(lang: str) -> dict[str, Any]:
+    """Column widths for a result table in half the page: numbers narrow, text medium."""
+    from semsearch.i18n import t
+
+    narrow = ("col_line", "col_cosine", "col_bm25", "col_score")
+    columns: dict[str, Any] = {
+        t(lang, key): st.column_config.NumberColumn(width="small") for key in narrow
+    }
+    columns[t(lang, "col_text")] = st.column_config.TextColumn(width="medium")
+    return columns
+
+
+def short(text: str, limit: int = 120) -> str:
+    """``text`` cut to ``limit`` characters for a table or a tooltip (full text stays in the KB)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,35 @@
+"""The tabs of "Why these results?"; only the open tab is computed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from semsearch.i18n import t
+
+from .calibrate import calibrate_view
+from .compare import compare_view
+from .context import ViewContext
+from .heatmap import heatmap_view
+from .keywords import keywords_view
+from .map import map_view
+from .tokens import tokens_view
+
+VIEWS = [
+    ("tab_keywords", keywords_view),
+    ("tab_map", map_view),
+    ("tab_heatmap", heatmap_view),
+    ("tab_tokens", tokens_view),
+    ("tab_calibrate", calibrate_view),
+    ("tab_compare", compare_view),
+]
+
+
+def why_these_results(ctx: ViewContext) -> None:
+    """Lay out the six views as tabs under the results."""
+    st.subheader(t(ctx.lang, "why_header"))
+    st.caption(t(ctx.lang, "why_caption"))
+    tabs = st.tabs([t(ctx.lang, key) for key, _ in VIEWS], key="why_tab", on_change="rerun")
+    for tab, (_, view) in zip(tabs, VIEWS, strict=True):
+        if tab.open:
+            with tab:
+                view(ctx)

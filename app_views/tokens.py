@@ -1,0 +1,110 @@
+"""Tokens: what the model reads for the query, with and without the instruction."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from semsearch.i18n import t
+
+from .context import ViewContext, short
+
+
+def _token_table(tokens: list[str], key: str) -> None:
+    # Spaces made visible: a leading space is part of a byte-level BPE token.
+    shown = [token.replace(" ", "·").replace("\n", "⏎") for token in tokens]
+    st.dataframe(
+        pd.DataFrame({"#": range(1, len(tokens) + 1), "token": shown}),
+        hide_index=True,
+        height=260,
+        key=key,
+    )
+
+
+def _lengths_chart(ctx: ViewContext) -> None:
+    lang, run = ctx.lang, ctx.run
+    lengths = pd.DataFrame({"tokens": run.kb_token_counts})
+    st.markdown(f"**{t(lang, 'tok_lengths', cap=run.max_length)}**")
+    spec = {
+        "layer": [
+            {
+                "mark": "bar",
+                "encoding": {
+                    "x": {"field": "tokens", "bin": {"maxbins": 40}, "title": t(lang, "tok_axis")},
+                    "y": {"aggregate": "count", "title": t(lang, "tok_lines")},
+                },
+            },
+            {
+                "mark": {"type": "rule", "color": "#d32f2f", "strokeDash": [4, 4]},
+                "encoding": {"x": {"datum": run.max_length}},
+            },
+        ]
+    }
+    st.vega_lite_chart(lengths, spec, width="stretch", key="tok_lengths_chart")
+
+
+def tokens_view(ctx: ViewContext) -> None:
+    """Token lists and counts; for instruction-aware models, the instruction's effect on scores."""
+    lang, run, embedder = ctx.lang, ctx.run, ctx.embedder
+    cap = embedder.max_length
+    st.caption(t(lang, "tok_intro", cap=cap))
+    if not embedder.instruction_aware:
+        tokens = embedder.tokens(run.query, kind="query")
+        count = embedder.count_tokens([run.query], kind="query")[0]
+        st.markdown(t(lang, "tok_plain", count=count))
+        if count > cap:
+            st.warning(t(lang, "tok_cut", cap=cap))
+        _token_table(tokens, "tok_plain_table")
+        _lengths_chart(ctx)
+        return
+
+    with_left, without_right = st.columns(2)
+    for column, instruction, label, key in (
+        (with_left, run.instruction, "tok_with", "tok_with_table"),
+        (without_right, "", "tok_without", "tok_without_table"),
+    ):
+        with column:
+            count = embedder.count_tokens([run.query], kind="query", instruction=instruction)[0]
+            st.markdown(t(lang, label, count=count))
+            if count > cap:
+                st.warning(t(lang, "tok_cut", cap=cap))
+            _token_table(embedder.tokens(run.query, kind="query", instruction=instruction), key)
+
+    hits = ctx.index.search(run.query_vector, top_k=ctx.top_k, threshold=ctx.threshold)
+    if not hits:
+        st.caption(t(lang, "tok_no_results"))
+        return
+    bare = ctx.cache.embed(embedder, [run.query], kind="query", instruction="").embedding.vectors[0]
+    without = ctx.index.scores(bare)
+    table = pd.DataFrame(
+        {
+            t(lang, "col_line"): [hit.index + 1 for hit in hits],
+            t(lang, "col_text"): [short(run.texts[hit.index]) for hit in hits],
+            t(lang, "col_with"): [round(hit.score, 4) for hit in hits],
+            t(lang, "col_without"): [round(float(without[hit.index]), 4) for hit in hits],
+            t(lang, "col_change"): [
+                round(hit.score - float(without[hit.index]), 4) for hit in hits
+            ],
+        }
+    )
+    st.markdown(f"**{t(lang, 'tok_scores')}**")
+    st.dataframe(table, hide_index=True, key="tok_scores_table")
+    bars = pd.DataFrame(
+        {
+            "line": [str(hit.index + 1) for hit in hits for _ in (0, 1)],
+            "query": [t(lang, "col_with"), t(lang, "col_without")] * len(hits),
+            "score": [v for hit in hits for v in (hit.score, float(without[hit.index]))],
+        }
+    )
+    spec = {
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "line", "type": "nominal", "sort": None, "title": t(lang, "col_line")},
+            "xOffset": {"field": "query"},
+            "y": {"field": "score", "type": "quantitative", "title": t(lang, "col_score")},
+            "color": {"field": "query", "type": "nominal", "title": None},
+            "tooltip": [{"field": "line"}, {"field": "query"}, {"field": "score"}],
+        },
+    }
+    st.vega_lite_chart(bars, spec, width="stretch", key="tok_chart")
+    _lengths_chart(ctx)
