@@ -51,10 +51,20 @@ def map_view(ctx: ViewContext) -> None:
     query = pd.DataFrame(
         {"x": [points[-1, 0]], "y": [points[-1, 1]], "text": [short(run.query, 100)]}
     )
+    # The results on the page, numbered on the map as in the list.
+    hits = ctx.index.search(run.query_vector, top_k=ctx.top_k, threshold=ctx.threshold)
+    position = {int(index): row for row, index in enumerate(shown)}
+    ranks = pd.DataFrame(
+        {
+            "x": [points[position[h.index], 0] for h in hits],
+            "y": [points[position[h.index], 1] for h in hits],
+            "rank": [f"#{n}" for n in range(1, len(hits) + 1)],
+        }
+    )
     tooltip = [
         {"field": "line", "type": "quantitative", "title": t(lang, "col_line")},
         {"field": "text", "type": "nominal", "title": t(lang, "col_text")},
-        {"field": "score", "type": "quantitative", "title": t(lang, "col_score")},
+        {"field": "score", "type": "quantitative", "title": t(lang, "col_score"), "format": ".4f"},
     ]
     # Lines at or above the threshold get a dark ring; the others none.
     ring = {
@@ -79,6 +89,15 @@ def map_view(ctx: ViewContext) -> None:
                 },
             },
             {
+                "data": {"name": "ranks"},
+                "mark": {"type": "text", "dx": 12, "dy": -10, "fontWeight": "bold"},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "text": {"field": "rank"},
+                },
+            },
+            {
                 "data": {"name": "query"},
                 "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 260,
                          "color": "#d32f2f"},
@@ -90,5 +109,5 @@ def map_view(ctx: ViewContext) -> None:
             },
         ],
     }  # fmt: skip
-    spec["datasets"] = {"lines": lines, "query": query}
+    spec["datasets"] = {"lines": lines, "ranks": ranks, "query": query}
     st.vega_lite_chart(None, spec, width="stretch", key="map_chart")

@@ -17,6 +17,7 @@ def _token_table(tokens: list[str], key: str) -> None:
         pd.DataFrame({"#": range(1, len(tokens) + 1), "token": shown}),
         hide_index=True,
         height=260,
+        width="content",
         key=key,
     )
 

@@ -151,7 +151,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "col_cosine": "cosine",
         "map_intro": (
             "Every line as a point, the query as a red diamond: close points have similar vectors. "
-            "Colour is the score; ringed points pass the threshold. Scroll to zoom, drag to pan."
+            "Colour is the score; ringed points pass the threshold; #1, #2… are the results above. "
+            "Scroll to zoom, drag to pan."
         ),
         "map_method": "Projection",
         "map_sampled": (
@@ -341,7 +342,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "col_bm25": "BM25",
         "col_cosine": "余弦",
         "map_intro": (
-            "每一行是一个点,查询是红色菱形:越近的点向量越相似。颜色表示得分;带圈的点超过阈值。"
+            "每一行是一个点,查询是红色菱形:越近的点向量越相似。颜色表示得分;带圈的点超过阈值;"
+            "#1、#2… 是上面的结果。"
             "滚动缩放,拖动平移。"
         ),
         "map_method": "投影方法",

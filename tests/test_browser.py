@@ -182,3 +182,26 @@ def test_every_view_draws_its_chart(page, tiny_qwen3):
     panel.get_by_role("button", name="Compare").click()
     wait_idle(page)
     chart_in_panel(page)
+
+
+def test_map_tooltips_show_user_text_escaped(page):
+    tricky = "<b>bold</b> <img src=x onerror=alert(1)> apples"
+    area = page.get_by_role("textbox", name="One text per line")
+    area.fill(f"{tricky}\nbananas are yellow\noranges have vitamin C\nthe stock market fell")
+    area.press("Control+Enter")
+    wait_idle(page)
+    page.locator(".st-key-search button").click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Embedding map").click()
+    wait_idle(page)
+    chart_in_panel(page)
+    points = page.locator(
+        "[role=tabpanel]:visible [data-testid=stVegaLiteChart] g.mark-symbol path"
+    )
+    tooltip = page.locator("#vg-tooltip-element")
+    for i in range(points.count()):
+        points.nth(i).hover(force=True)
+        if tricky in tooltip.inner_text():
+            break
+    assert tricky in tooltip.inner_text()  # shown as text...
+    assert tooltip.locator("b, img").count() == 0  # ...never as markup
