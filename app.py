@@ -7,19 +7,26 @@ text is only ever shown with ``st.text``/``st.code``, never as markdown or HTML.
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from app_views import ViewContext, why_these_results
+from app_views.answer import answer_ui
+from app_views.behind import behind_the_scenes_ui
+from app_views.context import plain
+from app_views.files import files_ui
+from app_views.rerank import reranked
+from app_views.saved import export_vectors_ui, opened_passages, saved_ui
+from semsearch.chunking import Passage
 from semsearch.embedder import Embedder, mrl_dims
 from semsearch.errors import SemsearchError
+from semsearch.export import ResultRow, results_csv, results_json
 from semsearch.i18n import LANGUAGES, t
-from semsearch.inspection import preview_vector
 from semsearch.knowledge_base import parse_lines
+from semsearch.library import passages_from_lines
 from semsearch.loading import load_embedder
 from semsearch.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
+from semsearch.ranking import Hit
 from semsearch.samples import SAMPLES, default_sample, sample
 from semsearch.search import SearchRun, needs_encoding, run_search
 from semsearch.settings import Settings
@@ -133,6 +140,9 @@ def settings_ui(lang: str, embedder: Embedder, settings: Settings) -> tuple[Embe
             )
         else:
             st.caption(t(lang, "instruction_unused"))
+        st.toggle(t(lang, "rerank"), key="rerank", help=t(lang, "rerank_help"))
+        if state.get("rerank"):
+            st.number_input(t(lang, "rerank_candidates"), 2, 100, 20, 1, key="rerank_candidates")
     return embedder.with_options(dim=int(dim), max_length=int(max_length)), instruction
 
 
@@ -146,6 +156,7 @@ def init_inputs(lang: str, embedder: Embedder | None) -> None:
     state.setdefault("kb_text", first.text)
     state.setdefault("query", first.example_query[lang])
     state.setdefault("kb_texts", [])
+    state.setdefault("kb_passages", [])
     state.setdefault("kb_embeddings", np.zeros((0, 0), dtype=np.float32))
     state.setdefault("query_vector", np.zeros(0, dtype=np.float32))
     state.setdefault("vector_cache", VectorCache())
@@ -163,17 +174,21 @@ def _request_search() -> None:
     state["search_requested"] = True
 
 
-def kb_ui(lang: str) -> list[str]:
-    """The knowledge-base editor; returns its non-blank lines."""
+def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
+    """The knowledge base: typed lines, then an opened saved base and uploaded files."""
     st.subheader(t(lang, "kb_header"))
     pick, load = st.columns([3, 1], vertical_alignment="bottom")
     titles = {s.key: s.titles[lang] for s in SAMPLES}
     pick.selectbox(t(lang, "sample"), list(titles), key="sample", format_func=titles.__getitem__)
     load.button(t(lang, "load_sample"), key="load_sample", on_click=_load_sample, args=(lang,))
     st.text_area(t(lang, "kb_text"), key="kb_text", height=340, help=t(lang, "kb_help"))
-    texts = knowledge_base_lines()
-    st.caption(t(lang, "kb_count", count=len(texts)))
-    return texts
+    typed = passages_from_lines(knowledge_base_lines())
+    st.caption(t(lang, "kb_count", count=len(typed)))
+    others = opened_passages(lang) + files_ui(lang, embedder)
+    if others:
+        total = len(typed) + len(others)
+        st.caption(t(lang, "kb_total", total=total, typed=len(typed), files=len(others)))
+    return typed + others
 
 
 def knowledge_base_lines() -> list[str]:
@@ -216,23 +231,24 @@ def query_ui(lang: str) -> tuple[bool, float, int]:
     return requested, float(threshold), int(top_k)
 
 
-def store(run: SearchRun) -> None:
+def store(run: SearchRun, passages: list[Passage]) -> None:
     """Keep a search's snapshot in the session (CPU arrays only)."""
     state["run"] = run
     state["kb_texts"] = list(run.texts)
+    state["kb_passages"] = passages
     state["kb_embeddings"] = run.kb_embeddings
     state["query_vector"] = run.query_vector
 
 
 def search_ui(
-    lang: str, embedder: Embedder | None, texts: list[str], instruction: str | None
+    lang: str, embedder: Embedder | None, passages: list[Passage], instruction: str | None
 ) -> None:
     """Run a search with a progress bar; problems become messages, never tracebacks."""
     query = state["query"].strip()
     if embedder is None:
         st.error(t(lang, "model_failed_hint"))
         return
-    if not texts:
+    if not passages:
         st.warning(t(lang, "need_kb"))
         return
     if not query:
@@ -244,45 +260,70 @@ def search_ui(
         bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
 
     try:
-        store(
-            run_search(
-                embedder,
-                state["vector_cache"],
-                texts,
-                query,
-                instruction=instruction,
-                progress=progress,
-            )
+        run = run_search(
+            embedder,
+            state["vector_cache"],
+            [p.text for p in passages],
+            query,
+            instruction=instruction,
+            origins=[p.origin for p in passages],
+            progress=progress,
         )
     except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory
-        st.error(t(lang, "search_failed", cause=error))
+        st.error(t(lang, "search_failed", cause=plain(error)))
+    else:
+        store(run, passages)
     finally:
         bar.empty()
 
 
-def refresh_if_free(embedder: Embedder | None, texts: list[str], instruction: str | None) -> bool:
+def refresh_if_free(
+    embedder: Embedder | None, passages: list[Passage], instruction: str | None
+) -> bool:
     """Bring results up to date when that needs no encoding; returns whether they are current."""
     run: SearchRun = state["run"]
     query = state["query"].strip()
-    current = (tuple(texts), query, instruction, embedder.fingerprint if embedder else None)
-    if current == (run.texts, run.query, run.instruction, run.fingerprint):
+    texts = [p.text for p in passages]
+    origins = tuple(p.origin for p in passages)
+    model = embedder.fingerprint if embedder else None
+    if (tuple(texts), origins, query, instruction, model) == (
+        run.texts, run.origins, run.query, run.instruction, run.fingerprint
+    ):  # fmt: skip
         return True
     if embedder is None or not texts or not query:
         return False
-    if needs_encoding(embedder, state["vector_cache"], texts, query, instruction=instruction):
+    cache = state["vector_cache"]
+    if needs_encoding(embedder, cache, texts, query, instruction=instruction):
         return False
-    store(run_search(embedder, state["vector_cache"], texts, query, instruction=instruction))
+    store(
+        run_search(embedder, cache, texts, query, instruction=instruction, origins=origins),
+        passages,
+    )
     return True
 
 
-def results_ui(
-    lang: str, threshold: float, top_k: int, current: bool, index: VectorIndex | None
-) -> None:
-    """The ranked lines: rank, text as typed, score bar, score and its colour tier."""
-    run: SearchRun | None = state["run"]
-    if run is None or index is None:
-        st.caption(t(lang, "hint_start"))
-        return
+def ranked_hits(
+    lang: str,
+    run: SearchRun,
+    index: VectorIndex,
+    threshold: float,
+    top_k: int,
+    embedder: Embedder | None,
+) -> tuple[list[Hit], dict[int, float]]:
+    """The results to show, and the reranker's scores when the second stage is on."""
+    if state.get("rerank") and embedder is not None:
+        candidates = max(int(state.get("rerank_candidates", 20)), top_k)
+        second = reranked(
+            lang, run, index, threshold, top_k, candidates, embedder.device, embedder.dtype
+        )
+        if second is not None:
+            return second
+    return index.search(run.query_vector, top_k=top_k, threshold=threshold), {}
+
+
+def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
+               index: VectorIndex, threshold: float) -> None:  # fmt: skip
+    """The ranked lines: rank, text as typed, origin, score bar, score and its colour tier."""
     if not current:
         st.info(t(lang, "stale"), icon="ℹ️")
     st.subheader(t(lang, "results_header"))
@@ -297,76 +338,50 @@ def results_ui(
             t(lang, "truncated_line", index=i + 1, tokens=int(counts[i])) for i in run.truncated
         ]
         st.text("\n".join(lines[:20]))
-    hits = index.search(state["query_vector"], top_k=top_k, threshold=threshold)
     for number, hit in enumerate(hits, start=1):
         tier = tier_of(hit.score)
         with st.container(border=True):
-            label = t(
+            score = t(
                 lang, "score_line", score=f"**{hit.score:.4f}**", tier=t(lang, f"tier_{tier.value}")
             )
-            st.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; :{tier.markdown}[{label}]")
+            second = (
+                f" · {t(lang, 'rerank_score', score=f'{judged[hit.index]:.3f}')}" if judged else ""
+            )
+            st.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; :{tier.markdown}[{score}]{second}")
             st.text(run.texts[hit.index])
+            if run.origins[hit.index]:
+                st.text(t(lang, "origin", origin=run.origins[hit.index]))
             st.progress(min(max(hit.score, 0.0), 1.0))
     if not hits and index.size:
-        best = index.search(state["query_vector"], top_k=1)[0]
+        best = index.search(run.query_vector, top_k=1)[0]
         st.info(t(lang, "none_pass", threshold=threshold, best=best.score))
         st.text(run.texts[best.index])
 
 
-def behind_the_scenes_ui(lang: str) -> None:
-    """The query's vector: its size, the exact model input, first values and spread.
+def export_ui(lang: str, run: SearchRun, hits: list[Hit], model: str) -> None:
+    """Downloads: the results (CSV, JSON) and the knowledge base's vectors with its texts."""
+    passages: list[Passage] = state["kb_passages"]
+    rows = [
+        ResultRow(n, h.index, run.texts[h.index], h.score, *_source_place(passages, h.index))
+        for n, h in enumerate(hits, start=1)
+    ]
+    with st.expander(t(lang, "export_header")):
+        left, right = st.columns(2)
+        left.download_button(
+            t(lang, "export_results_csv"), results_csv(rows), "results.csv", "text/csv",
+            key="export_csv", on_click="ignore",
+        )  # fmt: skip
+        right.download_button(
+            t(lang, "export_results_json"), results_json(rows, query=run.query, model=model),
+            "results.json", "application/json", key="export_json", on_click="ignore",
+        )  # fmt: skip
+        export_vectors_ui(lang, run, passages)
 
-    Drawn only while the panel is open (charts cost more than a re-rank).
-    """
-    panel = st.expander(t(lang, "behind"), key="behind", on_change="rerun")
-    if not panel.open:
-        return
-    with panel:
-        run: SearchRun | None = state["run"]
-        if run is None:
-            st.caption(t(lang, "behind_empty"))
-            return
-        preview = preview_vector(state["query_vector"], head=50)
-        st.markdown(t(lang, "vector_dim", dim=preview.dim))
-        st.caption(t(lang, "model_input"))
-        st.code(run.query_input, language=None)
-        st.caption(t(lang, "first_values", count=len(preview.head)))
-        values = "[" + ", ".join(f"{value:.4f}" for value in preview.head) + "]"
-        st.code(values, language=None, wrap_lines=True)
-        head_chart, spread_chart = st.columns(2)
-        dimension, value, count = t(lang, "dimension"), t(lang, "value"), t(lang, "count")
-        head_chart.caption(t(lang, "chart_head", count=len(preview.head)))
-        head_chart.bar_chart(
-            pd.DataFrame({dimension: range(len(preview.head)), value: preview.head}),
-            x=dimension,
-            y=value,
-        )
-        edges = preview.histogram_edges
-        bins = pd.DataFrame(
-            {"start": edges[:-1], "end": edges[1:], count: preview.histogram_counts}
-        )
-        spread_chart.caption(t(lang, "chart_hist", dim=preview.dim))
-        histogram = (
-            alt.Chart(bins)
-            .mark_bar()
-            .encode(
-                x=alt.X("start:Q", title=value),
-                x2="end:Q",
-                y=alt.Y(f"{count}:Q", title=count),
-                y2=alt.datum(0),  # with x2 a bar is ranged in x; anchor it at zero in y
-            )
-        )
-        spread_chart.altair_chart(histogram, width="stretch")
-        st.caption(
-            t(
-                lang,
-                "vector_norm",
-                norm=preview.norm,
-                minimum=preview.minimum,
-                maximum=preview.maximum,
-            )
-        )
-        st.caption(t(lang, "kb_matrix", rows=len(run.texts), dim=preview.dim))
+
+def _source_place(passages: list[Passage], index: int) -> tuple[str, str]:
+    if index < len(passages):
+        return passages[index].source, passages[index].place
+    return "", ""
 
 
 def main() -> None:
@@ -395,25 +410,27 @@ def main() -> None:
     st.caption(t(lang, "page_caption"))
     left, right = st.columns(2, gap="large")
     with left:
-        texts = kb_ui(lang)
+        passages = kb_ui(lang, embedder)
+        saved_ui(lang, embedder, passages, state["vector_cache"], instruction)
     with right:
         requested, threshold, top_k = query_ui(lang)
         if requested:
-            search_ui(lang, embedder, texts, instruction)
+            search_ui(lang, embedder, passages, instruction)
+        current = state["run"] is not None and refresh_if_free(embedder, passages, instruction)
         run: SearchRun | None = state["run"]
-        current = run is not None and refresh_if_free(embedder, texts, instruction)
-        run = state["run"]
-        index = vector_index(run, embedder.device if embedder else "cpu") if run else None
-        results_ui(lang, threshold, top_k, current, index)
+        if run is None:
+            st.caption(t(lang, "hint_start"))
+        else:
+            index = vector_index(run, embedder.device if embedder else "cpu")
+            hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
+            results_ui(lang, run, hits, judged, current, index, threshold)
+            export_ui(lang, run, hits, embedder.name if embedder else "")
+            if embedder is not None:
+                answer_ui(lang, run, hits, embedder.device, embedder.dtype)
     if "why_tab" in state:  # keep the chosen view while the views are hidden (model switch)
         state["why_tab"] = state["why_tab"]
     # The views explain the last search; they need its model, not necessarily its inputs.
-    if (
-        embedder is not None
-        and run is not None
-        and index is not None
-        and run.fingerprint == embedder.fingerprint
-    ):
+    if embedder is not None and run is not None and run.fingerprint == embedder.fingerprint:
         context = ViewContext(
             lang=lang,
             embedder=embedder,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -54,6 +55,16 @@ def table_columns(lang: str) -> dict[str, Any]:
     }
     columns[t(lang, "col_text")] = st.column_config.TextColumn(width="medium")
     return columns
+
+
+def plain(text: object) -> str:
+    """``text`` made safe to place in a markdown message (a file or base name, an error).
+
+    Every ASCII punctuation mark is escaped, and ``:`` is followed by a zero-width space so
+    that ``:name:`` is never read as an icon.
+    """
+    escaped = re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(text))
+    return escaped.replace(":", ":\u200b")
 
 
 def short(text: str, limit: int = 120) -> str:

@@ -52,6 +52,15 @@ class Backend(Protocol):
         """The tokens of one text as strings, for display."""
         ...
 
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character span of each token of ``text``, special tokens left out (for chunking)."""
+        ...
+
+    @property
+    def special_tokens(self) -> int:
+        """Tokens the tokenizer adds to every text ([CLS]/[SEP], EOS...)."""
+        ...
+
     def encode_batch(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
         """float32 [len(batch), native_dim] unit vectors for rows of token ids.
 

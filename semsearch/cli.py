@@ -1,6 +1,10 @@
-"""The ``semsearch`` command line: search a knowledge-base file, or write its vectors.
+"""The ``semsearch`` command line: search files or saved knowledge bases, index, ask, embed.
 
     python -m semsearch search --kb faq.txt --query "my phone won't charge" --json
+    python -m semsearch index manual.pdf notes.md --name manuals --chunk paragraph
+    python -m semsearch search --name manuals --query "how do I reset it?" --json
+    python -m semsearch ask --name manuals --query "how do I reset it?"
+    python -m semsearch list
     python -m semsearch embed --kb faq.txt --out faq.npy
 
 Errors a user can cause (missing file, empty knowledge base, a model that will not load)
@@ -12,34 +16,59 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .embedder import Embedder, Kind
 from .errors import InvalidArgumentError, SemsearchError
 from .knowledge_base import read_lines
-from .ranking import rank
+from .ranking import Hit, rank
 from .settings import Settings
 
 DEFAULT_THRESHOLD = 0.4
 
 
-def _model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--kb", required=True, help="knowledge base: a UTF-8 file, one text per line"
-    )
-    parser.add_argument(
-        "--model",
-        help="auto, bundled, a Hugging Face id or a folder (default: $SEMSEARCH_MODEL or auto)",
-    )
+def _quiet_libraries() -> None:
+    from transformers.utils import logging as hf_logging
+
+    # Keep the terminal to our own output: no weight-loading bars or library chatter.
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
+def _model_options(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
+    if model:
+        parser.add_argument(
+            "--model",
+            help="auto, bundled, a Hugging Face id or a folder (default: $SEMSEARCH_MODEL or auto)",
+        )
+        parser.add_argument("--dim", type=int, help="output dimension, 32..native (Matryoshka)")
+        parser.add_argument("--max-length", type=int, help="token cap per text (default 512)")
     parser.add_argument("--device", help="cpu, cuda... (default: CUDA when available)")
     parser.add_argument(
         "--dtype", help="bf16, fp16 or fp32 (default: bf16 where the hardware has it, else fp32)"
     )
-    parser.add_argument("--dim", type=int, help="output dimension, 32..native (Matryoshka)")
-    parser.add_argument("--max-length", type=int, help="token cap per text (default 512)")
+
+
+def _ranking_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--query", required=True, help="the question, in your own words")
+    parser.add_argument("--top-k", type=int, default=5, help="most results (default 5)")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"lowest score kept (default {DEFAULT_THRESHOLD}, as on the page; -1 keeps all)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", help="folder of the saved knowledge bases (default: $SEMSEARCH_DATA_DIR)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,22 +78,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    search = commands.add_parser("search", help="rank the lines of a file against a query")
+    search = commands.add_parser("search", help="rank a file's lines or a saved base's passages")
+    source = search.add_mutually_exclusive_group(required=True)
+    source.add_argument("--kb", help="a UTF-8 file, one text per line")
+    source.add_argument("--name", help="a saved knowledge base (see index)")
     _model_options(search)
-    search.add_argument("--query", required=True, help="the question, in your own words")
-    search.add_argument("--top-k", type=int, default=5, help="most results to print (default 5)")
-    search.add_argument(
-        "--threshold",
-        type=float,
-        default=DEFAULT_THRESHOLD,
-        help=f"lowest score printed (default {DEFAULT_THRESHOLD}, as on the page; -1 keeps all)",
-    )
-    search.add_argument(
-        "--instruction", help="task for the query instruction (Qwen3 only; '' for none)"
-    )
-    search.add_argument("--json", action="store_true", help="print a JSON list")
+    _ranking_options(search)
+    search.add_argument("--instruction", help="task for the query instruction (Qwen3; '' for none)")
+    _store_option(search)
+
+    index = commands.add_parser("index", help="save files as a knowledge base")
+    index.add_argument("files", nargs="+", help=".txt, .md, .csv or .pdf files")
+    index.add_argument("--name", required=True, help="the knowledge base's name")
+    index.add_argument("--chunk", choices=["line", "paragraph", "window"], default="paragraph")
+    index.add_argument("--window", type=int, default=256, help="tokens per window (default 256)")
+    index.add_argument("--overlap", type=int, default=64, help="tokens windows share (default 64)")
+    index.add_argument("--column", help="the CSV column to index (default: the longest texts)")
+    index.add_argument("--replace", action="store_true", help="overwrite a base of that name")
+    _model_options(index)
+    _store_option(index)
+
+    ask = commands.add_parser("ask", help="answer from a saved base, citing its passages")
+    ask.add_argument("--name", required=True, help="a saved knowledge base (see index)")
+    _ranking_options(ask)
+    ask.add_argument("--max-new-tokens", type=int, default=512, help="longest answer in tokens")
+    _model_options(ask, model=False)
+    _store_option(ask)
+
+    listing = commands.add_parser("list", help="list the saved knowledge bases")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    _store_option(listing)
+
+    delete = commands.add_parser("delete", help="delete a saved knowledge base")
+    delete.add_argument("--name", required=True)
+    _store_option(delete)
 
     embed = commands.add_parser("embed", help="write the vectors of a file's lines to .npy")
+    embed.add_argument("--kb", required=True, help="a UTF-8 file, one text per line")
     _model_options(embed)
     embed.add_argument("--out", required=True, help="output .npy file (float32 [lines, dim])")
     embed.add_argument("--queries", action="store_true", help="encode the lines as queries")
@@ -73,13 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace) -> Embedder:
-    from transformers.utils import logging as hf_logging
-
     from .loading import load_embedder
 
-    # Keep the terminal to our own output: no weight-loading bars or library chatter.
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
+    _quiet_libraries()
     embedder = load_embedder(
         args.model or Settings.from_env().model,
         device=args.device,
@@ -96,28 +142,183 @@ def _load(args: argparse.Namespace) -> Embedder:
     return embedder
 
 
-def _search(args: argparse.Namespace) -> int:
+def _store(args: argparse.Namespace) -> Any:
+    from .store import KnowledgeBaseStore
+
+    return KnowledgeBaseStore(args.data_dir)
+
+
+def _check_ranking(args: argparse.Namespace) -> None:
     if args.top_k < 1:
         raise InvalidArgumentError(f"--top-k must be at least 1, got {args.top_k}.")
-    texts = read_lines(args.kb)
     if not args.query.strip():
         raise InvalidArgumentError("--query is empty; give a question to search for.")
-    embedder = _load(args)
-    matrix = embedder.encode_documents(texts)
-    query = embedder.encode_queries([args.query], instruction=args.instruction)[0]
-    hits = rank(query, matrix, top_k=args.top_k, threshold=args.threshold)
-    rows = [
+
+
+def _print_hits(hits: list[Hit], texts: Sequence[str], matrix: np.ndarray, query: np.ndarray,
+                args: argparse.Namespace, origin: Callable[[int], str] | None) -> None:  # fmt: skip
+    rows: list[dict[str, Any]] = [
         {"rank": n, "index": hit.index, "text": texts[hit.index], "score": hit.score}
         for n, hit in enumerate(hits, start=1)
     ]
+    if origin is not None:
+        for row in rows:
+            row["source"] = origin(row["index"])
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
-        best = float(np.max(matrix @ query))
+        best = float(np.max(matrix @ query)) if len(texts) else float("nan")
         print(f"No line reaches the threshold {args.threshold:.2f}; the best score is {best:.4f}.")
     else:
         for row in rows:
-            print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {row['text']}")
+            where = f" ({row['source']})" if row.get("source") else ""
+            print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {row['text']}{where}")
+
+
+def _search(args: argparse.Namespace) -> int:
+    _check_ranking(args)
+    if args.name is not None:
+        if args.model or args.dim or args.max_length:
+            raise InvalidArgumentError(
+                "With --name the model, --dim and --max-length are the saved base's; "
+                "leave out --model, --dim and --max-length."
+            )
+        base, embedder = _open(args)
+        texts = [p.text for p in base.passages]
+        from .vectors import normalise
+
+        matrix = normalise(base.vectors, embedder.dim)
+        origin: Callable[[int], str] | None = lambda i: base.passages[i].origin  # noqa: E731
+    else:
+        texts = read_lines(args.kb)
+        embedder = _load(args)
+        matrix = embedder.encode_documents(texts)
+        origin = None
+    query = embedder.encode_queries([args.query], instruction=args.instruction)[0]
+    hits = rank(query, matrix, top_k=args.top_k, threshold=args.threshold)
+    _print_hits(hits, texts, matrix, query, args, origin)
+    return 0
+
+
+def _open(args: argparse.Namespace) -> tuple[Any, Embedder]:
+    """The saved base ``--name`` and the model that made it (the only one allowed to search it)."""
+    from .library import embedder_for
+
+    store = _store(args)
+    info = store.info(args.name)
+    _quiet_libraries()
+    embedder = embedder_for(info, device=args.device)
+    return store.load(args.name), embedder
+
+
+def _index(args: argparse.Namespace) -> int:
+    from .chunking import ChunkSettings, chunk_documents
+    from .documents import DocumentError, read_document
+    from .library import save_base
+    from .vector_cache import VectorCache
+
+    settings = ChunkSettings(args.chunk, args.window, args.overlap)
+    settings.check()
+    documents = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+            documents.append(read_document(path.name, data, csv_column=args.column))
+        except OSError as error:
+            print(f"semsearch: skipped {name}: {error.strerror or error}", file=sys.stderr)
+        except DocumentError as error:
+            print(f"semsearch: skipped {name}: {error}", file=sys.stderr)
+    if not documents:
+        raise InvalidArgumentError("None of the files could be read; nothing was indexed.")
+    embedder = _load(args)
+    passages = chunk_documents(documents, settings, embedder.token_spans, embedder.passage_tokens)
+    info = save_base(
+        _store(args),
+        args.name,
+        embedder,
+        passages,
+        VectorCache(),
+        settings={"chunk": args.chunk, "window": args.window, "overlap": args.overlap},
+        replace=args.replace,
+    )
+    print(
+        f"indexed {info.passages} passages from {len(documents)} file(s) as {info.name!r} "
+        f"({info.model}, {info.dim} dimensions) in {_store(args).path}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from .generation import Citation, answer_stream, cited_numbers, generator_from_env
+    from .vectors import normalise
+
+    _check_ranking(args)
+    base, embedder = _open(args)
+    matrix = normalise(base.vectors, embedder.dim)
+    query = embedder.encode_queries([args.query])[0]
+    hits = rank(query, matrix, top_k=args.top_k, threshold=args.threshold)
+    citations = [
+        Citation(
+            n, hit.index, base.passages[hit.index].text, hit.score, base.passages[hit.index].origin
+        )
+        for n, hit in enumerate(hits, start=1)
+    ]
+    stream = answer_stream(
+        args.query,
+        citations,
+        lambda: generator_from_env(embedder.device, embedder.dtype),
+        max_new_tokens=args.max_new_tokens,
+    )
+    if args.json:
+        answer = "".join(stream)
+        cited = [
+            {"index": c.index, "text": c.text, "score": c.score, "source": c.source}
+            for c in citations
+        ]
+        print(json.dumps({"answer": answer, "citations": cited}, ensure_ascii=False, indent=2))
+        return 0
+    answer = ""
+    for piece in stream:
+        answer += piece
+        print(piece, end="", flush=True)
+    print()
+    used = set(cited_numbers(answer, len(citations)))
+    for c in citations:
+        mark = "*" if c.number in used else " "
+        print(
+            f"{mark}[{c.number}] {c.score:.4f}  {c.text}" + (f" ({c.source})" if c.source else "")
+        )
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    bases = _store(args).list()
+    if args.json:
+        rows = [
+            {
+                "name": b.name,
+                "model": b.model,
+                "dim": b.dim,
+                "passages": b.passages,
+                "updated": b.updated,
+            }
+            for b in bases
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not bases:
+        print(f"No knowledge base is saved in {_store(args).folder} yet (see: semsearch index).")
+    for b in [] if args.json else bases:
+        print(
+            f"{b.name}\t{b.passages} passages\t{b.model} ({b.dim} dimensions)\tupdated {b.updated}"
+        )
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    _store(args).delete(args.name)
+    print(f"deleted {args.name!r}", file=sys.stderr)
     return 0
 
 
@@ -141,7 +342,14 @@ def _embed(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    handlers = {"search": _search, "embed": _embed}
+    handlers = {
+        "search": _search,
+        "index": _index,
+        "ask": _ask,
+        "list": _list,
+        "delete": _delete,
+        "embed": _embed,
+    }
     try:
         return handlers[args.command](args)
     except SemsearchError as error:

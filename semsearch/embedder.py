@@ -243,6 +243,19 @@ class Embedder:
         inputs = [self.model_input(text, kind=kind, instruction=instruction) for text in texts]
         return self.backend.tokenize(inputs, self.max_length).full_lengths
 
+    @property
+    def passage_tokens(self) -> int:
+        """Most tokens of a document's own text that fit under the cap.
+
+        The special tokens and the document prefix take the rest.
+        """
+        prefix = len(self.backend.token_spans(self.prompting.document_prefix))
+        return max(1, self.max_length - self.backend.special_tokens - prefix)
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character span of each token of ``text`` (no special tokens): where to cut it."""
+        return self.backend.token_spans(text)
+
     def tokens(
         self, text: str, *, kind: Kind = "query", instruction: str | None = None
     ) -> list[str]:

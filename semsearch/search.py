@@ -27,6 +27,8 @@ class SearchRun:
     query_input: str
     """The exact text the model read for the query (instruction included)."""
     texts: tuple[str, ...]
+    origins: tuple[str, ...]
+    """Where each text came from (``"manual.pdf · page 3"``); empty for typed lines."""
     fingerprint: str
     """The embedder's :attr:`~semsearch.embedder.Embedder.fingerprint` (model, dim...)."""
     kb_embeddings: np.ndarray
@@ -57,6 +59,7 @@ def run_search(
     query: str,
     *,
     instruction: str | None = None,
+    origins: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> SearchRun:
     """Embed ``texts`` (only the new ones) and ``query``, returning the snapshot."""
@@ -68,6 +71,7 @@ def run_search(
         instruction=instruction,
         query_input=embedder.model_input(query, kind="query", instruction=instruction),
         texts=tuple(texts),
+        origins=tuple(origins) if origins is not None else ("",) * len(texts),
         fingerprint=embedder.fingerprint,
         kb_embeddings=documents.embedding.vectors,
         query_vector=question.embedding.vectors[0],

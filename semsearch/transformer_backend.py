@@ -247,6 +247,19 @@ class TransformerBackend:
         ids = self.tokenize([text], max_length).ids[0]
         return [str(self.tokenizer.decode([token])) for token in ids]
 
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character span of each token of ``text``, special tokens left out."""
+        encoded = self.tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
+
+    @property
+    def special_tokens(self) -> int:
+        """Tokens added to every text: the difference a tokenisation with them makes."""
+        bare = len(self.tokenizer("probe", add_special_tokens=False)["input_ids"])
+        return len(self.tokenize(["probe"], 64).ids[0]) - bare
+
     def _pad(self, batch: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         width = max(len(row) for row in batch)
         ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)

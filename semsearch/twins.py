@@ -18,6 +18,11 @@ from typing import Any
 from .prompts import DEFAULT_TASK
 
 EOS = "<|endoftext|>"
+_CHAT_SPECIALS = ["<|im_start|>", "<|im_end|>", "<think>", "</think>"]
+_CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
 
 # Published architectures (FACTS.md); "tiny" is for tests: 2 layers of width 64.
 ARCHITECTURES: dict[str, dict[str, Any]] = {
@@ -43,11 +48,16 @@ _TOKENIZER_TEXTS = [
 
 
 def train_tokenizer(
-    texts: Sequence[str] = _TOKENIZER_TEXTS, vocab_size: int = 500, *, eos_in_template: bool = True
+    texts: Sequence[str] = _TOKENIZER_TEXTS,
+    vocab_size: int = 500,
+    *,
+    eos_in_template: bool = True,
+    chat: bool = False,
 ) -> Any:
     """A Qwen-style fast tokenizer (byte-level BPE, EOS appended, left padding) fit on ``texts``.
 
-    ``eos_in_template=False`` gives an older-style tokenizer that does not append EOS.
+    ``eos_in_template=False`` gives an older-style tokenizer that does not append EOS;
+    ``chat=True`` adds Qwen's chat markers, "yes"/"no" as whole tokens and a chat template.
     """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
@@ -55,9 +65,10 @@ def train_tokenizer(
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
+    specials = [EOS, *(_CHAT_SPECIALS if chat else [])]
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
-        special_tokens=[EOS],
+        special_tokens=specials,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
@@ -67,9 +78,14 @@ def train_tokenizer(
         tokenizer.post_processor = processors.TemplateProcessing(
             single=f"$A {EOS}", pair=f"$A {EOS} $B:1 {EOS}:1", special_tokens=[(EOS, eos_id)]
         )
-    return PreTrainedTokenizerFast(
+    if chat:
+        tokenizer.add_tokens(["yes", "no"])
+    fast = PreTrainedTokenizerFast(
         tokenizer_object=tokenizer, eos_token=EOS, pad_token=EOS, padding_side="left"
     )
+    if chat:
+        fast.chat_template = _CHAT_TEMPLATE
+    return fast
 
 
 def write_sentence_transformers_files(folder: Path, dim: int) -> None:
@@ -145,4 +161,33 @@ def build_qwen3_twin(
     model.save_pretrained(folder)
     if st_files:
         write_sentence_transformers_files(folder, dim=config.hidden_size)
+    return folder
+
+
+def build_chat_twin(folder: Path, *, seed: int = 0) -> Path:
+    """A tiny random Qwen3 chat model (``Qwen3ForCausalLM``): for the generator and reranker.
+
+    Its tokenizer knows Qwen's chat markers, has "yes" and "no" as tokens and a chat
+    template; its answers are random tokens.
+    """
+    import torch
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    texts = [*_TOKENIZER_TEXTS, "yes", "no", "Judge whether the Document meets the requirements"]
+    tokenizer = train_tokenizer(texts, eos_in_template=False, chat=True)
+    eos_id = tokenizer.eos_token_id
+    shape = dict(ARCHITECTURES["tiny"], vocab_size=len(tokenizer))
+    config = Qwen3Config(
+        **shape,
+        rms_norm_eps=1e-6,
+        rope_parameters={"rope_type": "default", "rope_theta": 1_000_000.0},
+        eos_token_id=eos_id,
+        pad_token_id=eos_id,
+        bos_token_id=eos_id,
+        tie_word_embeddings=True,
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer.save_pretrained(folder)
+    torch.manual_seed(seed)
+    Qwen3ForCausalLM(config).save_pretrained(folder)
     return folder

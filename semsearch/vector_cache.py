@@ -103,6 +103,30 @@ class VectorCache:
             vectors = normalise(vectors, embedder.dim)
         return CachedEmbedding(Embedding(vectors, counts), len(missing), len(texts) - len(missing))
 
+    def store(
+        self,
+        embedder: Embedder,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        token_counts: Sequence[int],
+        *,
+        kind: Kind = "document",
+    ) -> None:
+        """Remember full-size ``vectors`` [len(texts), native_dim] as ``embedder``'s for ``texts``.
+
+        For vectors made earlier by the same model and length cap (a saved knowledge base):
+        the caller checks that; the shapes are checked here.
+        """
+        rows = np.asarray(vectors, dtype=np.float32)
+        if rows.shape != (len(texts), embedder.native_dim) or len(token_counts) != len(texts):
+            raise ValueError(
+                f"{len(texts)} texts need vectors of shape ({len(texts)}, {embedder.native_dim}) "
+                f"and as many token counts; got {rows.shape} and {len(token_counts)}."
+            )
+        with self._lock:
+            for text, vector, count in zip(texts, rows, token_counts, strict=True):
+                self._entries[text_key(embedder, text, kind, None)] = (vector, int(count))
+
     def missing(
         self,
         embedder: Embedder,

@@ -29,6 +29,14 @@ def build_tiny_qwen3(folder: Path, *, eos_in_template: bool = True, st_files: bo
     return build_qwen3_twin(folder, "tiny", eos_in_template=eos_in_template, st_files=st_files)
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Saved knowledge bases of each test go to a fresh folder, never the user's."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SEMSEARCH_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_qwen3(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder of a tiny random Qwen3-Embedding twin, built once per test session."""

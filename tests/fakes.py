@@ -8,6 +8,7 @@ records every batch it is asked to encode.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 
@@ -49,6 +50,13 @@ class WordBackend:
         full = [[word_id(word) for word in text.split()] + [EOS_ID] for text in texts]
         ids = [row if len(row) <= max_length else [*row[: max_length - 1], EOS_ID] for row in full]
         return Tokenized(ids, [len(row) for row in full])
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+    @property
+    def special_tokens(self) -> int:
+        return 1  # the EOS
 
     def token_strings(self, text: str, max_length: int) -> list[str]:
         return [str(i) for i in self.tokenize([text], max_length).ids[0]]

@@ -57,7 +57,7 @@ def test_search_shows_the_right_lines_with_scores_bars_and_tiers(app):
     scores = run.kb_embeddings @ run.query_vector
     expected = [FRUIT[i] for i in np.argsort(-scores) if scores[i] >= 0.4][:5]
     assert shown == expected
-    header = markdown_values(at)[0]
+    header = next(m for m in markdown_values(at) if m.startswith("#1"))
     assert header == f"#1 &nbsp; :green[**{scores.max():.4f}** · strong match]"
     assert [p.value for p in at.main.get("progress")][: len(shown)] == [
         int(min(max(scores[FRUIT.index(t)], 0), 1) * 100) for t in shown
@@ -99,7 +99,7 @@ def test_editing_one_line_encodes_that_line_only(app):
     assert "Press Search to update them." in at.main.info[0].value  # stale until searched
     at = search(at)
     assert (at.session_state["run"].encoded, at.session_state["run"].reused) == (1, len(FRUIT) - 1)
-    assert "1 lines encoded, 11 from the cache" in [c.value for c in at.caption][2]
+    assert any("1 lines encoded, 11 from the cache" in c.value for c in at.caption)
 
 
 def test_user_text_is_shown_literally(app):

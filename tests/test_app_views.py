@@ -134,7 +134,7 @@ def test_labels_from_the_switches_survive_edits_of_other_lines(support):
     switches = tab(at, "calibrate").get("button_group")
     assert len(switches) == len(SUPPORT)
     switches[0].set_value("relevant").run()
-    at.get("button_group")[1].set_value("not relevant").run()
+    tab(at, "calibrate").get("button_group")[1].set_value("not relevant").run()
     assert at.session_state["labels"] == {
         ("My phone won't charge", SUPPORT[0]): True,
         ("My phone won't charge", SUPPORT[1]): False,
@@ -148,7 +148,7 @@ def test_labels_from_the_switches_survive_edits_of_other_lines(support):
     assert "2 labelled pairs over 1 queries (1 relevant)." in [
         c.value for c in tab(at, "calibrate").caption
     ]
-    assert at.get("button_group")[0].value == "relevant"
+    assert tab(at, "calibrate").get("button_group")[0].value == "relevant"
 
 
 def test_a_bad_labels_file_is_a_message(support):

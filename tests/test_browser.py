@@ -48,7 +48,12 @@ def free_port() -> int:
 def server(tmp_path_factory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "SEMSEARCH_MODEL": "bundled", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "SEMSEARCH_MODEL": "bundled",
+        "HF_HUB_OFFLINE": "1",
+        "SEMSEARCH_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+    }
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     with log.open("w") as out:
@@ -107,6 +112,7 @@ def test_search_flow_shows_the_right_line(page):
     page.locator(".st-key-search button").click()
     first = page.locator("[data-testid=stMarkdown]").filter(has_text="#1").first
     first.wait_for(timeout=60_000)
+    wait_idle(page)  # the layout settles once the script has finished
     assert "strong match" in first.inner_text()
     second = page.locator("[data-testid=stMarkdown]").filter(has_text="#2").first
     answer = page.locator("[data-testid=stText]").filter(

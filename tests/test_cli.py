@@ -225,5 +225,5 @@ def test_python_m_semsearch_missing_file_has_no_traceback(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     done = run_module("search", "--query", "x", cwd=tmp_path)
     assert done.returncode == 2
-    assert "the following arguments are required: --kb" in done.stderr
+    assert "one of the arguments --kb --name is required" in done.stderr
     assert "Traceback" not in done.stderr

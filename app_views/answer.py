@@ -1,0 +1,72 @@
+"""Answers with citations (RAG) under the results: streamed, from the passages shown."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import streamlit as st
+
+from semsearch.errors import SemsearchError
+from semsearch.generation import (
+    Citation,
+    Generator,
+    answer_stream,
+    cited_numbers,
+    generator_from_env,
+)
+from semsearch.i18n import t
+from semsearch.ranking import Hit
+from semsearch.search import SearchRun
+
+from .context import plain
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def shared_generator(device: str, dtype: str, environment: tuple[str, ...]) -> Generator:
+    """One generator per process and configuration (``environment`` is its cache key)."""
+    return generator_from_env(device, dtype)
+
+
+def _environment() -> tuple[str, ...]:
+    names = ("SEMSEARCH_LLM", "SEMSEARCH_LLM_BASE_URL", "SEMSEARCH_LLM_API_KEY")
+    return tuple(os.environ.get(name, "") for name in names)
+
+
+def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype: str) -> None:
+    """The Answer button, the streamed answer and its numbered sources."""
+    st.subheader(t(lang, "answer_header"))
+    st.caption(t(lang, "answer_help"))
+    if st.button(t(lang, "answer_button"), key="answer", icon="💬"):
+        citations = [
+            Citation(n, hit.index, run.texts[hit.index], hit.score, run.origins[hit.index])
+            for n, hit in enumerate(hits, start=1)
+        ]
+
+        def load() -> Generator:
+            with st.spinner(t(lang, "answer_loading")):
+                return shared_generator(device, dtype, _environment())
+
+        shown = st.empty()
+        text = ""
+        try:
+            for piece in answer_stream(run.query, citations, load):
+                text += piece
+                shown.text(text)  # plain text: a model's output never becomes markup
+        except (SemsearchError, RuntimeError) as error:
+            st.error(t(lang, "answer_failed", cause=plain(error)))
+            return
+        st.session_state["answer"] = (run.key, run.query, text, citations)
+    else:
+        kept = st.session_state.get("answer")
+        if not kept or kept[0] != run.key or kept[1] != run.query:
+            return
+        _, _, text, citations = kept
+        st.text(text)
+    if citations:
+        used = set(cited_numbers(text, len(citations)))
+        st.caption(t(lang, "answer_sources"))
+        for c in citations:
+            mark = "✓" if c.number in used else "·"
+            where = f"  ({c.source})" if c.source else ""
+            st.text(f"{mark} [{c.number}] {c.score:.4f}  {c.text}{where}")

@@ -1,0 +1,57 @@
+"""The optional second stage: Qwen3-Reranker over the top candidates of the embedding."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from semsearch.errors import SemsearchError
+from semsearch.i18n import t
+from semsearch.ranking import Hit
+from semsearch.reranker import DEFAULT_RERANKER, Reranker
+from semsearch.search import SearchRun
+from semsearch.vector_index import VectorIndex
+
+from .context import plain
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def shared_reranker(spec: str, device: str, dtype: str) -> Reranker:
+    """One reranker per process (it has a lock)."""
+    return Reranker.load(spec, device=device, dtype=dtype)
+
+
+def reranked(
+    lang: str,
+    run: SearchRun,
+    index: VectorIndex,
+    threshold: float,
+    top_k: int,
+    candidates: int,
+    device: str,
+    dtype: str,
+) -> tuple[list[Hit], dict[int, float]] | None:
+    """The top ``candidates`` by embedding, reordered by the reranker, cut to ``top_k``.
+
+    Returns the hits (with their embedding scores) and the reranker score of each, or None
+    when the reranker cannot be used (the page then says why and keeps the embedding order).
+    Scores are kept per search and passage, so moving the slider does not rerank again.
+    """
+    pool = index.search(run.query_vector, top_k=candidates, threshold=threshold)
+    spec = os.environ.get("SEMSEARCH_RERANKER", "").strip() or DEFAULT_RERANKER
+    known: dict[tuple[str, str, str], float] = st.session_state.setdefault("rerank_scores", {})
+    todo = [hit for hit in pool if (run.key, spec, run.texts[hit.index]) not in known]
+    if todo:
+        try:
+            with st.spinner(t(lang, "rerank_loading")):
+                model = shared_reranker(spec, device, dtype)
+            scores = model.score(run.query, [run.texts[hit.index] for hit in todo])
+        except (SemsearchError, RuntimeError) as error:
+            st.warning(t(lang, "rerank_failed", cause=plain(error)))
+            return None
+        for hit, score in zip(todo, scores, strict=True):
+            known[(run.key, spec, run.texts[hit.index])] = float(score)
+    judged = {hit.index: known[(run.key, spec, run.texts[hit.index])] for hit in pool}
+    order = sorted(pool, key=lambda hit: (-judged[hit.index], hit.index))
+    return order[:top_k], judged

@@ -1,0 +1,190 @@
+"""Saved knowledge bases on the page: save, open without re-encoding, delete, export."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import streamlit as st
+
+from semsearch.chunking import Passage
+from semsearch.embedder import Embedder, mrl_dims
+from semsearch.errors import SemsearchError
+from semsearch.export import vectors_npz, vectors_parquet
+from semsearch.i18n import t
+from semsearch.library import open_base, save_base
+from semsearch.search import SearchRun
+from semsearch.store import KnowledgeBaseStore
+from semsearch.vector_cache import VectorCache
+
+from .context import plain
+from .files import chunk_settings
+
+FLASH = "saved_flash"
+
+
+def _flash(kind: str, message: str) -> None:
+    st.session_state[FLASH] = (kind, message)
+
+
+def _open(
+    store: KnowledgeBaseStore, name: str, embedder: Embedder, cache: VectorCache, lang: str
+) -> None:
+    """Callback: load a base into the page (typed lines back into the box, the rest beside)."""
+    state = st.session_state
+    try:
+        saved = open_base(store, name, embedder, cache)
+    except SemsearchError as error:
+        _flash("error", t(lang, "open_failed", name=plain(name), cause=plain(error)))
+        return
+    state["kb_text"] = "\n".join(p.text for p in saved.passages if not p.source)
+    state["opened_base"] = (name, [p for p in saved.passages if p.source])
+    if saved.info.dim in mrl_dims(embedder.native_dim):
+        state["dim"] = saved.info.dim
+    _flash("success", t(lang, "opened", name=plain(name), count=len(saved.passages)))
+
+
+def _delete(store: KnowledgeBaseStore, name: str, lang: str) -> None:
+    try:
+        store.delete(name)
+    except SemsearchError as error:
+        _flash("error", plain(error))
+        return
+    _flash("success", t(lang, "deleted", name=plain(name)))
+
+
+def _close() -> None:
+    st.session_state["opened_base"] = None
+
+
+def opened_passages(lang: str) -> list[Passage]:
+    """The file passages of the base opened last (its typed lines are in the text box)."""
+    opened = st.session_state.get("opened_base")
+    if not opened:
+        return []
+    name, passages = opened
+    box = st.container(border=True)
+    box.caption(t(lang, "opened_from", name=plain(name)))
+    box.text(f"{len(passages)} passages")
+    box.button(t(lang, "close_base"), key="close_base", on_click=_close)
+    return list(passages)
+
+
+def saved_ui(
+    lang: str,
+    embedder: Embedder | None,
+    passages: Sequence[Passage],
+    cache: VectorCache,
+    instruction: str | None,
+) -> None:
+    """Save the current knowledge base, or open or delete a saved one."""
+    store = KnowledgeBaseStore()
+    with st.expander(t(lang, "saved_header"), expanded=False):
+        flash = st.session_state.pop(FLASH, None)
+        if flash:
+            (st.success if flash[0] == "success" else st.error)(flash[1])
+        if embedder is None:
+            return
+        name = st.text_input(t(lang, "save_name"), key="save_name").strip()
+        replace = st.checkbox(t(lang, "save_replace"), key="save_replace")
+        if st.button(t(lang, "save_button"), key="save_base", disabled=not name):
+            _save(lang, store, name, embedder, passages, cache, instruction, replace)
+        try:
+            bases = store.list()
+        except SemsearchError as error:
+            st.error(plain(error))
+            return
+        if not bases:
+            st.caption(t(lang, "saved_none", folder=plain(store.folder)))
+            return
+        by_name = {base.name: base for base in bases}
+        pick = st.selectbox(t(lang, "saved_pick"), list(by_name), key="saved_pick")
+        info = by_name[str(pick)]
+        st.caption(
+            t(lang, "saved_info", count=info.passages, model=plain(info.model), dim=info.dim,
+              updated=info.updated)
+        )  # fmt: skip
+        open_column, delete_column = st.columns(2)
+        open_column.button(
+            t(lang, "open_button"),
+            key="open_base",
+            on_click=_open,
+            args=(store, info.name, embedder, cache, lang),
+        )
+        delete_column.button(
+            t(lang, "delete_button"),
+            key="delete_base",
+            on_click=_delete,
+            args=(store, info.name, lang),
+        )
+
+
+def _save(
+    lang: str,
+    store: KnowledgeBaseStore,
+    name: str,
+    embedder: Embedder,
+    passages: Sequence[Passage],
+    cache: VectorCache,
+    instruction: str | None,
+    replace: bool,
+) -> None:
+    if not passages:
+        st.warning(t(lang, "save_empty"))
+        return
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
+
+    settings = chunk_settings()
+    try:
+        info = save_base(
+            store,
+            name,
+            embedder,
+            passages,
+            cache,
+            settings={**settings.__dict__, "instruction": instruction},
+            replace=replace,
+            progress=progress,
+        )  # fmt: skip
+    except (SemsearchError, RuntimeError) as error:
+        st.error(t(lang, "save_failed", cause=plain(error)))
+        return
+    finally:
+        bar.empty()
+    st.success(
+        t(
+            lang,
+            "saved_ok",
+            name=plain(info.name),
+            count=info.passages,
+            model=plain(info.model),
+            dim=info.dim,
+        )
+    )
+
+
+def export_vectors_ui(lang: str, run: SearchRun, passages: Sequence[Passage]) -> None:
+    """Download the searched knowledge base's vectors (at the current dimension) with its texts."""
+    if len(passages) != len(run.texts):
+        return
+    vectors: np.ndarray = run.kb_embeddings
+    left, right = st.columns(2)
+    left.download_button(
+        t(lang, "export_npy"),
+        lambda: vectors_npz(passages, vectors),
+        "knowledge-base.zip",
+        "application/zip",
+        key="export_npy",
+        on_click="ignore",
+    )
+    right.download_button(
+        t(lang, "export_parquet"),
+        lambda: vectors_parquet(passages, vectors),
+        "knowledge-base.parquet",
+        "application/vnd.apache.parquet",
+        key="export_parquet",
+        on_click="ignore",
+    )
