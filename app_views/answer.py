@@ -56,9 +56,9 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
         except (SemsearchError, RuntimeError) as error:
             st.error(t(lang, "answer_failed", cause=plain(error)))
             return
-        st.session_state["answer"] = (run.key, run.query, text, citations)
+        st.session_state["last_answer"] = (run.key, run.query, text, citations)
     else:
-        kept = st.session_state.get("answer")
+        kept = st.session_state.get("last_answer")
         if not kept or kept[0] != run.key or kept[1] != run.query:
             return
         _, _, text, citations = kept

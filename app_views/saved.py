@@ -79,10 +79,10 @@ def saved_ui(
 ) -> None:
     """Save the current knowledge base, or open or delete a saved one."""
     store = KnowledgeBaseStore()
+    flash = st.session_state.pop(FLASH, None)
+    if flash:  # above the panel, which may have closed on the rerun
+        (st.success if flash[0] == "success" else st.error)(flash[1])
     with st.expander(t(lang, "saved_header"), expanded=False):
-        flash = st.session_state.pop(FLASH, None)
-        if flash:
-            (st.success if flash[0] == "success" else st.error)(flash[1])
         if embedder is None:
             return
         name = st.text_input(t(lang, "save_name"), key="save_name").strip()

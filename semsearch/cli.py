@@ -172,7 +172,8 @@ def _print_hits(hits: list[Hit], texts: Sequence[str], matrix: np.ndarray, query
     else:
         for row in rows:
             where = f" ({row['source']})" if row.get("source") else ""
-            print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {row['text']}{where}")
+            text = _one_line(row["text"])
+            print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {text}{where}")
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -287,10 +288,14 @@ def _ask(args: argparse.Namespace) -> int:
     used = set(cited_numbers(answer, len(citations)))
     for c in citations:
         mark = "*" if c.number in used else " "
-        print(
-            f"{mark}[{c.number}] {c.score:.4f}  {c.text}" + (f" ({c.source})" if c.source else "")
-        )
+        where = f" ({c.source})" if c.source else ""
+        print(f"{mark}[{c.number}] {c.score:.4f}  {_one_line(c.text)}{where}")
     return 0
+
+
+def _one_line(text: str) -> str:
+    """A passage on one terminal line (its line breaks as spaces)."""
+    return " ".join(text.splitlines())
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,16 +45,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def streamlit_server(work: Path, **extra_env: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port; yields its URL, fails on a traceback."""
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {
-        **os.environ,
-        "SEMSEARCH_MODEL": "bundled",
-        "HF_HUB_OFFLINE": "1",
-        "SEMSEARCH_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-    }
+    log = work / "server.log"
+    env = {**os.environ, "SEMSEARCH_MODEL": "bundled", "HF_HUB_OFFLINE": "1",
+           "SEMSEARCH_DATA_DIR": str(work / "data"), **extra_env}  # fmt: skip
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     with log.open("w") as out:
@@ -76,6 +74,12 @@ def server(tmp_path_factory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=20)
     assert "Traceback" not in log.read_text()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    with streamlit_server(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +215,62 @@ def test_map_tooltips_show_user_text_escaped(page):
             break
     assert tricky in tooltip.inner_text()  # shown as text...
     assert tooltip.locator("b, img").count() == 0  # ...never as markup
+
+
+def test_documents_in_answers_out_and_tomorrow_without_encoding(browser, tmp_path):
+    """The prototype path of the README: upload, save, ask, and reopen in a new session."""
+    from .helpers import ChatServer, make_pdf
+
+    manual = tmp_path / "manual.pdf"
+    manual.write_bytes(
+        make_pdf([["To reset the router, hold the reset button for ten seconds."],
+                  ["The warranty lasts two years from the date of purchase."]])
+    )  # fmt: skip
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# Notes\n\nDust in the charging port causes a poor connection.\n", encoding="utf-8"
+    )
+    reply = "Hold the reset button for ten seconds [1]."
+    with (
+        ChatServer(reply=reply) as llm,
+        streamlit_server(tmp_path, SEMSEARCH_LLM_BASE_URL=llm.url) as url,
+    ):
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(url)
+        wait_idle(page)
+        area = page.get_by_role("textbox", name="One text per line")
+        area.fill("")
+        area.press("Control+Enter")
+        wait_idle(page)
+        page.locator(".st-key-uploads input[type=file]").set_input_files([manual, notes])
+        page.get_by_text("manual.pdf: 2 passages").wait_for(timeout=60_000)
+        page.get_by_text("notes.md: 2 passages").wait_for(timeout=60_000)
+
+        page.get_by_text("Saved knowledge bases").click()
+        page.get_by_role("textbox", name="Name").fill("manuals")
+        page.get_by_role("textbox", name="Name").press("Enter")
+        wait_idle(page)
+        page.locator(".st-key-save_base button").click()
+        page.get_by_text("Saved 'manuals': 4 passages").wait_for(timeout=60_000)
+
+        page.get_by_role("textbox", name="Your question").fill("How do I reset the router?")
+        page.locator(".st-key-search button").click()
+        wait_idle(page)
+        page.locator(".st-key-answer button").click()
+        page.get_by_text(reply, exact=True).wait_for(timeout=60_000)
+        source = page.get_by_text("✓ [1]")
+        assert "To reset the router" in source.inner_text()
+        assert "manual.pdf · page 1" in source.inner_text()
+        page.close()
+
+        tomorrow = browser.new_page(viewport={"width": 1400, "height": 1400})
+        tomorrow.goto(url)
+        wait_idle(tomorrow)
+        tomorrow.get_by_text("Saved knowledge bases").click()
+        wait_idle(tomorrow)
+        tomorrow.locator(".st-key-open_base button").click()
+        tomorrow.get_by_text("Opened 'manuals': 4 passages").wait_for(timeout=60_000)
+        tomorrow.get_by_role("textbox", name="Your question").fill("How do I reset the router?")
+        tomorrow.locator(".st-key-search button").click()
+        tomorrow.get_by_text("0 lines encoded, 4 from the cache").wait_for(timeout=60_000)
+        tomorrow.close()
