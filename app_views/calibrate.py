@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -108,11 +109,9 @@ def _labelled_scores(ctx: ViewContext, labels: Labels) -> tuple[np.ndarray, np.n
     queries = sorted({query for (query, _), _ in pairs})
     texts = sorted({text for (_, text), _ in pairs})
     embedder, cache = ctx.embedder, ctx.cache
-    missing = cache.missing(embedder, texts)
-    if missing:
-        with st.spinner(t(ctx.lang, "cal_encoding", count=missing)):
-            documents = cache.embed(embedder, texts).embedding.vectors
-    else:
+    missing = cache.missing(embedder, texts)  # texts of a CSV that are not in the knowledge base
+    busy = st.spinner(t(ctx.lang, "cal_encoding", count=missing)) if missing else nullcontext()
+    with busy:
         documents = cache.embed(embedder, texts).embedding.vectors
     asked = cache.embed(
         embedder, queries, kind="query", instruction=ctx.run.instruction

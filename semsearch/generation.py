@@ -113,20 +113,12 @@ class TransformersGenerator:
         Raises:
             ModelLoadError: it cannot be found, downloaded or loaded.
         """
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from .causal_lm import load_causal_lm
 
-        from .model_source import locate
-        from .transformer_backend import DTYPES
-
-        location = locate(spec)
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(location.folder)
-            model: Any = AutoModelForCausalLM.from_pretrained(location.folder, dtype=DTYPES[dtype])
-        except Exception as error:  # noqa: BLE001 - every failure to load is reported as such
-            raise ModelLoadError(spec, f"{type(error).__name__}: {error}") from None
+        model, tokenizer, name = load_causal_lm(spec, device=device, dtype=dtype)
         if tokenizer.chat_template is None:
             raise ModelLoadError(spec, "it has no chat template; use an instruct (chat) model")
-        return cls(model.to(device).eval(), tokenizer, location.name)
+        return cls(model, tokenizer, name)
 
     def stream(self, messages: Messages, max_new_tokens: int) -> Iterator[str]:
         """Greedy decoding, streamed as text (special tokens left out)."""

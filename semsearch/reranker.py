@@ -60,18 +60,10 @@ class Reranker:
         Raises:
             ModelLoadError: it cannot be found, downloaded or loaded.
         """
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from .causal_lm import load_causal_lm
 
-        from .model_source import locate
-        from .transformer_backend import DTYPES
-
-        location = locate(spec)
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(location.folder)
-            model: Any = AutoModelForCausalLM.from_pretrained(location.folder, dtype=DTYPES[dtype])
-        except Exception as error:  # noqa: BLE001 - every failure to load is reported as such
-            raise ModelLoadError(spec, f"{type(error).__name__}: {error}") from None
-        return cls(model.to(device).eval(), tokenizer, location.name)
+        model, tokenizer, name = load_causal_lm(spec, device=device, dtype=dtype)
+        return cls(model, tokenizer, name)
 
     def _ids(self, query: str, document: str, task: str) -> list[int]:
         body = self.tokenizer(pair_text(query, document, task), add_special_tokens=False)[

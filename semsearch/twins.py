@@ -116,6 +116,24 @@ def write_sentence_transformers_files(folder: Path, dim: int) -> None:
     (folder / "config_sentence_transformers.json").write_text(json.dumps(prompts))
 
 
+def _qwen3_config(size: str, tokenizer: Any, *, tie_embeddings: bool) -> Any:
+    """A Qwen3 config of ``size`` whose special ids are the tokenizer's EOS, as in Qwen3."""
+    from transformers import Qwen3Config
+
+    eos_id = tokenizer.eos_token_id
+    shape = dict(ARCHITECTURES[size])
+    shape["vocab_size"] = shape["vocab_size"] or len(tokenizer)
+    return Qwen3Config(
+        **shape,
+        rms_norm_eps=1e-6,
+        rope_parameters={"rope_type": "default", "rope_theta": 1_000_000.0},
+        eos_token_id=eos_id,
+        pad_token_id=eos_id,
+        bos_token_id=eos_id,
+        tie_word_embeddings=tie_embeddings,
+    )
+
+
 def build_qwen3_twin(
     folder: Path,
     size: str = "tiny",
@@ -135,23 +153,12 @@ def build_qwen3_twin(
     ``tokenizer_texts``: a few thousand keep words whole, as Qwen's 151k-token vocabulary does.
     """
     import torch
-    from transformers import Qwen3Config, Qwen3Model
+    from transformers import Qwen3Model
 
     from .transformer_backend import DTYPES
 
     tokenizer = train_tokenizer(tokenizer_texts, vocab_size, eos_in_template=eos_in_template)
-    eos_id = tokenizer.eos_token_id
-    shape = dict(ARCHITECTURES[size])
-    shape["vocab_size"] = shape["vocab_size"] or len(tokenizer)
-    config = Qwen3Config(
-        **shape,
-        rms_norm_eps=1e-6,
-        rope_parameters={"rope_type": "default", "rope_theta": 1_000_000.0},
-        eos_token_id=eos_id,
-        pad_token_id=eos_id,
-        bos_token_id=eos_id,
-        tie_word_embeddings=size != "4b",
-    )
+    config = _qwen3_config(size, tokenizer, tie_embeddings=size != "4b")
     folder.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(folder)
     torch.manual_seed(seed)
@@ -171,21 +178,11 @@ def build_chat_twin(folder: Path, *, seed: int = 0) -> Path:
     template; its answers are random tokens.
     """
     import torch
-    from transformers import Qwen3Config, Qwen3ForCausalLM
+    from transformers import Qwen3ForCausalLM
 
     texts = [*_TOKENIZER_TEXTS, "yes", "no", "Judge whether the Document meets the requirements"]
     tokenizer = train_tokenizer(texts, eos_in_template=False, chat=True)
-    eos_id = tokenizer.eos_token_id
-    shape = dict(ARCHITECTURES["tiny"], vocab_size=len(tokenizer))
-    config = Qwen3Config(
-        **shape,
-        rms_norm_eps=1e-6,
-        rope_parameters={"rope_type": "default", "rope_theta": 1_000_000.0},
-        eos_token_id=eos_id,
-        pad_token_id=eos_id,
-        bos_token_id=eos_id,
-        tie_word_embeddings=True,
-    )
+    config = _qwen3_config("tiny", tokenizer, tie_embeddings=True)
     folder.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(folder)
     torch.manual_seed(seed)
