@@ -231,6 +231,11 @@ def query_ui(lang: str) -> tuple[bool, float, int]:
     return requested, float(threshold), int(top_k)
 
 
+def origins_of(passages: list[Passage]) -> list[str]:
+    """Where each passage came from, for files only: a typed line is shown as typed."""
+    return [p.origin if p.source else "" for p in passages]
+
+
 def store(run: SearchRun, passages: list[Passage]) -> None:
     """Keep a search's snapshot in the session (CPU arrays only)."""
     state["run"] = run
@@ -266,7 +271,7 @@ def search_ui(
             [p.text for p in passages],
             query,
             instruction=instruction,
-            origins=[p.origin for p in passages],
+            origins=origins_of(passages),
             progress=progress,
         )
     except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory
@@ -284,7 +289,7 @@ def refresh_if_free(
     run: SearchRun = state["run"]
     query = state["query"].strip()
     texts = [p.text for p in passages]
-    origins = tuple(p.origin for p in passages)
+    origins = tuple(origins_of(passages))
     model = embedder.fingerprint if embedder else None
     if (tuple(texts), origins, query, instruction, model) == (
         run.texts, run.origins, run.query, run.instruction, run.fingerprint
