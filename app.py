@@ -21,6 +21,7 @@ from semsearch.chunking import Passage
 from semsearch.embedder import Embedder, mrl_dims
 from semsearch.errors import SemsearchError
 from semsearch.export import ResultRow, results_csv, results_json
+from semsearch.heap import note_load, settle
 from semsearch.i18n import LANGUAGES, t
 from semsearch.knowledge_base import parse_lines
 from semsearch.library import passages_from_lines
@@ -51,13 +52,20 @@ def vector_index(run: SearchRun, device: str) -> VectorIndex:
     """The index to rank ``run`` with: on the GPU when the model is, else the session's array."""
     if device.startswith("cuda"):
         return gpu_index(run.key, device, state["kb_embeddings"])
-    return VectorIndex(state["kb_embeddings"], normalised=True)
+    last = state.get("cpu_index")
+    if last is None or last[0] is not run:  # kept with its run: it remembers the last scores
+        last = (run, VectorIndex(state["kb_embeddings"], normalised=True))
+        state["cpu_index"] = last
+    index: VectorIndex = last[1]
+    return index
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedder:
     """One loaded model per choice and process, shared by every session (it has a lock)."""
-    return load_embedder(spec, device=device, dtype=dtype)
+    embedder = load_embedder(spec, device=device, dtype=dtype)
+    note_load()
+    return embedder
 
 
 def model_choice_ui(lang: str, settings: Settings) -> str:
@@ -182,24 +190,56 @@ def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     pick.selectbox(t(lang, "sample"), list(titles), key="sample", format_func=titles.__getitem__)
     load.button(t(lang, "load_sample"), key="load_sample", on_click=_load_sample, args=(lang,))
     st.text_area(t(lang, "kb_text"), key="kb_text", height=340, help=t(lang, "kb_help"))
-    typed = passages_from_lines(knowledge_base_lines())
+    typed = typed_passages()
     st.caption(t(lang, "kb_count", count=len(typed)))
     others = opened_passages(lang) + files_ui(lang, embedder)
     if others:
         total = len(typed) + len(others)
         st.caption(t(lang, "kb_total", total=total, typed=len(typed), files=len(others)))
-    return typed + others
+    return remembered_sum(typed, others)
 
 
-def knowledge_base_lines() -> list[str]:
-    """The text box's non-blank lines, parsed again only when its text changed."""
+def remembered_sum(typed: list[Passage], others: list[Passage]) -> list[Passage]:
+    """``typed + others``, the same list object for as long as neither part changed.
+
+    Reruns then find the knowledge base unchanged by identity (``kb_columns``), not by
+    comparing 100k passages.
+    """
+    last = state.get("kb_sum")
+    if last is None or last[0] is not typed or last[1] != others:
+        last = (typed, others, typed + others if others else typed)
+        state["kb_sum"] = last
+    whole: list[Passage] = last[2]
+    return whole
+
+
+def kb_columns(passages: list[Passage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The passages' texts and origins (files only; a typed line is shown as typed).
+
+    Made again only when ``passages`` is another list than last time (see ``remembered_sum``).
+    """
+    last = state.get("kb_columns")
+    if last is None or last[0] is not passages:
+        texts = tuple(p.text for p in passages)
+        origins = tuple(p.origin if p.source else "" for p in passages)
+        last = (passages, texts, origins)
+        state["kb_columns"] = last
+    columns: tuple[tuple[str, ...], tuple[str, ...]] = last[1:]
+    return columns
+
+
+def typed_passages() -> list[Passage]:
+    """The text box's non-blank lines as passages, made again only when its text changed.
+
+    A rerun with 100k lines must not rebuild 100k passages (bench/app_rerank.py).
+    """
     text = state["kb_text"]
     parsed = state.get("kb_parsed")
     if parsed is None or (parsed[0] is not text and parsed[0] != text):
-        parsed = (text, parse_lines(text))
+        parsed = (text, passages_from_lines(parse_lines(text)))
         state["kb_parsed"] = parsed
-    lines: list[str] = parsed[1]
-    return lines
+    passages: list[Passage] = parsed[1]
+    return passages
 
 
 def query_ui(lang: str) -> tuple[bool, float, int]:
@@ -231,11 +271,6 @@ def query_ui(lang: str) -> tuple[bool, float, int]:
     return requested, float(threshold), int(top_k)
 
 
-def origins_of(passages: list[Passage]) -> list[str]:
-    """Where each passage came from, for files only: a typed line is shown as typed."""
-    return [p.origin if p.source else "" for p in passages]
-
-
 def store(run: SearchRun, passages: list[Passage]) -> None:
     """Keep a search's snapshot in the session (CPU arrays only)."""
     state["run"] = run
@@ -264,14 +299,15 @@ def search_ui(
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
 
+    texts, origins = kb_columns(passages)
     try:
         run = run_search(
             embedder,
             state["vector_cache"],
-            [p.text for p in passages],
+            texts,
             query,
             instruction=instruction,
-            origins=origins_of(passages),
+            origins=origins,
             progress=progress,
         )
     except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory
@@ -288,10 +324,9 @@ def refresh_if_free(
     """Bring results up to date when that needs no encoding; returns whether they are current."""
     run: SearchRun = state["run"]
     query = state["query"].strip()
-    texts = [p.text for p in passages]
-    origins = tuple(origins_of(passages))
+    texts, origins = kb_columns(passages)
     model = embedder.fingerprint if embedder else None
-    if (tuple(texts), origins, query, instruction, model) == (
+    if (texts, origins, query, instruction, model) == (
         run.texts, run.origins, run.query, run.instruction, run.fingerprint
     ):  # fmt: skip
         return True
@@ -449,6 +484,8 @@ def main() -> None:
         )
         why_these_results(context)
     behind_the_scenes_ui(lang)
+    if run is not None:
+        settle()  # once per loaded model, after its first search: later reruns skip it in GC
 
 
 main()

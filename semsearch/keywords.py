@@ -62,8 +62,9 @@ class KeywordIndex:
         import bm25s
 
         self.size = len(texts)
+        # Texts, not term sets: 100k sets would be 100k more objects for the cycle collector.
+        self._texts = tuple(texts)
         terms = [keyword_terms(text) for text in texts]
-        self._terms = [set(t) for t in terms]
         self._bm25 = bm25s.BM25()
         if texts:
             self._bm25.index(terms, show_progress=False)
@@ -82,8 +83,9 @@ class KeywordIndex:
     def shared_terms(self, query: str, index: int) -> list[str]:
         """The query's terms that text ``index`` contains, in query order."""
         seen: list[str] = []
+        terms = set(keyword_terms(self._texts[index]))
         for term in keyword_terms(query):
-            if term in self._terms[index] and term not in seen:
+            if term in terms and term not in seen:
                 seen.append(term)
         return seen
 
