@@ -13,7 +13,7 @@ import streamlit as st
 from app_views import ViewContext, why_these_results
 from app_views.answer import answer_ui
 from app_views.behind import behind_the_scenes_ui
-from app_views.context import plain
+from app_views.context import plain, remembered
 from app_views.files import files_ui
 from app_views.rerank import reranked
 from app_views.saved import export_vectors_ui, opened_passages, saved_ui
@@ -52,12 +52,8 @@ def vector_index(run: SearchRun, device: str) -> VectorIndex:
     """The index to rank ``run`` with: on the GPU when the model is, else the session's array."""
     if device.startswith("cuda"):
         return gpu_index(run.key, device, state["kb_embeddings"])
-    last = state.get("cpu_index")
-    if last is None or last[0] is not run:  # kept with its run: it remembers the last scores
-        last = (run, VectorIndex(state["kb_embeddings"], normalised=True))
-        state["cpu_index"] = last
-    index: VectorIndex = last[1]
-    return index
+    # Kept with its search: it remembers the last query's scores.
+    return remembered("cpu_index", run.key, lambda: VectorIndex(run.kb_embeddings, normalised=True))
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
@@ -200,46 +196,30 @@ def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
 
 
 def remembered_sum(typed: list[Passage], others: list[Passage]) -> list[Passage]:
-    """``typed + others``, the same list object for as long as neither part changed.
+    """``typed + others``, the same list for as long as neither part changed.
 
-    Reruns then find the knowledge base unchanged by identity (``kb_columns``), not by
-    comparing 100k passages.
+    With the two helpers below, a rerun on an unchanged 100k-line knowledge base rebuilds
+    no passages, texts or origins (bench/app_rerank.py).
     """
-    last = state.get("kb_sum")
-    if last is None or last[0] is not typed or last[1] != others:
-        last = (typed, others, typed + others if others else typed)
-        state["kb_sum"] = last
-    whole: list[Passage] = last[2]
-    return whole
+    return remembered("kb_sum", (typed, others), lambda: typed + others if others else typed)
 
 
 def kb_columns(passages: list[Passage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The passages' texts and origins (files only; a typed line is shown as typed).
-
-    Made again only when ``passages`` is another list than last time (see ``remembered_sum``).
-    """
-    last = state.get("kb_columns")
-    if last is None or last[0] is not passages:
-        texts = tuple(p.text for p in passages)
-        origins = tuple(p.origin if p.source else "" for p in passages)
-        last = (passages, texts, origins)
-        state["kb_columns"] = last
-    columns: tuple[tuple[str, ...], tuple[str, ...]] = last[1:]
-    return columns
+    """The passages' texts and origins (files only; a typed line is shown as typed)."""
+    return remembered(
+        "kb_columns",
+        passages,
+        lambda: (
+            tuple(p.text for p in passages),
+            tuple(p.origin if p.source else "" for p in passages),
+        ),
+    )
 
 
 def typed_passages() -> list[Passage]:
-    """The text box's non-blank lines as passages, made again only when its text changed.
-
-    A rerun with 100k lines must not rebuild 100k passages (bench/app_rerank.py).
-    """
+    """The text box's non-blank lines as passages, made again only when its text changed."""
     text = state["kb_text"]
-    parsed = state.get("kb_parsed")
-    if parsed is None or (parsed[0] is not text and parsed[0] != text):
-        parsed = (text, passages_from_lines(parse_lines(text)))
-        state["kb_parsed"] = parsed
-    passages: list[Passage] = parsed[1]
-    return passages
+    return remembered("kb_parsed", text, lambda: passages_from_lines(parse_lines(text)))
 
 
 def query_ui(lang: str) -> tuple[bool, float, int]:
