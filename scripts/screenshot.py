@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 FLAGS = [
     "--no-sandbox",
@@ -41,6 +42,19 @@ def idle(page: Page) -> None:
         "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
     )
     page.wait_for_timeout(1500)
+
+
+def choose(page: Page, box: str, option: str) -> None:
+    """Pick ``option`` in the select box named ``box``; a click during a rerun may not open it."""
+    for _ in range(3):
+        idle(page)
+        page.get_by_role("combobox", name=box).click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    raise RuntimeError(f"The select box {box!r} never offered {option!r}.")
 
 
 def open_view(page: Page, name: str, twin: Path) -> None:
@@ -80,8 +94,7 @@ def main(url: str, out: Path) -> None:
         idle(page)
         page.screenshot(path=str(out / "screenshot.png"))
 
-        page.get_by_role("combobox", name="Sample").click()
-        page.get_by_role("option", name="Customer support (English)").click()
+        choose(page, "Sample", "Customer support (English)")
         page.get_by_role("button", name="Load sample").click()
         idle(page)
         page.locator(".st-key-search button").click()
