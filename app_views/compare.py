@@ -13,7 +13,7 @@ from semsearch.errors import SemsearchError
 from semsearch.i18n import t
 from semsearch.ranking import top_hits
 
-from .context import ViewContext, short, table_columns
+from .context import ViewContext, hit_table, short, table_columns
 
 CUSTOM = "custom"
 
@@ -100,12 +100,8 @@ def compare_view(ctx: ViewContext) -> None:
     for column, name, hits in ((left, ctx.embedder.name, first), (right, comparison.model, second)):
         column.markdown(f"**{short(name, 60)}**")
         column.dataframe(
-            pd.DataFrame(
-                {
-                    t(lang, "col_line"): [hit.index + 1 for hit in hits],
-                    t(lang, "col_text"): [short(run.texts[hit.index]) for hit in hits],
-                    t(lang, "col_score"): [round(hit.score, 4) for hit in hits],
-                }
+            hit_table(
+                lang, run.texts, hits, {t(lang, "col_score"): [round(hit.score, 4) for hit in hits]}
             ),
             hide_index=True,
             column_config=table_columns(lang),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+import pandas as pd
 import streamlit as st
 
 from semsearch.embedder import Embedder
+from semsearch.i18n import t
+from semsearch.ranking import Hit
 from semsearch.search import SearchRun
 from semsearch.vector_cache import VectorCache
 from semsearch.vector_index import VectorIndex
@@ -45,10 +48,21 @@ def remembered(name: str, key: object, make: Callable[[], T]) -> T:
     return cast(T, slot[1])
 
 
+def hit_table(
+    lang: str, texts: Sequence[str], hits: Sequence[Hit], more: dict[str, list[Any]]
+) -> pd.DataFrame:
+    """One row per hit: its line number (from 1), its text shortened, then the ``more`` columns."""
+    return pd.DataFrame(
+        {
+            t(lang, "col_line"): [hit.index + 1 for hit in hits],
+            t(lang, "col_text"): [short(texts[hit.index]) for hit in hits],
+            **more,
+        }
+    )
+
+
 def table_columns(lang: str) -> dict[str, Any]:
     """Column widths for a result table in half the page: numbers narrow, text medium."""
-    from semsearch.i18n import t
-
     narrow = ("col_line", "col_cosine", "col_bm25", "col_score")
     columns: dict[str, Any] = {
         t(lang, key): st.column_config.NumberColumn(width="small") for key in narrow

@@ -10,7 +10,7 @@ from semsearch.i18n import t
 from semsearch.keywords import KeywordIndex
 from semsearch.ranking import reciprocal_rank_fusion, top_hits
 
-from .context import ViewContext, remembered, short
+from .context import ViewContext, hit_table, remembered, short
 
 CHART_POINTS = 1000
 
@@ -41,15 +41,16 @@ def keywords_view(ctx: ViewContext) -> None:
     left = right = st.container()
     left.markdown(f"**{t(lang, 'kw_meaning')}**")
     left.dataframe(
-        pd.DataFrame(
+        hit_table(
+            lang,
+            run.texts,
+            meaning,
             {
-                t(lang, "col_line"): [hit.index + 1 for hit in meaning],
-                t(lang, "col_text"): [short(run.texts[hit.index]) for hit in meaning],
                 t(lang, "col_cosine"): [round(hit.score, 4) for hit in meaning],
                 t(lang, "col_found"): [
                     _found_by(lang, True, hit.index in keyword_set) for hit in meaning
                 ],
-            }
+            },
         ),
         hide_index=True,
         key="kw_meaning_table",
@@ -57,10 +58,11 @@ def keywords_view(ctx: ViewContext) -> None:
     right.markdown(f"**{t(lang, 'kw_keywords')}**")
     if keywords:
         right.dataframe(
-            pd.DataFrame(
+            hit_table(
+                lang,
+                run.texts,
+                keywords,
                 {
-                    t(lang, "col_line"): [hit.index + 1 for hit in keywords],
-                    t(lang, "col_text"): [short(run.texts[hit.index]) for hit in keywords],
                     t(lang, "col_bm25"): [round(hit.score, 3) for hit in keywords],
                     t(lang, "col_terms"): [
                         ", ".join(index.shared_terms(run.query, hit.index)) for hit in keywords
@@ -68,7 +70,7 @@ def keywords_view(ctx: ViewContext) -> None:
                     t(lang, "col_found"): [
                         _found_by(lang, hit.index in meaning_set, True) for hit in keywords
                     ],
-                }
+                },
             ),
             hide_index=True,
             key="kw_keyword_table",
@@ -90,14 +92,15 @@ def keywords_view(ctx: ViewContext) -> None:
         )
         st.markdown(f"**{t(lang, 'kw_hybrid')}**")
         st.dataframe(
-            pd.DataFrame(
+            hit_table(
+                lang,
+                run.texts,
+                fused,
                 {
-                    t(lang, "col_line"): [hit.index + 1 for hit in fused],
-                    t(lang, "col_text"): [short(run.texts[hit.index]) for hit in fused],
                     "RRF": [round(hit.score, 5) for hit in fused],
                     t(lang, "col_cosine"): [round(float(cosine[hit.index]), 4) for hit in fused],
                     t(lang, "col_bm25"): [round(float(bm25[hit.index]), 3) for hit in fused],
-                }
+                },
             ),
             hide_index=True,
             key="kw_hybrid_table",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from semsearch.i18n import t
 
-from .context import ViewContext, short
+from .context import ViewContext, hit_table
 
 
 def _token_table(tokens: list[str], key: str) -> None:
@@ -77,16 +77,17 @@ def tokens_view(ctx: ViewContext) -> None:
         return
     bare = ctx.cache.embed(embedder, [run.query], kind="query", instruction="").embedding.vectors[0]
     without = ctx.index.scores(bare)
-    table = pd.DataFrame(
+    table = hit_table(
+        lang,
+        run.texts,
+        hits,
         {
-            t(lang, "col_line"): [hit.index + 1 for hit in hits],
-            t(lang, "col_text"): [short(run.texts[hit.index]) for hit in hits],
             t(lang, "col_with"): [round(hit.score, 4) for hit in hits],
             t(lang, "col_without"): [round(float(without[hit.index]), 4) for hit in hits],
             t(lang, "col_change"): [
                 round(hit.score - float(without[hit.index]), 4) for hit in hits
             ],
-        }
+        },
     )
     st.markdown(f"**{t(lang, 'tok_scores')}**")
     st.dataframe(table, hide_index=True, key="tok_scores_table")
