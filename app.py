@@ -17,23 +17,23 @@ from app_views.context import plain, remembered
 from app_views.files import files_ui
 from app_views.rerank import reranked
 from app_views.saved import export_vectors_ui, opened_passages, saved_ui
-from semsearch.chunking import Passage
-from semsearch.embedder import Embedder, mrl_dims
+from semsearch.documents.chunking import Passage
+from semsearch.documents.knowledge_base import parse_lines
+from semsearch.encoding.embedder import Embedder, mrl_dims
+from semsearch.encoding.loading import load_embedder
+from semsearch.encoding.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
+from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import SemsearchError
-from semsearch.export import ResultRow, results_csv, results_json
-from semsearch.heap import note_load, settle
-from semsearch.i18n import LANGUAGES, t
-from semsearch.knowledge_base import parse_lines
-from semsearch.library import passages_from_lines
-from semsearch.loading import load_embedder
-from semsearch.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
-from semsearch.ranking import Hit
-from semsearch.samples import SAMPLES, default_sample, sample
-from semsearch.search import SearchRun, needs_encoding, run_search
+from semsearch.page.heap import note_load, settle
+from semsearch.page.i18n import LANGUAGES, t
+from semsearch.page.samples import SAMPLES, default_sample, sample
+from semsearch.retrieval.export import ResultRow, results_csv, results_json
+from semsearch.retrieval.library import passages_from_lines
+from semsearch.retrieval.ranking import Hit
+from semsearch.retrieval.search import SearchRun, needs_encoding, run_search
+from semsearch.retrieval.tiers import tier_of
+from semsearch.retrieval.vector_index import VectorIndex
 from semsearch.settings import Settings
-from semsearch.tiers import tier_of
-from semsearch.vector_cache import VectorCache
-from semsearch.vector_index import VectorIndex
 
 CUSTOM = "custom"
 MODEL_CHOICES = [AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B, CUSTOM]

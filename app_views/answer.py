@@ -7,17 +7,17 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from semsearch.errors import SemsearchError
-from semsearch.generation import (
+from semsearch.answers.generation import (
     Citation,
     Generator,
     answer_stream,
     cited_numbers,
     generator_from_env,
 )
-from semsearch.i18n import t
-from semsearch.ranking import Hit
-from semsearch.search import SearchRun
+from semsearch.errors import SemsearchError
+from semsearch.page.i18n import t
+from semsearch.retrieval.ranking import Hit
+from semsearch.retrieval.search import SearchRun
 
 from .context import plain
 

@@ -6,9 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from semsearch.i18n import t
-from semsearch.inspection import preview_vector
-from semsearch.search import SearchRun
+from semsearch.analysis.inspection import preview_vector
+from semsearch.page.i18n import t
+from semsearch.retrieval.search import SearchRun
 
 
 def behind_the_scenes_ui(lang: str) -> None:

@@ -10,9 +10,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from semsearch.calibration import best_on_grid, best_threshold, read_labels_csv, threshold_sweep
+from semsearch.analysis.calibration import (
+    best_on_grid,
+    best_threshold,
+    read_labels_csv,
+    threshold_sweep,
+)
 from semsearch.errors import SemsearchError
-from semsearch.i18n import t
+from semsearch.page.i18n import t
 
 from .context import ViewContext, short
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from semsearch.comparison import overlap_at_k, spearman
+from semsearch.analysis.comparison import overlap_at_k, spearman
 from semsearch.errors import SemsearchError
-from semsearch.i18n import t
-from semsearch.ranking import top_hits
+from semsearch.page.i18n import t
+from semsearch.retrieval.ranking import top_hits
 
 from .context import ViewContext, hit_table, short, table_columns
 

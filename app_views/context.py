@@ -10,12 +10,12 @@ from typing import Any, TypeVar, cast
 import pandas as pd
 import streamlit as st
 
-from semsearch.embedder import Embedder
-from semsearch.i18n import t
-from semsearch.ranking import Hit
-from semsearch.search import SearchRun
-from semsearch.vector_cache import VectorCache
-from semsearch.vector_index import VectorIndex
+from semsearch.encoding.embedder import Embedder
+from semsearch.encoding.vector_cache import VectorCache
+from semsearch.page.i18n import t
+from semsearch.retrieval.ranking import Hit
+from semsearch.retrieval.search import SearchRun
+from semsearch.retrieval.vector_index import VectorIndex
 
 T = TypeVar("T")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from semsearch.chunking import MODES, ChunkSettings, Passage, chunk_documents
-from semsearch.documents import DocumentError, best_text_column, csv_columns, read_document
-from semsearch.embedder import Embedder
+from semsearch.documents.chunking import MODES, ChunkSettings, Passage, chunk_documents
+from semsearch.documents.readers import DocumentError, best_text_column, csv_columns, read_document
+from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
-from semsearch.i18n import t
+from semsearch.page.i18n import t
 
 from .context import plain
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from semsearch.i18n import t
-from semsearch.keywords import KeywordIndex
-from semsearch.ranking import reciprocal_rank_fusion, top_hits
+from semsearch.analysis.keywords import KeywordIndex
+from semsearch.page.i18n import t
+from semsearch.retrieval.ranking import reciprocal_rank_fusion, top_hits
 
 from .context import ViewContext, hit_table, remembered, short
 

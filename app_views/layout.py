@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from semsearch.i18n import t
+from semsearch.page.i18n import t
 
 from .calibrate import calibrate_view
 from .compare import compare_view

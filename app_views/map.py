@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from semsearch.i18n import t
-from semsearch.projection import available_methods, project_2d, sample_for_map
+from semsearch.analysis.projection import available_methods, project_2d, sample_for_map
+from semsearch.page.i18n import t
 
 from .context import ViewContext, remembered, short
 

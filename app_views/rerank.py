@@ -6,12 +6,12 @@ import os
 
 import streamlit as st
 
+from semsearch.answers.reranker import DEFAULT_RERANKER, Reranker
 from semsearch.errors import SemsearchError
-from semsearch.i18n import t
-from semsearch.ranking import Hit
-from semsearch.reranker import DEFAULT_RERANKER, Reranker
-from semsearch.search import SearchRun
-from semsearch.vector_index import VectorIndex
+from semsearch.page.i18n import t
+from semsearch.retrieval.ranking import Hit
+from semsearch.retrieval.search import SearchRun
+from semsearch.retrieval.vector_index import VectorIndex
 
 from .context import plain
 

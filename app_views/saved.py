@@ -7,15 +7,15 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
-from semsearch.chunking import Passage
-from semsearch.embedder import Embedder, mrl_dims
+from semsearch.documents.chunking import Passage
+from semsearch.encoding.embedder import Embedder, mrl_dims
+from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import SemsearchError
-from semsearch.export import vectors_npz, vectors_parquet
-from semsearch.i18n import t
-from semsearch.library import open_base, save_base
-from semsearch.search import SearchRun
-from semsearch.store import KnowledgeBaseStore
-from semsearch.vector_cache import VectorCache
+from semsearch.page.i18n import t
+from semsearch.retrieval.export import vectors_npz, vectors_parquet
+from semsearch.retrieval.library import open_base, save_base
+from semsearch.retrieval.search import SearchRun
+from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
 
 from .context import plain
 from .files import chunk_settings

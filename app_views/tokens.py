@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from semsearch.i18n import t
+from semsearch.page.i18n import t
 
 from .context import ViewContext, hit_table
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from functools import cache
 
-from semsearch.model_source import bundled_folder
+from semsearch.encoding.model_source import bundled_folder
 
 FAMILY = 5
 

@@ -33,7 +33,7 @@ def export_onnx(model: Any, path: Path) -> None:
     """The model with mean pooling, as ONNX with dynamic batch and length."""
     import torch
 
-    from semsearch.pooling import mean
+    from semsearch.encoding.engines.pooling import mean
 
     class Pooled(torch.nn.Module):
         def __init__(self) -> None:
@@ -105,8 +105,8 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1000)
     args = parser.parse_args()
     from semsearch import load_embedder
-    from semsearch.batching import plan_batches
-    from semsearch.vectors import normalise
+    from semsearch.encoding.batching import plan_batches
+    from semsearch.encoding.vectors import normalise
 
     texts, queries = corpus_and_queries(args.lines)
     exact = load_embedder("bundled", device="cpu", dtype="fp32")

@@ -132,10 +132,10 @@ def flops_per_token(model: Any, mean_length: float) -> float:
 def model_folder(preset: Preset, device: str, work: Path, texts: list[str]) -> Path:
     """The bundled model's folder, or a freshly built random twin."""
     if preset.twin is None:
-        from semsearch.model_source import bundled_folder
+        from semsearch.encoding.model_source import bundled_folder
 
         return bundled_folder()
-    from semsearch.twins import build_qwen3_twin
+    from semsearch.encoding.twins import build_qwen3_twin
 
     dtype = "bf16" if device.startswith("cuda") else "fp32"
     # A vocabulary large enough to keep most corpus words whole, like Qwen's own tokenizer.
@@ -154,7 +154,7 @@ def sentence_transformer(folder: Path, device: str, dtype: str, max_length: int)
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from semsearch.transformer_backend import DTYPES, attention_backend
+    from semsearch.encoding.engines.local import DTYPES, attention_backend
 
     kwargs = {"dtype": DTYPES[dtype], "attn_implementation": attention_backend(device)}
     model = SentenceTransformer(str(folder), device=device, model_kwargs=kwargs)

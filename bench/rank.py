@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from encode import device_name, percentile
 
-from semsearch.vector_index import VectorIndex
+from semsearch.retrieval.vector_index import VectorIndex
 
 TOP_K = 10
 

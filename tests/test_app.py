@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from semsearch.knowledge_base import parse_lines
-from semsearch.prompts import DEFAULT_TASK
-from semsearch.samples import sample
-from semsearch.transformer_backend import default_dtype
+from semsearch.documents.knowledge_base import parse_lines
+from semsearch.encoding.engines.local import default_dtype
+from semsearch.encoding.prompts import DEFAULT_TASK
+from semsearch.page.samples import sample
 
 FRUIT = parse_lines(sample("en_fruit").text)
 TIMEOUT = 120

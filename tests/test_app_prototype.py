@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from semsearch.generation import NO_EVIDENCE
-from semsearch.twins import build_chat_twin
+from semsearch.answers.generation import NO_EVIDENCE
+from semsearch.encoding.twins import build_chat_twin
 
 from .helpers import ChatServer, make_pdf
 

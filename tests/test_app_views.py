@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from semsearch.knowledge_base import parse_lines
-from semsearch.samples import sample
+from semsearch.documents.knowledge_base import parse_lines
+from semsearch.page.samples import sample
 
 TIMEOUT = 120
 SUPPORT = parse_lines(sample("en_support").text)

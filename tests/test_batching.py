@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from semsearch.batching import plan_batches
+from semsearch.encoding.batching import plan_batches
 
 
 @pytest.mark.parametrize(

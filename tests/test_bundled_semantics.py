@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from semsearch import load_embedder, rank
-from semsearch.knowledge_base import parse_lines
-from semsearch.samples import sample
+from semsearch.documents.knowledge_base import parse_lines
+from semsearch.page.samples import sample
 
 FRUIT = parse_lines(sample("en_fruit").text)
 SUPPORT = parse_lines(sample("en_support").text)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from semsearch.answers.generation import NO_EVIDENCE
 from semsearch.cli import main
-from semsearch.generation import NO_EVIDENCE
 
 from .helpers import ChatServer, make_pdf
 

@@ -5,8 +5,14 @@ from typing import Any, cast
 
 import pytest
 
-from semsearch.chunking import ChunkSettings, Passage, chunk_documents, chunk_text, windows
-from semsearch.documents import DocumentError, best_text_column, read_document
+from semsearch.documents.chunking import (
+    ChunkSettings,
+    Passage,
+    chunk_documents,
+    chunk_text,
+    windows,
+)
+from semsearch.documents.readers import DocumentError, best_text_column, read_document
 from semsearch.errors import InvalidArgumentError
 
 from .fakes import fake_embedder

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from semsearch.embedder import Embedder, Prompting, mrl_dims
+from semsearch.encoding.embedder import Embedder, Prompting, mrl_dims
+from semsearch.encoding.prompts import DEFAULT_TASK
 from semsearch.errors import InvalidArgumentError
-from semsearch.prompts import DEFAULT_TASK
 
 from .fakes import EOS_ID, WordBackend, fake_embedder, word_id
 

@@ -5,8 +5,7 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from semsearch.errors import ModelLoadError
-from semsearch.generation import (
+from semsearch.answers.generation import (
     NO_EVIDENCE,
     SYSTEM_PROMPT,
     Citation,
@@ -18,9 +17,10 @@ from semsearch.generation import (
     cited_numbers,
     generator_from_env,
 )
-from semsearch.prompts import DEFAULT_TASK
-from semsearch.reranker import PREFIX, SUFFIX, Reranker, pair_text
-from semsearch.twins import build_chat_twin
+from semsearch.answers.reranker import PREFIX, SUFFIX, Reranker, pair_text
+from semsearch.encoding.prompts import DEFAULT_TASK
+from semsearch.encoding.twins import build_chat_twin
+from semsearch.errors import ModelLoadError
 
 from .helpers import ChatServer
 

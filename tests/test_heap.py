@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from semsearch.heap import note_load, settle
+from semsearch.page.heap import note_load, settle
 
 
 class Model:

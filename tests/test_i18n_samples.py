@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from semsearch.i18n import LANGUAGES, STRINGS, t
-from semsearch.knowledge_base import parse_lines
-from semsearch.samples import SAMPLES, default_sample, sample
+from semsearch.documents.knowledge_base import parse_lines
+from semsearch.page.i18n import LANGUAGES, STRINGS, t
+from semsearch.page.samples import SAMPLES, default_sample, sample
 
 APP = (Path(__file__).resolve().parent.parent / "app.py").read_text(encoding="utf-8")
 

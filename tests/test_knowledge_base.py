@@ -1,7 +1,7 @@
 import pytest
 
+from semsearch.documents.knowledge_base import is_blank, parse_lines, read_lines
 from semsearch.errors import KnowledgeBaseError
-from semsearch.knowledge_base import is_blank, parse_lines, read_lines
 
 
 @pytest.mark.parametrize(

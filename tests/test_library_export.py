@@ -8,12 +8,18 @@ import numpy as np
 import pytest
 
 from semsearch import load_embedder
-from semsearch.chunking import Passage
-from semsearch.export import ResultRow, results_csv, results_json, vectors_npz, vectors_parquet
-from semsearch.library import embedder_for, mismatch, model_spec, open_base, save_base
-from semsearch.search import run_search
-from semsearch.store import KnowledgeBaseStore, StoreError
-from semsearch.vector_cache import VectorCache
+from semsearch.documents.chunking import Passage
+from semsearch.encoding.vector_cache import VectorCache
+from semsearch.retrieval.export import (
+    ResultRow,
+    results_csv,
+    results_json,
+    vectors_npz,
+    vectors_parquet,
+)
+from semsearch.retrieval.library import embedder_for, mismatch, model_spec, open_base, save_base
+from semsearch.retrieval.search import run_search
+from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore, StoreError
 
 PASSAGES = [
     Passage("Hold the reset button for ten seconds.", "manual.pdf", "page 2 · ¶ 1"),

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from semsearch import ModelLoadError, load_embedder
-from semsearch.errors import SettingsError
-from semsearch.model_files import read_model_files
-from semsearch.model_source import (
+from semsearch.encoding.engines.local import cpu_has_native_bf16, default_dtype
+from semsearch.encoding.engines.model_files import read_model_files
+from semsearch.encoding.model_source import (
     BUNDLED_NAME,
     QWEN3_0_6B,
     QWEN3_4B,
@@ -17,8 +17,8 @@ from semsearch.model_source import (
     bundled_folder,
     locate,
 )
-from semsearch.transformer_backend import cpu_has_native_bf16, default_dtype
-from semsearch.twins import write_sentence_transformers_files
+from semsearch.encoding.twins import write_sentence_transformers_files
+from semsearch.errors import SettingsError
 
 BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from semsearch.prompts import DEFAULT_TASK, format_query, task_from_prompt
+from semsearch.encoding.prompts import DEFAULT_TASK, format_query, task_from_prompt
 
 
 def test_format_query_is_exactly_the_model_card_format():

@@ -11,8 +11,8 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 
 from semsearch import DEFAULT_TASK, load_embedder
-from semsearch.embedder import Embedder, Prompting
-from semsearch.transformer_backend import TransformerBackend
+from semsearch.encoding.embedder import Embedder, Prompting
+from semsearch.encoding.engines.local import TransformerBackend
 
 from .conftest import build_tiny_qwen3
 
@@ -168,7 +168,7 @@ def test_packed_batches_give_the_padded_vectors(tiny_qwen3, qwen, dtype):
 
 
 def test_packed_mean_pooling_matches_padded(bundled):
-    from semsearch.model_source import bundled_folder
+    from semsearch.encoding.model_source import bundled_folder
 
     backend = TransformerBackend.load(bundled_folder(), device="cpu", dtype="fp32", packing="on")
     padded = TransformerBackend.load(bundled_folder(), device="cpu", dtype="fp32", packing="off")
@@ -184,7 +184,7 @@ def test_warm_up_keeps_packing_only_when_it_agrees(tiny_qwen3):
 
 
 def test_warm_up_turns_packing_off_when_the_kernel_disagrees(tiny_qwen3, monkeypatch):
-    from semsearch import packed
+    from semsearch.encoding.engines import packed
 
     # Stand-in for a varlen kernel that misbehaves on some GPU: attention that ignores keys.
     monkeypatch.setattr(packed, "_per_text_attention", lambda q, k, v, cu, causal, scale: q)

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from semsearch import Hit, InvalidArgumentError, rank
-from semsearch.ranking import cosine_scores, top_hits
-from semsearch.vectors import normalise
+from semsearch.encoding.vectors import normalise
+from semsearch.retrieval.ranking import cosine_scores, top_hits
 
 
 def brute_force(query, matrix, top_k, threshold):

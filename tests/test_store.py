@@ -10,8 +10,8 @@ import time
 import numpy as np
 import pytest
 
-from semsearch.chunking import Passage
-from semsearch.store import FILE_NAME, KnowledgeBaseStore, StoreError, data_dir
+from semsearch.documents.chunking import Passage
+from semsearch.retrieval.stores.sqlite import FILE_NAME, KnowledgeBaseStore, StoreError, data_dir
 
 PASSAGES = [
     Passage("Reset: hold the button.", "manual.pdf", "page 1"),
@@ -119,8 +119,8 @@ def test_a_process_killed_while_saving_corrupts_nothing(tmp_path):
     _, kept = save(store, "kept")
     script = textwrap.dedent(f"""
         import numpy as np, sys
-        from semsearch.chunking import Passage
-        from semsearch.store import KnowledgeBaseStore
+        from semsearch.documents.chunking import Passage
+        from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
         store = KnowledgeBaseStore({str(tmp_path)!r})
         passages = [Passage("passage %d" % i, "big.txt", "") for i in range(200_000)]
         vectors = np.ones((len(passages), 256), dtype=np.float32)

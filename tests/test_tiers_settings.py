@@ -1,8 +1,8 @@
 import pytest
 
 from semsearch.errors import SettingsError
+from semsearch.retrieval.tiers import Tier, tier_of
 from semsearch.settings import Settings, parse_dtype
-from semsearch.tiers import Tier, tier_of
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ import threading
 import numpy as np
 import pytest
 
-from semsearch.search import needs_encoding, run_search
-from semsearch.vector_cache import VectorCache
+from semsearch.encoding.vector_cache import VectorCache
+from semsearch.retrieval.search import needs_encoding, run_search
 
 from .fakes import fake_embedder
 

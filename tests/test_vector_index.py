@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from semsearch import InvalidArgumentError
-from semsearch.vector_index import VectorIndex
-from semsearch.vectors import normalise
+from semsearch.encoding.vectors import normalise
+from semsearch.retrieval.vector_index import VectorIndex
 
 from .test_ranking import brute_force
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from semsearch.pooling import first_token, last_token, mean
-from semsearch.vectors import normalise
+from semsearch.encoding.engines.pooling import first_token, last_token, mean
+from semsearch.encoding.vectors import normalise
 
 
 def test_rows_become_unit_length():
@@ -52,7 +52,7 @@ def test_first_token_with_left_and_right_padding():
 
 
 def test_preview_vector_summarises_one_vector():
-    from semsearch.inspection import preview_vector
+    from semsearch.analysis.inspection import preview_vector
 
     vector = normalise(np.arange(1, 101, dtype=np.float32)[None, :])[0]
     preview = preview_vector(vector, head=50, bins=10)

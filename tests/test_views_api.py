@@ -12,10 +12,10 @@ from semsearch import (
     reciprocal_rank_fusion,
     threshold_sweep,
 )
-from semsearch.calibration import best_on_grid, best_threshold, read_labels_csv
-from semsearch.comparison import overlap_at_k, spearman
-from semsearch.keywords import KeywordIndex, keyword_terms
-from semsearch.projection import sample_for_map
+from semsearch.analysis.calibration import best_on_grid, best_threshold, read_labels_csv
+from semsearch.analysis.comparison import overlap_at_k, spearman
+from semsearch.analysis.keywords import KeywordIndex, keyword_terms
+from semsearch.analysis.projection import sample_for_map
 
 
 def lucene_bm25(tf, doc_len, avg_len, docs, docs_with_term, k1=1.5, b=0.75):

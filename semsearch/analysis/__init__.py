@@ -1,0 +1,1 @@
+"""Why these results: keywords vs meaning, projections, calibration, model comparison."""

@@ -1,0 +1,127 @@
+"""Choose a threshold from labelled results instead of habit: precision, recall and F1.
+
+Seed 002 §5: prepare typical queries, label what should and should not match, draw the
+precision-recall curve, pick the best F1. Labels are (query, text, relevant) triples; a
+threshold predicts "relevant" when a score is at or above it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from semsearch.errors import InvalidArgumentError
+
+_TRUE = {"1", "true", "yes", "y", "relevant", "是", "相关"}
+_FALSE = {"0", "false", "no", "n", "not relevant", "irrelevant", "否", "不相关"}
+
+
+@dataclass(frozen=True)
+class Label:
+    """Whether ``text`` should be found for ``query``."""
+
+    query: str
+    text: str
+    relevant: bool
+
+
+def threshold_sweep(
+    scores: ArrayLike, labels: ArrayLike
+) -> list[tuple[float, float, float, float]]:
+    """(threshold, precision, recall, f1) for each distinct score as threshold, ascending.
+
+    At threshold t every score >= t is predicted relevant. Precision is the share of
+    predicted pairs that are relevant, recall the share of relevant pairs predicted; F1 is
+    their harmonic mean (0 when both are 0). With no relevant label, recall and F1 are 0.
+
+    Raises:
+        InvalidArgumentError: the two sequences differ in length or are empty.
+    """
+    values = np.asarray(scores, dtype=np.float64)
+    truth = np.asarray(labels, dtype=bool)
+    if values.shape != truth.shape or values.ndim != 1:
+        raise InvalidArgumentError(
+            f"{len(values)} scores but {len(truth)} labels; give one label per score."
+        )
+    if values.size == 0:
+        raise InvalidArgumentError("No labelled scores: label some results first.")
+    positives = int(truth.sum())
+    rows = []
+    for threshold in np.unique(values):
+        predicted = values >= threshold
+        true_positives = int((predicted & truth).sum())
+        precision = true_positives / int(predicted.sum())
+        recall = true_positives / positives if positives else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append((float(threshold), precision, recall, f1))
+    return rows
+
+
+def best_threshold(
+    sweep: Sequence[tuple[float, float, float, float]],
+) -> tuple[float, float, float, float]:
+    """The row with the best F1; among equals, the highest threshold (fewer false alarms)."""
+    if not sweep:
+        raise InvalidArgumentError("The sweep is empty: label some results first.")
+    return max(sweep, key=lambda row: (row[3], row[0]))
+
+
+def best_on_grid(
+    scores: ArrayLike, labels: ArrayLike, grid: Sequence[float]
+) -> tuple[float, float]:
+    """The value of ``grid`` (e.g. the slider's steps) with the best F1, and that F1."""
+    values = np.asarray(scores, dtype=np.float64)
+    truth = np.asarray(labels, dtype=bool)
+    positives = int(truth.sum())
+    best = (float(grid[0]), -1.0)
+    for threshold in grid:
+        predicted = values >= threshold
+        hits = int((predicted & truth).sum())
+        precision = hits / int(predicted.sum()) if predicted.any() else 0.0
+        recall = hits / positives if positives else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best[1] or (f1 == best[1] and threshold > best[0]):
+            best = (float(threshold), f1)
+    return best
+
+
+def read_labels_csv(data: bytes) -> list[Label]:
+    """Labels from a CSV with the columns ``query,text,relevant`` (header required).
+
+    ``relevant`` accepts 1/0, true/false, yes/no (and 是/否).
+
+    Raises:
+        InvalidArgumentError: not UTF-8, a missing column, or a value that is not a label,
+            naming the row.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidArgumentError(
+            "The labels file is not UTF-8 text; save it as UTF-8 CSV."
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"query", "text", "relevant"} - {
+        name.strip().lower() for name in reader.fieldnames or []
+    }
+    if missing:
+        raise InvalidArgumentError(
+            "The labels file needs the columns query,text,relevant; "
+            f"missing: {', '.join(sorted(missing))}."
+        )
+    labels = []
+    for number, row in enumerate(reader, start=2):
+        fields = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
+        verdict = fields["relevant"].lower()
+        if verdict not in _TRUE | _FALSE:
+            raise InvalidArgumentError(
+                f"Row {number}: relevant={fields['relevant']!r} is not a label; use 1 or 0."
+            )
+        if fields["query"] and fields["text"]:
+            labels.append(Label(fields["query"], fields["text"], verdict in _TRUE))
+    return labels

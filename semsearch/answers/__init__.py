@@ -1,0 +1,1 @@
+"""Answers with citations and second-stage reranking, from causal language models."""

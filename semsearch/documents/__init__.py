@@ -1,0 +1,1 @@
+"""Documents in: reading files, cutting them into passages, parsing typed lines."""

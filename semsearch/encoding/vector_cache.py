@@ -1,0 +1,141 @@
+"""Remember the vector of every text already encoded, keyed by its content.
+
+A key is the SHA-256 of the text as the model reads it (instruction included) together
+with everything else that changes its vector: the model, its precision and the length cap.
+Vectors are stored at the model's full dimension and cut to the embedder's output dimension
+on the way out (Matryoshka truncation is exact slicing plus re-normalisation), so changing
+the dimension re-encodes nothing and never mixes vectors of different sizes. Editing one
+line of a knowledge base re-encodes that line only; duplicate lines are encoded once.
+
+The cache holds NumPy arrays on the CPU (safe to keep in ``st.session_state``). One lock
+per cache means two overlapping calls (a second click while the first is still encoding)
+never encode the same text twice: the second waits, then finds the vectors cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from semsearch.encoding.embedder import Embedder, Embedding, Kind, Progress
+from semsearch.encoding.vectors import normalise
+
+
+@dataclass(frozen=True)
+class CachedEmbedding:
+    """Vectors for a list of texts and how many had to be encoded for it."""
+
+    embedding: Embedding
+    encoded: int
+    """Distinct texts run through the model in this call."""
+    reused: int
+    """Texts answered from the cache (duplicates within the call included)."""
+
+
+def text_key(embedder: Embedder, text: str, kind: Kind, instruction: str | None) -> str:
+    """Cache key for ``text`` as ``embedder`` would encode it, whatever its output dimension."""
+    model_text = embedder.model_input(text, kind=kind, instruction=instruction)
+    payload = "\x1f".join((embedder.model_fingerprint, kind, model_text))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class VectorCache:
+    """Vectors and token counts by content hash, bounded to ``max_entries`` (oldest go first)."""
+
+    def __init__(self, max_entries: int = 500_000) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[np.ndarray, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def embed(
+        self,
+        embedder: Embedder,
+        texts: Sequence[str],
+        *,
+        kind: Kind = "document",
+        instruction: str | None = None,
+        progress: Progress | None = None,
+    ) -> CachedEmbedding:
+        """Vectors for ``texts`` in order, encoding only texts not seen before.
+
+        ``progress(done, total)`` counts the texts that need encoding, batch by batch; the
+        batches finished before an exception (raised by ``progress`` or the model) stay cached.
+        """
+        keys = [text_key(embedder, text, kind, instruction) for text in texts]
+        full = embedder.with_options(dim=embedder.native_dim)
+        with self._lock:
+            missing: dict[str, str] = {}
+            for key, text in zip(keys, texts, strict=True):
+                if key not in self._entries and key not in missing:
+                    missing[key] = text
+            pending = list(missing)
+            done = 0
+            for batch in full.embed_batches(
+                list(missing.values()), kind=kind, instruction=instruction
+            ):
+                # Kept batch by batch, before progress is reported: when a progress callback
+                # interrupts the call (a rerun of the page), the finished batches stay cached.
+                for i, vector, count in zip(
+                    batch.indices, batch.vectors, batch.token_counts, strict=True
+                ):
+                    self._entries[pending[i]] = (vector, count)
+                done += len(batch.indices)
+                if progress is not None:
+                    progress(done, len(pending))
+            vectors = np.zeros((len(texts), embedder.native_dim), dtype=np.float32)
+            counts = np.zeros(len(texts), dtype=np.int64)
+            for row, key in enumerate(keys):
+                vector, count = self._entries[key]
+                self._entries.move_to_end(key)
+                vectors[row] = vector
+                counts[row] = count
+            while len(self._entries) > max(self.max_entries, len(keys)):
+                self._entries.popitem(last=False)
+        if embedder.dim != embedder.native_dim:
+            vectors = normalise(vectors, embedder.dim)
+        return CachedEmbedding(Embedding(vectors, counts), len(missing), len(texts) - len(missing))
+
+    def store(
+        self,
+        embedder: Embedder,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        token_counts: Sequence[int],
+        *,
+        kind: Kind = "document",
+    ) -> None:
+        """Remember full-size ``vectors`` [len(texts), native_dim] as ``embedder``'s for ``texts``.
+
+        For vectors made earlier by the same model and length cap (a saved knowledge base):
+        the caller checks that; the shapes are checked here.
+        """
+        rows = np.asarray(vectors, dtype=np.float32)
+        if rows.shape != (len(texts), embedder.native_dim) or len(token_counts) != len(texts):
+            raise ValueError(
+                f"{len(texts)} texts need vectors of shape ({len(texts)}, {embedder.native_dim}) "
+                f"and as many token counts; got {rows.shape} and {len(token_counts)}."
+            )
+        with self._lock:
+            for text, vector, count in zip(texts, rows, token_counts, strict=True):
+                self._entries[text_key(embedder, text, kind, None)] = (vector, int(count))
+
+    def missing(
+        self,
+        embedder: Embedder,
+        texts: Sequence[str],
+        *,
+        kind: Kind = "document",
+        instruction: str | None = None,
+    ) -> int:
+        """How many distinct texts :meth:`embed` would have to encode now."""
+        keys = {text_key(embedder, text, kind, instruction) for text in texts}
+        with self._lock:
+            return sum(key not in self._entries for key in keys)

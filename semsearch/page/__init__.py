@@ -1,0 +1,1 @@
+"""What the page needs besides layout: strings, samples, state. Never imports streamlit."""

@@ -1,0 +1,1 @@
+"""Finding passages: ranking, the vector index, searches and saved knowledge bases."""

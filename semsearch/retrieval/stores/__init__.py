@@ -1,0 +1,1 @@
+"""Vector stores: where saved knowledge bases live (embedded SQLite + NumPy, Milvus)."""

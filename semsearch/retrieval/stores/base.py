@@ -1,0 +1,200 @@
+"""The vector-store contract: named knowledge bases of passages, vectors and metadata.
+
+A store keeps saved knowledge bases, each bound to the model that made its vectors (name,
+native dimension, length cap) and to how its passages were made. It adds passages with
+their vectors, searches a query vector with top-k, a threshold and a metadata filter,
+and hands back vectors by id for the views. The same calls work whatever is behind it:
+the embedded SQLite + NumPy store (:mod:`semsearch.retrieval.stores.sqlite`, the default
+and the fast path on one machine) or Milvus (:mod:`semsearch.retrieval.stores.milvus`, Lite
+in one file or a server). :func:`semsearch.retrieval.stores.open_store` picks one from a
+URI-like setting (``SEMSEARCH_STORE``).
+
+What it does not do: encode. Vectors come in made (full size, unit rows) and the query
+vector comes in made; :mod:`semsearch.retrieval.library` binds a store to an embedder.
+
+Ids are positions: the n-th passage added to a base has id n - 1, in every store, so a
+base copied between stores keeps its ids and its results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from semsearch.documents.chunking import Passage
+from semsearch.errors import SemsearchError
+
+FILTER_FIELDS = ("source", "place")
+"""Passage fields a metadata filter may name (equality)."""
+
+
+class StoreError(SemsearchError):
+    """A saved knowledge base is missing, already exists, or the store cannot be used."""
+
+
+@dataclass(frozen=True)
+class BaseSpec:
+    """What a new base is bound to: the model that makes its vectors, and how."""
+
+    name: str
+    model: str
+    """The model's name as the embedder reports it."""
+    model_spec: str
+    """What :func:`semsearch.load_embedder` loads it with (``bundled``, an id, a folder)."""
+    native_dim: int
+    dim: int
+    """The output dimension chosen when saving (vectors are kept at ``native_dim``)."""
+    max_length: int
+    dtype: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    """How the passages were made (chunking) and the query instruction."""
+
+
+@dataclass(frozen=True)
+class BaseInfo:
+    """What a saved base holds and how its vectors were made."""
+
+    name: str
+    model: str
+    model_spec: str
+    native_dim: int
+    dim: int
+    max_length: int
+    dtype: str
+    passages: int
+    created: str
+    """ISO 8601, UTC."""
+    updated: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> BaseSpec:
+        """The binding this base was created with (to create its copy elsewhere)."""
+        return BaseSpec(
+            self.name, self.model, self.model_spec, self.native_dim, self.dim,
+            self.max_length, self.dtype, dict(self.settings),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoredHit:
+    """One search result: the passage's id, its score and the passage."""
+
+    id: int
+    score: float
+    passage: Passage
+
+
+@dataclass(frozen=True)
+class StoredRows:
+    """A run of a base's rows, for copying and for the views."""
+
+    ids: list[int]
+    passages: list[Passage]
+    vectors: np.ndarray
+    """float32 [len(ids), native_dim], unit rows."""
+    token_counts: list[int]
+    hashes: list[str]
+
+
+@runtime_checkable
+class VectorStore(Protocol):
+    """Saved knowledge bases behind one URI; safe to use from several threads."""
+
+    uri: str
+    """How to reach it again (``sqlite:/folder``, ``milvus:/path.db``, ``milvus:http://...``)."""
+
+    def create(self, spec: BaseSpec, *, replace: bool = False) -> BaseInfo:
+        """Start an empty base bound to ``spec``; with ``replace``, drop one of that name first.
+
+        Raises:
+            StoreError: the name is empty, over 120 characters, or taken without ``replace``.
+        """
+        ...
+
+    def add(
+        self,
+        name: str,
+        passages: Sequence[Passage],
+        vectors: np.ndarray,
+        token_counts: Sequence[int],
+        hashes: Sequence[str],
+    ) -> list[int]:
+        """Append passages with full-size unit vectors; returns their ids. Durable on return.
+
+        ``hashes`` identify each passage's content for resumable indexing
+        (:meth:`hashes`). Raises StoreError on mismatched sizes or a wrong dimension.
+        """
+        ...
+
+    def save(
+        self,
+        spec: BaseSpec,
+        passages: Sequence[Passage],
+        vectors: np.ndarray,
+        token_counts: Sequence[int],
+        hashes: Sequence[str],
+        *,
+        replace: bool = False,
+    ) -> BaseInfo:
+        """A whole base in one step: after a crash the previous version is there intact.
+
+        Raises:
+            StoreError: as :meth:`create` and :meth:`add`, or nothing to save.
+        """
+        ...
+
+    def info(self, name: str) -> BaseInfo:
+        """What the base ``name`` holds. Raises StoreError when there is none."""
+        ...
+
+    def delete(self, name: str) -> None:
+        """Delete the base ``name``. Raises StoreError when there is none."""
+        ...
+
+    def count(self, name: str) -> int:
+        """Passages in ``name``."""
+        ...
+
+    def hashes(self, name: str) -> set[str]:
+        """The content hashes of every passage stored in ``name``."""
+        ...
+
+    def search(
+        self,
+        name: str,
+        query: np.ndarray,
+        *,
+        top_k: int,
+        threshold: float | None = None,
+        where: Mapping[str, str] | None = None,
+    ) -> list[StoredHit]:
+        """The ``top_k`` best passages for a unit ``query`` vector, best first.
+
+        ``query`` may be shorter than the base's native size (Matryoshka): stored vectors
+        are then cut to its length and re-normalised before scoring. Only passages scoring
+        at least ``threshold`` and whose fields equal every ``where`` item are returned.
+        Ties keep the lower id first.
+        """
+        ...
+
+    def passages(self, name: str, ids: Sequence[int]) -> list[Passage]:
+        """The passages with these ids, in that order."""
+        ...
+
+    def vectors(self, name: str, ids: Sequence[int]) -> np.ndarray:
+        """float32 [len(ids), native_dim]: the stored vectors with these ids, in that order."""
+        ...
+
+    def rows(self, name: str, *, batch: int = 10_000) -> Iterator[StoredRows]:
+        """Every row of ``name`` in id order, ``batch`` at a time (memory bounded by it)."""
+        ...
+
+    # Last in the class: a method named ``list`` would shadow the builtin in the
+    # annotations of the methods after it.
+    def list(self) -> list[BaseInfo]:
+        """Every saved base, by name."""
+        ...
