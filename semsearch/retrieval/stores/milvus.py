@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import threading
 import time
@@ -96,19 +97,48 @@ def _client(target: str, token: str) -> tuple[Any, threading.RLock]:
             from pymilvus import MilvusClient
 
             local = not target.startswith(("http://", "https://", "tcp://", "grpc://"))
-            try:
-                if local:
-                    Path(target).parent.mkdir(parents=True, exist_ok=True)
-                client = MilvusClient(uri=target, token=token)
-            except Exception as error:  # noqa: BLE001 - pymilvus raises many kinds; all mean "cannot open"
-                raise StoreError(_open_failure(target, local, error)) from None
+            with _LiteLog() as log:
+                try:
+                    if local:
+                        Path(target).parent.mkdir(parents=True, exist_ok=True)
+                    client = MilvusClient(uri=target, token=token)
+                except Exception as error:  # noqa: BLE001 - many kinds; all mean "cannot open"
+                    raise StoreError(_open_failure(target, local, error, log.causes)) from None
             _CLIENTS[key] = (client, threading.RLock())
         return _CLIENTS[key]
 
 
-def _open_failure(target: str, local: bool, error: Exception) -> str:
-    cause = repr(error.__cause__ or error.__context__ or error)
-    if local and ("Locked" in cause or "lock" in cause):
+class _LiteLog(logging.Handler):
+    """Holds Milvus Lite's start-up log while a client opens: its traceback is no message.
+
+    Milvus Lite logs why it could not start (``DataDirLockedError``: another process has
+    the file) and pymilvus raises a bare "Open local milvus failed"; the cause is kept
+    here to say the right thing.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.causes: list[str] = []
+        self._logger = logging.getLogger("milvus_lite")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        self.causes.append(f"{type(error).__name__}: {error}" if error else record.getMessage())
+
+    def __enter__(self) -> _LiteLog:
+        self._propagate = self._logger.propagate
+        self._logger.addHandler(self)
+        self._logger.propagate = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.propagate = self._propagate
+
+
+def _open_failure(target: str, local: bool, error: Exception, causes: list[str]) -> str:
+    cause = " ".join([repr(error.__cause__ or error.__context__ or error), *causes])
+    if local and "DataDirLocked" in cause:
         return (
             f"Another process holds the Milvus Lite file {target}: Milvus Lite opens a file "
             "from one process only. Close the other semsearch (page or command) using it, "
