@@ -367,3 +367,13 @@ def test_cli_moves_a_base_to_milvus_and_searches_it_there(tmp_path, capsys):
     assert main(["search", "--name", "faq", "--store", "nowhere:x", *query]) == 1
     assert "--store='nowhere:x' is not a store" in capsys.readouterr().err
     MilvusStore(f"{tmp_path}/bases.db").close()
+
+
+def test_recall_is_one_where_the_search_is_exact(store):
+    from semsearch.retrieval.stores.recall import exact_top_k, recall_at_k
+
+    _, vectors = save(store, n=17)
+    queries = unit(np.random.default_rng(9).normal(size=(3, 8)))
+    truth = exact_top_k(store, "kb", queries, k=4, batch=5)
+    assert truth.tolist() == [[i for i, _ in exact(vectors, q, 4)] for q in queries]
+    assert recall_at_k(store, "kb", queries, k=4) == 1.0
