@@ -57,11 +57,14 @@ from semsearch.retrieval.stores.base import (
 
 PREFIX = "semsearch_"
 INFO_KEY = "semsearch.base"
-EXACT_BELOW = 20_000
+EXACT_BELOW = 100_000
 """Passages below which a base gets an exact FLAT index; at or above it, HNSW.
 
-Measured with Milvus Lite on this project's 2-core machine (``bench/RESULTS.md``): FLAT
-takes about 0.3 s a query at 100k x 384, HNSW a few ms with recall@10 near 0.99.
+Measured with Milvus Lite on this project's 2-core machine (``bench/milvus_index.py``,
+random 384-d unit vectors, top-10): FLAT p50 12 ms at 2k, 21 ms at 10k, 71 ms at 30k,
+228 ms at 100k, recall 1.0. HNSW did not beat it there (p50 30, 49, 217, 545 ms; recall@10
+0.63 at 10k): Lite searches segments still growing by brute force, so HNSW's gain belongs
+to a Milvus server. Exact up to where a scan costs a few hundred ms, then approximate.
 """
 HNSW_PARAMS = {"M": 16, "efConstruction": 200}
 MAX_LIMIT = 16_384
@@ -468,7 +471,7 @@ class MilvusStore:
         vector = check_query(query, spec.native_dim)
         field = _field_for(spec, vector.shape[0])
         limit = min(top_k + TIE_MARGIN, MAX_LIMIT)
-        params: dict[str, Any] = {"metric_type": "COSINE", "params": {"ef": max(64, limit)}}
+        params: dict[str, Any] = {"metric_type": "COSINE", "params": {"ef": max(128, limit)}}
         if threshold is not None:
             # Milvus keeps radius < score <= range_filter: open the radius one float32 step
             # below the threshold (and the top a hair above 1, where a self-match may land),
