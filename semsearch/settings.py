@@ -5,6 +5,10 @@
 ``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: bf16 on CUDA and on CPUs with
                          bf16 instructions, fp32 on other CPUs
 ``SEMSEARCH_MAX_LENGTH`` token cap per text, default 512
+``SEMSEARCH_STORE``      where saved bases live: ``sqlite`` (default: the data folder),
+                         ``sqlite:/folder``, ``milvus:PATH.db`` (Milvus Lite) or
+                         ``milvus:http://HOST:19530`` (a Milvus server or cluster)
+``SEMSEARCH_STORE_TOKEN`` the Milvus server's token (``user:password`` or an API key), if any
 
 Explicit arguments (the API's, the CLI's flags, the page's widgets) win over these.
 """
@@ -49,6 +53,8 @@ class Settings:
     device: str | None = None
     dtype: str | None = None
     max_length: int = 512
+    store: str = "sqlite"
+    store_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -60,4 +66,31 @@ class Settings:
         dtype = parse_dtype(dtype_text, "SEMSEARCH_DTYPE") if dtype_text else None
         length_text = env.get("SEMSEARCH_MAX_LENGTH", "").strip()
         max_length = _parse_max_length(length_text) if length_text else 512
-        return cls(model=model, device=device, dtype=dtype, max_length=max_length)
+        store = env.get("SEMSEARCH_STORE", "").strip() or "sqlite"
+        parse_store(store, "SEMSEARCH_STORE")
+        token = env.get("SEMSEARCH_STORE_TOKEN", "").strip() or None
+        return cls(model=model, device=device, dtype=dtype, max_length=max_length,
+                   store=store, store_token=token)  # fmt: skip
+
+
+STORE_KINDS = ("sqlite", "milvus")
+
+
+def parse_store(value: str, source: str = "--store") -> tuple[str, str]:
+    """``(kind, target)`` of a store URI, or a SettingsError naming the forms allowed.
+
+    ``("sqlite", "")``, ``("sqlite", folder)``, ``("milvus", "path.db")`` or
+    ``("milvus", "http://host:19530")``.
+    """
+    kind, _, target = value.strip().partition(":")
+    kind, target = kind.strip().lower(), target.strip()
+    if kind == "sqlite":
+        return kind, target
+    if kind == "milvus" and target:
+        remote = target.startswith(("http://", "https://", "tcp://", "grpc://"))
+        if remote or target.endswith(".db"):
+            return kind, target
+    raise SettingsError(
+        f"{source}={value!r} is not a store: use sqlite (the data folder), sqlite:/folder, "
+        "milvus:/path/to/file.db (Milvus Lite) or milvus:http://host:19530 (a Milvus server)."
+    )
