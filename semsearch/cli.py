@@ -100,7 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--window", type=int, default=256, help="tokens per window (default 256)")
     index.add_argument("--overlap", type=int, default=64, help="tokens windows share (default 64)")
     index.add_argument("--column", help="the CSV column to index (default: the longest texts)")
-    index.add_argument("--replace", action="store_true", help="overwrite a base of that name")
+    index.add_argument(
+        "--replace",
+        action="store_true",
+        help="start the base over (without it, an existing base is resumed: only passages "
+        "not yet stored are encoded)",
+    )
+    index.add_argument(
+        "--batch", type=int, default=256, help="passages encoded and stored per step (default 256)"
+    )
     _model_options(index)
     _store_option(index)
 
@@ -251,43 +259,61 @@ def _print_stored(
 
 
 def _index(args: argparse.Namespace) -> int:
-    from semsearch.documents.chunking import ChunkSettings, chunk_documents
-    from semsearch.documents.readers import DocumentError, read_document
-    from semsearch.encoding.vector_cache import VectorCache
-    from semsearch.retrieval.library import save_base
+    from semsearch.documents.chunking import ChunkSettings
+    from semsearch.retrieval.indexing import index_files
 
     settings = ChunkSettings(args.chunk, args.window, args.overlap)
     settings.check()
-    documents = []
-    for name in args.files:
-        path = Path(name)
-        try:
-            data = path.read_bytes()
-            documents.append(read_document(path.name, data, csv_column=args.column))
-        except OSError as error:
-            print(f"semsearch: skipped {name}: {error.strerror or error}", file=sys.stderr)
-        except DocumentError as error:
-            print(f"semsearch: skipped {name}: {error}", file=sys.stderr)
-    if not documents:
-        raise InvalidArgumentError("None of the files could be read; nothing was indexed.")
-    embedder = _load(args)
-    passages = chunk_documents(documents, settings, embedder.token_spans, embedder.passage_tokens)
+    missing = [name for name in args.files if not Path(name).is_file()]
+    if len(missing) == len(args.files):
+        raise InvalidArgumentError(
+            f"None of the files could be read (no such file: {', '.join(missing)}); "
+            "nothing was indexed."
+        )
     store = _store(args)
-    info = save_base(
-        store,
-        args.name,
-        embedder,
-        passages,
-        VectorCache(),
-        settings={"chunk": args.chunk, "window": args.window, "overlap": args.overlap},
-        replace=args.replace,
-    )
+    embedder = _load(args)
+    with _ProgressBar() as bar:
+        report = index_files(
+            store, args.name, embedder, args.files, settings, csv_column=args.column,
+            replace=args.replace, batch=args.batch, progress=bar.update,
+        )  # fmt: skip
+    for path, reason in report.failed:
+        print(f"semsearch: skipped {path}: {reason}", file=sys.stderr)
+    resumed = f", {report.skipped} already stored" if report.skipped else ""
     print(
-        f"indexed {info.passages} passages from {len(documents)} file(s) as {info.name!r} "
-        f"({info.model}, {info.dim} dimensions) in {store.uri}",
+        f"indexed {report.encoded} passages{resumed} from {report.files} file(s) into "
+        f"{report.name!r} ({report.passages} passages; {embedder.name}, {embedder.dim} "
+        f"dimensions) in {store.uri} in {report.seconds:.1f} s",
         file=sys.stderr,
     )
     return 0
+
+
+class _ProgressBar:
+    """tqdm on stderr, by bytes of input (known up front), with passages and their rate."""
+
+    def __enter__(self) -> _ProgressBar:
+        from tqdm import tqdm
+
+        self._bar = tqdm(
+            total=0, unit="B", unit_scale=True, desc="indexing", file=sys.stderr,
+            disable=None, leave=False,  # disable=None: only on a terminal
+        )  # fmt: skip
+        return self
+
+    def update(self, progress: Any) -> None:
+        """Show an :class:`~semsearch.retrieval.indexing.IndexProgress`."""
+        bar = self._bar
+        bar.total = progress.total_bytes
+        bar.n = int(progress.done_bytes)
+        bar.set_postfix_str(
+            f"{progress.passages} passages, {progress.encoded} encoded, "
+            f"{progress.rate:.0f}/s", refresh=False,
+        )  # fmt: skip
+        bar.refresh()
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -39,7 +39,7 @@ def test_index_then_search_by_name(capsys, files):
     assert "semsearch: skipped" in err
     assert "photo.png: files of type .png are not supported" in err
     assert (
-        "indexed 5 passages from 2 file(s) as 'docs' (sentence-transformers/all-MiniLM-L6-v2, 384 dimensions)"
+        "indexed 5 passages from 2 file(s) into 'docs' (5 passages; sentence-transformers/all-MiniLM-L6-v2, 384 dimensions)"
         in err
     )
     code, out, _ = run(capsys, "list", "--json")
@@ -64,11 +64,14 @@ def test_index_then_search_by_name(capsys, files):
     assert set(rows[0]) == {"rank", "index", "text", "score", "source"}
 
 
-def test_index_refuses_to_overwrite_without_replace(capsys, files):
+def test_index_again_resumes_and_replace_starts_over(capsys, files):
     index(capsys, files)
     code, _, err = index(capsys, files)
+    assert code == 0
+    assert "indexed 0 passages, 5 already stored from 2 file(s) into 'docs' (5 passages" in err
+    code, _, err = index(capsys, files, "--chunk", "line")
     assert code == 1
-    assert "A knowledge base named 'docs' already exists" in err
+    assert "pass --replace to start it over" in err
     code, _, err = index(capsys, files, "--replace", "--chunk", "line")
     assert code == 0
     assert "indexed 6 passages" in err  # by line: the PDF's first page has two lines

@@ -10,6 +10,7 @@ store itself, holding none of the base's vectors.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Progress
-from semsearch.encoding.vector_cache import VectorCache, text_key
+from semsearch.encoding.vector_cache import VectorCache
 from semsearch.retrieval.stores.base import (
     BaseInfo,
     BaseSpec,
@@ -34,14 +35,16 @@ def model_spec(embedder: Embedder) -> str:
     return "bundled" if report is not None and report.how == "bundled" else embedder.name
 
 
-def content_hash(embedder: Embedder, text: str) -> str:
-    """What identifies a passage's vector: SHA-256 of the model's fingerprint and the text.
+def content_hash(passage: Passage) -> str:
+    """What identifies a stored passage: SHA-256 of its text, source and place.
 
-    The vector cache's key for the text as a document, so the same text under the same
-    model, precision and length cap has the same hash in every store (resumable indexing
-    skips it); any output dimension shares it, as vectors are stored at full size.
+    The same sentence in two files is two passages, each stored once; an indexing run that
+    is interrupted and run again skips every passage already stored by this hash
+    (:mod:`semsearch.retrieval.indexing`). The model is not part of it: a base is bound to
+    its model as a whole (:func:`mismatch`).
     """
-    return text_key(embedder, text, "document", None)
+    payload = "\x1f".join((passage.text, passage.source, passage.place))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def base_spec(name: str, embedder: Embedder, settings: dict[str, Any] | None = None) -> BaseSpec:
@@ -87,7 +90,7 @@ def save_base(
         passages,
         encoded.vectors,
         encoded.token_counts.tolist(),
-        [content_hash(full, text) for text in texts],
+        [content_hash(passage) for passage in passages],
         replace=replace,
     )
 

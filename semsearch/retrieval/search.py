@@ -3,19 +3,45 @@
 The result (:class:`SearchRun`) is a consistent snapshot: the texts, their vectors and the
 query vector all belong to the same model, settings and click. Ranking it again with
 another threshold or top-k needs no model (see :func:`semsearch.retrieval.ranking.top_hits`).
+
+Two sources: texts the page holds (typed lines, uploaded files: :func:`run_search`, every
+vector in the snapshot), and a saved base in a vector store (:func:`run_base_search`), of
+any size: there the snapshot holds only a bounded candidate set, the store's best passages
+for the query plus a random sample for context, and :attr:`SearchRun.scope` says so.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
+from semsearch.encoding.vectors import normalise
+from semsearch.retrieval.stores.base import VectorStore
+
+DEFAULT_CANDIDATES = 2000
+DEFAULT_SAMPLE = 500
+
+
+@dataclass(frozen=True)
+class BaseScope:
+    """Which part of a saved base a :class:`SearchRun` holds."""
+
+    base: str
+    total: int
+    """Passages in the base."""
+    candidates: int
+    """The store's best passages for the query, first in the run: exact for any top-k and
+    threshold up to this many results."""
+    sampled: int
+    """Passages drawn at random from the rest, after the candidates (context for the map)."""
+    ids: tuple[int, ...]
+    """The store id of each text of the run."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +71,8 @@ class SearchRun:
     seconds: float
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     """Unique per search: names the GPU copy of its vectors."""
+    scope: BaseScope | None = None
+    """Set when the texts are candidates from a saved base rather than all of it."""
 
     @property
     def truncated(self) -> list[int]:
@@ -81,6 +109,68 @@ def run_search(
         encoded=documents.encoded,
         reused=documents.reused,
         seconds=time.perf_counter() - started,
+    )
+
+
+def run_base_search(
+    embedder: Embedder,
+    store: VectorStore,
+    base: str,
+    query: str,
+    *,
+    instruction: str | None = None,
+    candidates: int = DEFAULT_CANDIDATES,
+    sample: int = DEFAULT_SAMPLE,
+    where: Mapping[str, str] | None = None,
+    seed: int = 0,
+) -> SearchRun:
+    """Search the saved base ``base`` for ``query``, keeping a bounded candidate set.
+
+    Only the query is encoded. The store ranks the whole base; the run keeps its best
+    ``candidates`` passages (so any top-k and threshold up to that many results is the
+    exact answer) and ``sample`` more drawn at random (seeded: the same each rerun), with
+    their vectors, for the views. Memory is bounded by ``candidates + sample`` rows,
+    whatever the base's size.
+    """
+    started = time.perf_counter()
+    question = embedder.embed([query], kind="query", instruction=instruction)
+    query_vector = question.vectors[0]
+    hits = store.search(base, query_vector, top_k=candidates, where=where)
+    best = [hit.id for hit in hits]
+    total = store.count(base)
+    chosen = set(best)
+    rest = max(0, min(sample, total - len(chosen)))
+    extra: list[int] = []
+    if rest and where is None:
+        rng = np.random.default_rng(seed)
+        for draw in rng.permutation(total)[: rest + len(chosen)]:
+            if int(draw) not in chosen:
+                extra.append(int(draw))
+            if len(extra) == rest:
+                break
+    ids = best + sorted(extra)
+    passages = [hit.passage for hit in hits] + store.passages(base, sorted(extra))
+    vectors = (
+        normalise(store.vectors(base, ids), embedder.dim)
+        if ids
+        else np.zeros((0, embedder.dim), dtype=np.float32)
+    )
+    return SearchRun(
+        query=query,
+        instruction=instruction,
+        query_input=embedder.model_input(query, kind="query", instruction=instruction),
+        texts=tuple(p.text for p in passages),
+        origins=tuple(p.origin for p in passages),
+        fingerprint=embedder.fingerprint,
+        kb_embeddings=vectors,
+        query_vector=query_vector,
+        kb_token_counts=np.zeros(len(ids), dtype=np.int64),
+        query_token_count=int(question.token_counts[0]),
+        max_length=embedder.max_length,
+        encoded=0,
+        reused=len(ids),
+        seconds=time.perf_counter() - started,
+        scope=BaseScope(base, total, len(best), len(extra), tuple(ids)),
     )
 
 
