@@ -58,6 +58,9 @@ from semsearch.errors import (
     UnknownServedModelError,
 )
 
+AUTO = "auto"
+"""The model name meaning "the server's only model"."""
+
 UNSTATED_MAX_LENGTH = 512
 """Token cap assumed when the server does not state its model's (Ollama): the default cap."""
 
@@ -243,7 +246,8 @@ class RemoteEngine:
 
         Args:
             url: the server's base URL, ending in ``/v1``.
-            model: the name the server serves the model under.
+            model: the name the server serves the model under; ``auto``: the only model
+                of a server that lists exactly one.
             api_key: sent as ``Authorization: Bearer``; ``None``: no header.
             options: batching, concurrency, timeouts and retries.
             expected_dim: the native size the vectors must have (a saved base's); ``None``:
@@ -466,7 +470,10 @@ class RemoteEngine:
         """The server's entry for the model; None when the server keeps no listing (TEI)."""
         reply = self._request("GET", "/models", None, _SMALL_BODY, what="the model list")
         if reply.status == 404:
-            return self._tei_info()
+            info = self._tei_info()
+            if info is not None and self.name == AUTO:
+                self.name = info.id
+            return info
         if reply.status >= 400:
             self._raise_for(reply, _message(reply.body))
         try:
@@ -483,6 +490,9 @@ class RemoteEngine:
                 f"{start!r}). Is {self.url} the OpenAI-compatible base URL of an embedding "
                 "server?",
             ) from None
+        if self.name == AUTO and len(served) == 1:
+            self.name = served[0].id
+            return served[0]
         for entry in served:
             # Ollama lists "name:latest" and serves it as "name" too.
             if entry.id in (self.name, f"{self.name}:latest"):
