@@ -105,7 +105,7 @@ def load_model_ui(lang: str, spec: str, settings: Settings) -> Embedder | None:
         st.text(f"{t(lang, 'info_load')}: {report.seconds:.1f} s ({report.how})")
         if report.fallback_reason:
             st.warning(t(lang, "fallback", reason=report.fallback_reason))
-    for notice in embedder.backend.notices:
+    for notice in embedder.engine.notices:
         st.warning(t(lang, "engine_notice", notice=notice))
     return embedder
 
@@ -119,7 +119,7 @@ def settings_ui(lang: str, embedder: Embedder, settings: Settings) -> tuple[Embe
     dims = mrl_dims(embedder.native_dim)
     if state.get("dim") not in dims:  # first run, or a model of another size was picked
         state["dim"] = embedder.native_dim
-    limit = embedder.backend.model_max_length
+    limit = embedder.engine.model_max_length
     state["max_length"] = min(int(state.get("max_length", settings.max_length)), limit)
     with st.expander(t(lang, "settings_header"), expanded=False):
         dim = st.select_slider(t(lang, "dim"), options=dims, key="dim", help=t(lang, "dim_help"))

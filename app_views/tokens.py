@@ -48,6 +48,9 @@ def tokens_view(ctx: ViewContext) -> None:
     """Token lists and counts; for instruction-aware models, the instruction's effect on scores."""
     lang, run, embedder = ctx.lang, ctx.run, ctx.embedder
     cap = embedder.max_length
+    if embedder.tokenizer is None:  # a remote engine keeps its tokenizer on the server
+        st.info(t(lang, "tok_remote", model=embedder.name, url=embedder.device))
+        return
     st.caption(t(lang, "tok_intro", cap=cap))
     if not embedder.instruction_aware:
         tokens = embedder.tokens(run.query, kind="query")

@@ -111,7 +111,9 @@ def main() -> None:
     texts, queries = corpus_and_queries(args.lines)
     exact = load_embedder("bundled", device="cpu", dtype="fp32")
     fast = load_embedder("bundled", device="cpu", dtype="bf16")
-    tokens = exact.backend.tokenize(texts, exact.max_length).ids
+    exact_runtime: Any = getattr(exact.engine, "runtime", None)  # the local TransformerRuntime
+    fast_runtime: Any = getattr(fast.engine, "runtime", None)
+    tokens = exact_runtime.tokenize(texts, exact.max_length).ids
     batches = plan_batches([len(t) for t in tokens], 4096, 64)
     query_vectors = exact.encode_queries(queries)
 
@@ -128,8 +130,8 @@ def main() -> None:
         return normalise(out)
 
     engines: dict[str, Forward] = {
-        "pytorch fp32": lambda ids, mask: exact.backend.encode_batch(_rows(ids, mask)),
-        "pytorch bf16 (default)": lambda ids, mask: fast.backend.encode_batch(_rows(ids, mask)),
+        "pytorch fp32": lambda ids, mask: exact_runtime.encode_batch(_rows(ids, mask)),
+        "pytorch bf16 (default)": lambda ids, mask: fast_runtime.encode_batch(_rows(ids, mask)),
     }
     with tempfile.TemporaryDirectory() as work:
         onnx_path = Path(work) / "model.onnx"

@@ -188,7 +188,7 @@ def run(
     with tempfile.TemporaryDirectory() as work:
         folder, build_seconds = timed(lambda: model_folder(preset, device, Path(work), texts))
         ours = load_embedder(str(folder), device=device, dtype=dtype)
-        backend: Any = ours.backend
+        backend: Any = getattr(ours.engine, "runtime", None)  # the local TransformerRuntime
         tokens = int(np.minimum(ours.count_tokens(texts), ours.max_length).sum())
         ours.encode_documents(texts[:256])
         ours_vectors, ours_seconds = timed(lambda: ours.encode_documents(texts))

@@ -2,8 +2,9 @@
 
 Each word becomes one token id (its CRC-32 modulo a small vocabulary) and a text ends with
 an EOS id, like Qwen3's tokenizer. A vector counts token ids into ``native_dim`` buckets,
-so equal texts get equal vectors and the tests can predict every score. The backend
-records every batch it is asked to encode.
+so equal texts get equal vectors and the tests can predict every score. The runtime
+records every batch it is asked to encode; :func:`fake_embedder` runs it through the real
+:class:`~semsearch.encoding.engines.tokens.TokenEngine`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from semsearch.encoding.engines.tokens import BackendOutOfMemory, Tokenized
+from semsearch.encoding.engines.tokens import DeviceOutOfMemory, Tokenized
 from semsearch.encoding.vectors import normalise
 
 EOS_ID = 0
@@ -24,7 +25,7 @@ def word_id(word: str) -> int:
     return 1 + zlib.crc32(word.lower().encode()) % 997
 
 
-class WordBackend:
+class WordRuntime:
     """``memory``: the most padded tokens a batch may hold before it "runs out of memory"."""
 
     def __init__(
@@ -65,7 +66,7 @@ class WordBackend:
         padded = len(batch) * max(len(row) for row in batch)
         if self.memory is not None and padded > self.memory:
             self.failed.append(padded)
-            raise BackendOutOfMemory(
+            raise DeviceOutOfMemory(
                 f"cpu ran out of memory on a batch of {len(batch)} texts ({padded} tokens)."
             )
         self.batches.append([list(row) for row in batch])
@@ -81,9 +82,11 @@ def fake_embedder(
     token_budget: int = 4096, max_batch: int = 64, memory: int | None = None, **options: object
 ):
     from semsearch.encoding.embedder import Embedder, Prompting
+    from semsearch.encoding.engines.tokens import TokenEngine
     from semsearch.encoding.prompts import DEFAULT_TASK
 
-    backend = WordBackend(memory=memory)
-    backend.token_budget, backend.max_batch = token_budget, max_batch
+    runtime = WordRuntime(memory=memory)
+    runtime.token_budget, runtime.max_batch = token_budget, max_batch
     prompting = Prompting(default_task=DEFAULT_TASK)
-    return Embedder(backend, name="fake-words", prompting=prompting, **options)  # type: ignore[arg-type]
+    engine = TokenEngine(runtime, name="fake-words")
+    return Embedder(engine, name="fake-words", prompting=prompting, **options)  # type: ignore[arg-type]

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from semsearch.encoding.embedder import Embedder, Prompting, mrl_dims
+from semsearch.encoding.engines.tokens import TokenEngine
 from semsearch.encoding.prompts import DEFAULT_TASK
 from semsearch.errors import InvalidArgumentError
 
-from .fakes import EOS_ID, WordBackend, fake_embedder, word_id
+from .fakes import EOS_ID, WordRuntime, fake_embedder, word_id
 
 
 def test_documents_go_in_bare_and_queries_with_the_instruction():
@@ -26,12 +27,12 @@ def test_encode_queries_encodes_the_instruction_text():
     same_text_as_document = embedder.encode_documents(["Instruct: Find fruit\nQuery:apples"])
     np.testing.assert_array_equal(query, same_text_as_document)
     words = ["Instruct:", "Find", "fruit", "Query:apples"]  # whitespace-split, as the fake does
-    assert embedder.backend.batches[0][0] == [*map(word_id, words), EOS_ID]
+    assert embedder.engine.runtime.batches[0][0] == [*map(word_id, words), EOS_ID]
 
 
 def test_models_without_instruction_use_their_own_prefixes():
     embedder = Embedder(
-        WordBackend(),
+        TokenEngine(WordRuntime(), name="e5-like"),
         name="e5-like",
         prompting=Prompting(query_prefix="query: ", document_prefix="passage: "),
     )
@@ -61,7 +62,7 @@ def test_batches_follow_the_token_budget_and_progress_counts_texts():
     texts = [" ".join(["w"] * n) for n in (1, 1, 1, 1, 5, 5, 11)]  # 2, 2, 2, 2, 6, 6, 12 tokens
     calls = []
     embedder.embed(texts, progress=lambda done, total: calls.append((done, total)))
-    assert [len(batch) for batch in embedder.backend.batches] == [1, 2, 4]
+    assert [len(batch) for batch in embedder.engine.runtime.batches] == [1, 2, 4]
     assert calls == [(1, 7), (3, 7), (7, 7)]
 
 
@@ -69,7 +70,7 @@ def test_token_counts_report_the_length_before_the_cap():
     embedder = fake_embedder(max_length=8)
     result = embedder.embed(["one two", " ".join(["w"] * 20)])
     assert result.token_counts.tolist() == [3, 21]
-    assert [len(row) for batch in embedder.backend.batches for row in batch] == [8, 3]
+    assert [len(row) for batch in embedder.engine.runtime.batches for row in batch] == [8, 3]
     assert embedder.count_tokens(["one two"], kind="query", instruction="") == [3]
 
 
@@ -84,7 +85,7 @@ def test_mrl_dimension_is_a_renormalised_prefix_of_the_full_vector():
 def test_with_options_shares_the_model():
     embedder = fake_embedder()
     other = embedder.with_options(dim=32, max_length=16)
-    assert other.backend is embedder.backend
+    assert other.engine.runtime is embedder.engine.runtime
     assert (other.dim, other.max_length, embedder.dim) == (32, 16, 48)
     assert other.fingerprint != embedder.fingerprint
     assert other.model_fingerprint != embedder.model_fingerprint  # the cap changes vectors
@@ -122,7 +123,7 @@ def test_out_of_memory_halves_the_budget_and_retries_the_rest():
     texts = [f"text number {i}" for i in range(30)]  # 4 tokens each
     vectors = embedder.encode_documents(texts)
     np.testing.assert_array_equal(vectors, fake_embedder().encode_documents(texts))
-    backend = embedder.backend
+    backend = embedder.engine.runtime
     assert backend.token_budget == 16  # 64 -> 32 -> 16: the first budget that fits
     assert backend.failed == [64, 32]
     assert sorted(len(b) for b in backend.batches) == [2] + [4] * 7

@@ -12,7 +12,8 @@ from transformers import AutoModel, AutoTokenizer
 
 from semsearch import DEFAULT_TASK, load_embedder
 from semsearch.encoding.embedder import Embedder, Prompting
-from semsearch.encoding.engines.local import TransformerBackend
+from semsearch.encoding.engines.local import TransformerRuntime
+from semsearch.encoding.engines.tokens import TokenEngine
 
 from .conftest import build_tiny_qwen3
 
@@ -47,10 +48,10 @@ def cosines(a, b):
 
 
 def test_folder_is_read_as_the_model_card_says(qwen):
-    assert qwen.backend.files.pooling == "lasttoken"
+    assert qwen.engine.runtime.files.pooling == "lasttoken"
     assert qwen.default_task == DEFAULT_TASK
-    assert qwen.backend.left_padding
-    assert not qwen.backend.append_eos
+    assert qwen.engine.runtime.left_padding
+    assert not qwen.engine.runtime.append_eos
     assert (qwen.native_dim, qwen.dim, qwen.dtype, qwen.device) == (64, 64, "fp32", "cpu")
     assert qwen.report.how == "local folder"
 
@@ -81,7 +82,7 @@ def test_queries_are_encoded_with_the_exact_instruction_format(tiny_qwen3, qwen)
 
 
 def test_every_input_ends_with_eos_even_when_cut(qwen):
-    backend = qwen.backend
+    backend = qwen.engine.runtime
     eos = backend.tokenizer.eos_token_id
     tokens = backend.tokenize(TEXTS, max_length=8)
     assert all(ids[-1] == eos for ids in tokens.ids)
@@ -100,7 +101,7 @@ def test_length_cap_cuts_and_reports(tiny_qwen3):
 
 
 def test_right_padding_pools_the_same_vectors(qwen):
-    backend = qwen.backend
+    backend = qwen.engine.runtime
     ids = backend.tokenize(TEXTS, 512).ids
     left = backend.encode_batch(ids)
     backend.left_padding = False
@@ -138,12 +139,14 @@ def test_bf16_stays_close_to_fp32(tiny_qwen3, qwen):
 
 
 def test_fp16_overflow_switches_to_bf16_and_never_returns_nan(tiny_qwen3):
-    backend = TransformerBackend.load(tiny_qwen3, device="cpu", dtype="fp16")
+    backend = TransformerRuntime.load(tiny_qwen3, device="cpu", dtype="fp16")
     # A final-norm gain near fp16's limit (65504) pushes activations past it to inf, as
     # real inputs do on large models; bf16's range holds them.
     with torch.no_grad():
         backend.model.norm.weight.fill_(6e4)
-    embedder = Embedder(backend, name="tiny-fp16", prompting=Prompting())
+    embedder = Embedder(
+        TokenEngine(backend, name="tiny-fp16"), name="tiny-fp16", prompting=Prompting()
+    )
     vectors = embedder.encode_documents(TEXTS)
     assert np.isfinite(vectors).all()
     assert backend.dtype == "bf16"
@@ -152,10 +155,12 @@ def test_fp16_overflow_switches_to_bf16_and_never_returns_nan(tiny_qwen3):
 
 @pytest.mark.parametrize("dtype", ["fp32", "bf16"])
 def test_packed_batches_give_the_padded_vectors(tiny_qwen3, qwen, dtype):
-    backend = TransformerBackend.load(tiny_qwen3, device="cpu", dtype=dtype, packing="on")
+    backend = TransformerRuntime.load(tiny_qwen3, device="cpu", dtype=dtype, packing="on")
     assert backend.packs
     assert backend.model.config._attn_implementation == "semsearch_varlen"
-    packed = Embedder(backend, name="tiny-packed", prompting=qwen.prompting)
+    packed = Embedder(
+        TokenEngine(backend, name="tiny-packed"), name="tiny-packed", prompting=qwen.prompting
+    )
     got = packed.encode_documents(TEXTS)
     assert cosines(got, qwen.encode_documents(TEXTS)).min() >= (
         0.9999 if dtype == "fp32" else 0.999
@@ -170,14 +175,14 @@ def test_packed_batches_give_the_padded_vectors(tiny_qwen3, qwen, dtype):
 def test_packed_mean_pooling_matches_padded(bundled):
     from semsearch.encoding.model_source import bundled_folder
 
-    backend = TransformerBackend.load(bundled_folder(), device="cpu", dtype="fp32", packing="on")
-    padded = TransformerBackend.load(bundled_folder(), device="cpu", dtype="fp32", packing="off")
+    backend = TransformerRuntime.load(bundled_folder(), device="cpu", dtype="fp32", packing="on")
+    padded = TransformerRuntime.load(bundled_folder(), device="cpu", dtype="fp32", packing="off")
     ids = backend.tokenize(TEXTS, 256).ids
     assert cosines(backend.encode_batch(ids), padded.encode_batch(ids)).min() >= 0.9999
 
 
 def test_warm_up_keeps_packing_only_when_it_agrees(tiny_qwen3):
-    backend = TransformerBackend.load(tiny_qwen3, device="cpu", dtype="fp32", packing="off")
+    backend = TransformerRuntime.load(tiny_qwen3, device="cpu", dtype="fp32", packing="off")
     backend.warm_up()  # on CPU the packed path is exact, so it is kept
     assert backend.packs
     assert backend.notices == []
@@ -188,7 +193,7 @@ def test_warm_up_turns_packing_off_when_the_kernel_disagrees(tiny_qwen3, monkeyp
 
     # Stand-in for a varlen kernel that misbehaves on some GPU: attention that ignores keys.
     monkeypatch.setattr(packed, "_per_text_attention", lambda q, k, v, cu, causal, scale: q)
-    backend = TransformerBackend.load(tiny_qwen3, device="cpu", dtype="fp32", packing="off")
+    backend = TransformerRuntime.load(tiny_qwen3, device="cpu", dtype="fp32", packing="off")
     backend.warm_up()
     assert not backend.packs
     assert backend.model.config._attn_implementation == "sdpa"
@@ -199,7 +204,7 @@ def test_warm_up_turns_packing_off_when_the_kernel_disagrees(tiny_qwen3, monkeyp
 
 def test_tokenizer_without_eos_gets_it_appended(tmp_path):
     folder = build_tiny_qwen3(tmp_path / "old", eos_in_template=False)
-    backend = TransformerBackend.load(folder, device="cpu", dtype="fp32")
+    backend = TransformerRuntime.load(folder, device="cpu", dtype="fp32")
     eos = backend.tokenizer.eos_token_id
     assert backend.append_eos
     tokens = backend.tokenize(["fox", "the quick brown fox jumps"], max_length=4)
@@ -210,6 +215,6 @@ def test_tokenizer_without_eos_gets_it_appended(tmp_path):
 def test_folder_without_sentence_transformers_files_still_follows_the_card(tmp_path):
     folder = build_tiny_qwen3(tmp_path / "bare", st_files=False)
     embedder = load_embedder(str(folder), device="cpu")
-    assert isinstance(embedder.backend, TransformerBackend)
-    assert embedder.backend.files.pooling == "lasttoken"
+    assert isinstance(embedder.engine.runtime, TransformerRuntime)
+    assert embedder.engine.runtime.files.pooling == "lasttoken"
     assert embedder.default_task == DEFAULT_TASK

@@ -17,7 +17,7 @@ def test_first_call_encodes_each_distinct_text_once():
     embedder, cache = fake_embedder(), VectorCache()
     result = cache.embed(embedder, KB)
     assert (result.encoded, result.reused) == (3, 1)
-    assert embedder.backend.encoded_rows == 3
+    assert embedder.engine.runtime.encoded_rows == 3
     np.testing.assert_array_equal(result.embedding.vectors, embedder.encode_documents(KB))
 
 
@@ -25,11 +25,13 @@ def test_editing_one_line_encodes_that_line_only():
     embedder, cache = fake_embedder(), VectorCache()
     cache.embed(embedder, KB)
     edited = [KB[0], "oranges have lots of vitamin c", *KB[2:]]
-    before = embedder.backend.encoded_rows
+    before = embedder.engine.runtime.encoded_rows
     result = cache.embed(embedder, edited)
     assert result.encoded == 1
-    assert embedder.backend.encoded_rows - before == 1
-    assert embedder.backend.batches[-1] == [embedder.backend.tokenize([edited[1]], 64).ids[0]]
+    assert embedder.engine.runtime.encoded_rows - before == 1
+    assert embedder.engine.runtime.batches[-1] == [
+        embedder.engine.runtime.tokenize([edited[1]], 64).ids[0]
+    ]
 
 
 def test_changing_dimension_reencodes_nothing_and_matches_a_fresh_encoding():
@@ -71,7 +73,7 @@ def test_overlapping_calls_encode_each_text_once():
         thread.start()
     for thread in threads:
         thread.join()
-    assert embedder.backend.encoded_rows == 40
+    assert embedder.engine.runtime.encoded_rows == 40
     assert sorted(r.encoded for r in results) == [0, 0, 0, 40]
 
 

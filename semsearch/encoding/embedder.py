@@ -1,9 +1,11 @@
 """The embedder: texts in, unit vectors out, as each model's card says to make them.
 
-Built on one primitive, a backend's ``encode_batch`` (token ids to vectors). On top of it
-this module adds the query instruction, the length cap, token-budget batching with
-progress, and the output dimension (Matryoshka truncation, then re-normalisation). It does
-not cache: :mod:`semsearch.encoding.vector_cache` does.
+Built on one primitive, an engine's ``encode`` (texts to unit vectors, see
+:mod:`semsearch.encoding.engine`): a model in this process or a server. On top of it this
+module adds the query instruction, the length cap, progress and the output dimension
+(Matryoshka truncation, then re-normalisation). Batching is the engine's: it knows its
+device or its server. The embedder does not cache: :mod:`semsearch.encoding.vector_cache`
+does.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from semsearch.encoding.batching import plan_batches
-from semsearch.encoding.engines.tokens import Backend, BackendOutOfMemory
+from semsearch.encoding.approximate_tokens import approximate_token_spans
+from semsearch.encoding.engine import Engine, Tokenizing
 from semsearch.encoding.prompts import format_query
-from semsearch.encoding.vectors import normalise
-from semsearch.errors import InvalidArgumentError
+from semsearch.errors import InvalidArgumentError, SemsearchError
 
 if TYPE_CHECKING:
     from semsearch.encoding.loading import LoadReport
@@ -35,6 +36,10 @@ def mrl_dims(native_dim: int) -> list[int]:
     """Output dimensions worth offering: powers of two from 32, and the native size."""
     dims = [d for d in (32, 64, 128, 256, 512, 1024, 2048, 4096) if d < native_dim]
     return [*dims, native_dim]
+
+
+class NoTokenizerError(SemsearchError):
+    """The engine in use does not expose its tokenizer (a remote server)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Embedder:
 
     def __init__(
         self,
-        backend: Backend,
+        engine: Engine,
         *,
         name: str,
         prompting: Prompting | None = None,
@@ -81,16 +86,16 @@ class Embedder:
         max_length: int = DEFAULT_MAX_LENGTH,
         report: LoadReport | None = None,
     ) -> None:
-        self.backend = backend
+        self.engine = engine
         self.name = name
         self.report = report
         """How the model was loaded (``None`` for an embedder built by hand)."""
         self.prompting = prompting or Prompting()
-        self.native_dim = backend.native_dim
+        self.native_dim = engine.native_dim
         self.dim = self._check_dim(dim)
         if max_length < 8:
             raise InvalidArgumentError(f"max_length must be at least 8 tokens, got {max_length}.")
-        self.max_length = min(max_length, backend.model_max_length)
+        self.max_length = min(max_length, engine.model_max_length)
 
     def _check_dim(self, dim: int | None) -> int:
         if dim is None:
@@ -106,7 +111,7 @@ class Embedder:
     def with_options(self, *, dim: int | None = None, max_length: int | None = None) -> Embedder:
         """A copy with another output dimension or length cap, sharing the loaded model."""
         return Embedder(
-            self.backend,
+            self.engine,
             name=self.name,
             prompting=self.prompting,
             dim=self.dim if dim is None else dim,
@@ -117,12 +122,12 @@ class Embedder:
     @property
     def device(self) -> str:
         """Where the model runs (``"cpu"``, ``"cuda"``...)."""
-        return self.backend.device
+        return self.engine.device
 
     @property
     def dtype(self) -> str:
         """Precision of the forward pass (``"bf16"``, ``"fp16"``, ``"fp32"``)."""
-        return self.backend.dtype
+        return self.engine.dtype
 
     @property
     def default_task(self) -> str | None:
@@ -164,45 +169,23 @@ class Embedder:
     def embed_batches(
         self, texts: Sequence[str], *, kind: Kind = "document", instruction: str | None = None
     ) -> Iterator[EmbeddedBatch]:
-        """Encode ``texts`` batch by batch (longest first, by token budget) as a generator.
+        """Encode ``texts`` batch by batch, as the engine batches them, as a generator.
 
         Lets a caller keep each batch's vectors before the next one runs; :meth:`embed`
-        collects them in input order. When the device runs out of memory, the backend's
-        token budget is halved (for good: memory is short on this device) and the texts not
-        yet encoded are planned again.
+        collects them in input order.
 
         Raises:
-            InvalidArgumentError: a single text does not fit in the device's memory.
+            SemsearchError: from the engine (a text too big for the device, a server fault).
         """
         inputs = [self.model_input(text, kind=kind, instruction=instruction) for text in texts]
-        tokens = self.backend.tokenize(inputs, self.max_length)
-        lengths = [len(ids) for ids in tokens.ids]
-        pending = list(range(len(inputs)))
-        while pending:
-            backend = self.backend
-            plan = plan_batches(
-                [lengths[i] for i in pending],
-                backend.token_budget,
-                backend.max_batch,
-                padded=not backend.packs,
-            )
-            batches = [[pending[j] for j in batch] for batch in plan]
-            for done, batch in enumerate(batches):
-                try:
-                    encoded = backend.encode_batch([tokens.ids[i] for i in batch])
-                except BackendOutOfMemory as error:
-                    if len(batch) == 1:
-                        raise InvalidArgumentError(
-                            f"{error} One text of {lengths[batch[0]]} tokens does not fit: "
-                            "lower the token cap (max_length) or use a smaller model."
-                        ) from None
-                    backend.token_budget = max(1, backend.token_budget // 2)
-                    pending = [i for rest in batches[done:] for i in rest]
-                    break
-                counts = [tokens.full_lengths[i] for i in batch]
-                yield EmbeddedBatch(batch, normalise(encoded, self.dim), counts)
-            else:
-                pending = []
+        for batch in self.engine.encode(inputs, max_length=self.max_length, dim=self.dim):
+            if batch.vectors.shape != (len(batch.indices), self.dim):
+                raise SemsearchError(
+                    f"The engine {self.engine.name} returned vectors of shape "
+                    f"{batch.vectors.shape} for {len(batch.indices)} texts at dimension "
+                    f"{self.dim}."
+                )
+            yield EmbeddedBatch(batch.indices, batch.vectors, batch.token_counts)
 
     def embed(
         self,
@@ -236,29 +219,60 @@ class Embedder:
         """
         return self.embed(texts, kind="query", instruction=instruction).vectors
 
+    @property
+    def tokenizer(self) -> Tokenizing | None:
+        """The engine's tokenizer, or ``None`` when it has none to offer (a remote server)."""
+        return self.engine if isinstance(self.engine, Tokenizing) else None
+
+    def _tokenizer(self) -> Tokenizing:
+        tokenizer = self.tokenizer
+        if tokenizer is None:
+            raise NoTokenizerError(
+                f"{self.name} runs on {self.engine.device}, which does not share its tokenizer: "
+                "token counts, token views and token windows need the model loaded locally "
+                "(leave SEMSEARCH_EMBED_URL unset), or cut by lines or paragraphs instead."
+            )
+        return tokenizer
+
     def count_tokens(
         self, texts: Sequence[str], *, kind: Kind = "document", instruction: str | None = None
     ) -> list[int]:
-        """Tokens of each model input before the length cap (no forward pass)."""
+        """Tokens of each model input before the length cap (no forward pass).
+
+        Raises:
+            NoTokenizerError: the engine has no tokenizer to offer.
+        """
         inputs = [self.model_input(text, kind=kind, instruction=instruction) for text in texts]
-        return self.backend.tokenize(inputs, self.max_length).full_lengths
+        return self._tokenizer().count_tokens(inputs, self.max_length)
 
     @property
     def passage_tokens(self) -> int:
         """Most tokens of a document's own text that fit under the cap.
 
-        The special tokens and the document prefix take the rest.
+        The special tokens and the document prefix take the rest. Without a tokenizer (a
+        remote engine) two tokens are set aside, as Qwen3 and BERT-style models add at most
+        two.
         """
-        prefix = len(self.backend.token_spans(self.prompting.document_prefix))
-        return max(1, self.max_length - self.backend.special_tokens - prefix)
+        tokenizer = self.tokenizer
+        if tokenizer is None:
+            prefix = len(approximate_token_spans(self.prompting.document_prefix))
+            return max(1, self.max_length - 2 - prefix)
+        prefix = len(tokenizer.token_spans(self.prompting.document_prefix))
+        return max(1, self.max_length - tokenizer.special_tokens - prefix)
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
-        """Character span of each token of ``text`` (no special tokens): where to cut it."""
-        return self.backend.token_spans(text)
+        """Character span of each token of ``text`` (no special tokens): where to cut it.
+
+        Without a tokenizer (a remote engine) the spans are an estimate that errs on the
+        side of more, shorter tokens (see :func:`approximate_token_spans`), so that windows
+        cut with it stay under the cap.
+        """
+        tokenizer = self.tokenizer
+        return approximate_token_spans(text) if tokenizer is None else tokenizer.token_spans(text)
 
     def tokens(
         self, text: str, *, kind: Kind = "query", instruction: str | None = None
     ) -> list[str]:
         """The tokens the model reads for ``text`` after prompts and the cap (for display)."""
         model_text = self.model_input(text, kind=kind, instruction=instruction)
-        return self.backend.token_strings(model_text, self.max_length)
+        return self._tokenizer().token_strings(model_text, self.max_length)

@@ -1,7 +1,8 @@
 """The engine contract: texts in, unit vectors out.
 
 An engine is what runs a model: a transformers model in this process
-(:func:`semsearch.encoding.engines.local.load_local_engine`) or a server behind an
+(:class:`semsearch.encoding.engines.tokens.TokenEngine` over a
+:class:`~semsearch.encoding.engines.local.TransformerRuntime`) or a server behind an
 OpenAI-compatible ``/v1/embeddings`` (:class:`semsearch.encoding.engines.remote.RemoteEngine`:
 vLLM, text-embeddings-inference, Ollama). It takes the exact strings the model must read
 (the embedder has already applied the query instruction), cuts each to a token cap, and
@@ -46,18 +47,40 @@ class EncodedBatch:
 class Engine(Protocol):
     """A model that turns texts into unit vectors; safe to share between threads."""
 
-    kind: EngineKind
-    name: str
-    """The model's name: its hub id or folder name, or the name a server serves it under."""
-    native_dim: int
-    model_max_length: int
-    """The most tokens the model takes per text; callers cap at or below it."""
-    device: str
-    """Where it runs: ``cpu``, ``cuda``..., or a server's base URL."""
-    dtype: str
-    """Precision of the forward pass (``bf16``, ``fp32``...); ``server`` when not known."""
-    notices: list[str]
-    """Things the user should know about how it runs (a fallback, a precision switch)."""
+    @property
+    def kind(self) -> EngineKind:
+        """``local`` (a model in this process) or ``remote`` (a server)."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """The model's name: its hub id or folder name, or the name a server serves it under."""
+        ...
+
+    @property
+    def native_dim(self) -> int:
+        """The model's own vector size."""
+        ...
+
+    @property
+    def model_max_length(self) -> int:
+        """The most tokens the model takes per text; callers cap at or below it."""
+        ...
+
+    @property
+    def device(self) -> str:
+        """Where it runs: ``cpu``, ``cuda``..., or a server's base URL."""
+        ...
+
+    @property
+    def dtype(self) -> str:
+        """Precision of the forward pass (``bf16``, ``fp32``...); ``server`` when not known."""
+        ...
+
+    @property
+    def notices(self) -> list[str]:
+        """Things the user should know about how it runs (a fallback, a precision switch)."""
+        ...
 
     def encode(
         self, texts: Sequence[str], *, max_length: int, dim: int | None = None

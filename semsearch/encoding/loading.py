@@ -43,11 +43,13 @@ def _load_exact(
     max_length: int,
     fallback_reason: str | None = None,
 ) -> Embedder:
-    from semsearch.encoding.engines.local import TransformerBackend
+    from semsearch.encoding.engines.local import TransformerRuntime
+    from semsearch.encoding.engines.tokens import TokenEngine
 
     started = time.perf_counter()
     location = locate(spec)
-    backend = TransformerBackend.load(location.folder, device=device, dtype=dtype)
+    runtime = TransformerRuntime.load(location.folder, device=device, dtype=dtype)
+    engine = TokenEngine(runtime, name=location.name)
     report = LoadReport(
         requested=requested,
         name=location.name,
@@ -56,10 +58,10 @@ def _load_exact(
         seconds=time.perf_counter() - started,
         fallback_reason=fallback_reason,
     )
-    files = backend.files
+    files = runtime.files
     prompting = Prompting(files.default_task, files.query_prefix, files.document_prefix)
     return Embedder(
-        backend,
+        engine,
         name=location.name,
         prompting=prompting,
         dim=dim,

@@ -43,6 +43,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "model folder, then restart."
         ),
         "engine_notice": "Note: {notice}",
+        "tok_remote": (
+            "{model} runs on the server at {url}, which does not share its tokenizer, so its "
+            "tokens cannot be shown here. Load the model locally (unset SEMSEARCH_EMBED_URL) to "
+            "see them."
+        ),
         "settings_header": "Encoding settings",
         "dim": "Output dimension",
         "dim_help": (
@@ -306,6 +311,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "或把 `SEMSEARCH_MODEL` 设为已下载的模型文件夹,然后重启。"
         ),
         "engine_notice": "提示:{notice}",
+        "tok_remote": (
+            "{model} 运行在服务器 {url} 上,服务器不提供它的分词器,因此这里无法显示分词。"
+            "在本机加载该模型(不设置 SEMSEARCH_EMBED_URL)即可查看。"
+        ),
         "settings_header": "编码设置",
         "dim": "输出维度",
         "dim_help": (

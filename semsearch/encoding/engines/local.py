@@ -11,7 +11,7 @@ Speed, by device (measured in ``bench/``, see bench/RESULTS.md):
 * CUDA: bf16; batches packed end to end with no padding
   (:mod:`semsearch.encoding.engines.packed`) when a warm-up on the device shows the packed
   path agrees with padded SDPA; padded SDPA otherwise; pinned host memory and non-blocking
-  copies; out of memory is reported as :class:`BackendOutOfMemory` so the caller can halve
+  copies; out of memory is reported as :class:`DeviceOutOfMemory` so the caller can halve
   its batches and retry.
 * CPU: bf16 where the processor has bf16 dot-product instructions (AVX512-BF16, AMX),
   which roughly doubles throughput with the same rankings; fp32 elsewhere.
@@ -31,7 +31,7 @@ import torch
 from semsearch.encoding.engines.model_files import ModelFiles, read_model_files
 from semsearch.encoding.engines.packed import VARLEN, forward_packed, register
 from semsearch.encoding.engines.pooling import pool
-from semsearch.encoding.engines.tokens import BackendOutOfMemory, Tokenized
+from semsearch.encoding.engines.tokens import DeviceOutOfMemory, Tokenized
 from semsearch.encoding.vectors import normalise
 from semsearch.errors import ModelLoadError
 
@@ -94,7 +94,7 @@ def _load_model(folder: Path, device: str, dtype: torch.dtype, attention: str) -
     return model.to(device).eval()
 
 
-class TransformerBackend:
+class TransformerRuntime:
     """A loaded encoder: tokenises texts and turns batches of token ids into vectors.
 
     Not thread-safe by itself except :meth:`encode_batch`, which holds a lock so one model can
@@ -136,7 +136,7 @@ class TransformerBackend:
     @classmethod
     def load(
         cls, folder: Path, *, device: str, dtype: str, packing: str = "auto"
-    ) -> TransformerBackend:
+    ) -> TransformerRuntime:
         """Load tokenizer and model from a local folder onto ``device`` in ``dtype``.
 
         ``packing``: ``"auto"`` packs batches on CUDA when the warm-up shows it agrees with
@@ -159,12 +159,12 @@ class TransformerBackend:
             raise ModelLoadError(
                 str(folder), f"{type(error).__name__}: {_first_line(error)}"
             ) from None
-        backend = cls(model, tokenizer, files, device, dtype)
+        runtime = cls(model, tokenizer, files, device, dtype)
         if packing == "on":
-            backend.use_packing(True)
+            runtime.use_packing(True)
         elif packing == "auto" and device.startswith("cuda"):
-            backend.warm_up()
-        return backend
+            runtime.warm_up()
+        return runtime
 
     def use_packing(self, on: bool) -> None:
         """Switch between packed (padding-free) and padded batches."""
@@ -309,7 +309,7 @@ class TransformerBackend:
                 if self.device.startswith("cuda"):
                     torch.cuda.empty_cache()
                 tokens = sum(len(row) for row in batch)
-                raise BackendOutOfMemory(
+                raise DeviceOutOfMemory(
                     f"{self.device} ran out of memory on a batch of {len(batch)} texts "
                     f"({tokens} tokens)."
                 ) from None
