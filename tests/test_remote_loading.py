@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,36 @@ def test_bad_remote_settings_name_the_variable(env, message):
     with pytest.raises(SettingsError) as caught:
         Settings.from_env(env)
     assert message in str(caught.value)
+
+
+def test_cli_embed_and_index_then_search_a_base_through_the_server(clean_env, tmp_path, capsys):
+    from semsearch.cli import main
+
+    kb = tmp_path / "kb.txt"
+    kb.write_text("Oranges contain vitamin C.\nBananas are rich in potassium.\n", encoding="utf-8")
+    with EmbeddingServer(dim=64) as server:
+        common = ["--embed-url", server.url, "--model", "test-embed"]
+        assert main(["embed", "--kb", str(kb), "--out", str(tmp_path / "v.npy"), *common]) == 0
+        assert main(["index", str(kb), "--name", "fruit", "--chunk", "line", *common]) == 0
+        capsys.readouterr()
+        code = main(["search", "--name", "fruit", "--query", "Oranges contain vitamin C.",
+                     "--json", "--embed-url", server.url])  # fmt: skip
+        out, err = capsys.readouterr()
+    texts = ["Oranges contain vitamin C.", "Bananas are rich in potassium."]
+    np.testing.assert_allclose(np.load(tmp_path / "v.npy"), server.vectors(texts), atol=1e-6)
+    assert code == 0, err
+    assert json.loads(out)[0]["text"] == texts[0]
+    assert json.loads(out)[0]["score"] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_cli_names_an_unreachable_server_in_one_line(clean_env, tmp_path, capsys):
+    from semsearch.cli import main
+
+    kb = tmp_path / "kb.txt"
+    kb.write_text("a\n", encoding="utf-8")
+    out = str(tmp_path / "x.npy")
+    code = main(["embed", "--kb", str(kb), "--out", out, "--embed-url", "http://127.0.0.1:9/v1"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err.startswith("semsearch: error: No embedding server answers at http://127.0.0.1:9/v1")
+    assert "Traceback" not in err
