@@ -24,6 +24,7 @@ import pytest
 
 from semsearch import load_embedder
 from semsearch.encoding.embedder import Embedder
+from semsearch.encoding.model_source import bundled_folder
 from semsearch.encoding.prompts import DEFAULT_TASK
 from semsearch.encoding.remote_loading import load_remote_embedder
 from semsearch.errors import UnknownServedModelError
@@ -114,17 +115,8 @@ class VllmServer:
 
 
 @pytest.fixture(scope="session")
-def qwen_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from semsearch.encoding.twins import build_qwen3_twin
-
-    return build_qwen3_twin(tmp_path_factory.mktemp("qwen3-hd32"), "tiny", head_dim=32)
-
-
-@pytest.fixture(scope="session")
-def servers(
-    tmp_path_factory: pytest.TempPathFactory, qwen_folder: Path, bundled: Embedder
-) -> Iterator[dict[str, VllmServer]]:
-    """Both vLLM servers, started together once per session and stopped at its end."""
+def vllm_ready() -> Path:
+    """The vLLM interpreter; skips (fails under CI=true) when ``.venv-vllm`` is missing."""
     if not vllm_python().is_file():
         reason = (
             f"vLLM is not installed at {vllm_python().parent.parent}: run `make vllm-env` "
@@ -133,10 +125,24 @@ def servers(
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason} CI must build it (.ci/run does).")
         pytest.skip(reason)
-    assert bundled.report is not None
+    return vllm_python()
+
+
+@pytest.fixture(scope="session")
+def qwen_folder(vllm_ready: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from semsearch.encoding.twins import build_qwen3_twin
+
+    return build_qwen3_twin(tmp_path_factory.mktemp("qwen3-hd32"), "tiny", head_dim=32)
+
+
+@pytest.fixture(scope="session")
+def servers(
+    tmp_path_factory: pytest.TempPathFactory, qwen_folder: Path
+) -> Iterator[dict[str, VllmServer]]:
+    """Both vLLM servers, started together once per session and stopped at its end."""
     logs = tmp_path_factory.mktemp("vllm-logs")
     started = {
-        "bundled": VllmServer(Path(bundled.report.folder), MINILM, logs / "minilm.log", []),
+        "bundled": VllmServer(bundled_folder(), MINILM, logs / "minilm.log", []),
         "qwen": VllmServer(qwen_folder, str(qwen_folder), logs / "qwen.log",
                            ["--hf-overrides", '{"is_matryoshka": true}']),
     }  # fmt: skip
