@@ -5,6 +5,7 @@
     python -m semsearch search --name manuals --query "how do I reset it?" --json
     python -m semsearch ask --name manuals --query "how do I reset it?"
     python -m semsearch list
+    python -m semsearch copy manuals --to milvus:./bases.db
     python -m semsearch embed --kb faq.txt --out faq.npy
 
 Errors a user can cause (missing file, empty knowledge base, a model that will not load)
@@ -74,6 +75,11 @@ def _store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", help="folder of the saved knowledge bases (default: $SEMSEARCH_DATA_DIR)"
     )
+    parser.add_argument(
+        "--store",
+        help="sqlite (the data folder), sqlite:/folder, milvus:PATH.db or milvus:http://HOST:19530"
+        " (default: $SEMSEARCH_STORE or sqlite)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--name", required=True)
     _store_option(delete)
 
+    copy = commands.add_parser("copy", help="copy a saved base to another store, vectors and all")
+    copy.add_argument("name", help="the saved knowledge base")
+    copy.add_argument("--to", required=True, help="the store to copy into (as --store)")
+    copy.add_argument("--from", dest="store", help="the store it is in (default: as --store)")
+    copy.add_argument("--as", dest="new_name", help="its name in the target (default: the same)")
+    copy.add_argument("--replace", action="store_true", help="overwrite a base of that name")
+    copy.add_argument(
+        "--data-dir", help="folder of the sqlite store (default: $SEMSEARCH_DATA_DIR)"
+    )
+
     embed = commands.add_parser("embed", help="write the vectors of a file's lines to .npy")
     embed.add_argument("--kb", required=True, help="a UTF-8 file, one text per line")
     _model_options(embed)
@@ -149,9 +165,9 @@ def _load(args: argparse.Namespace) -> Embedder:
 
 
 def _store(args: argparse.Namespace) -> Any:
-    from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
+    from semsearch.retrieval.stores import open_store
 
-    return KnowledgeBaseStore(args.data_dir)
+    return open_store(args.store, data_dir=args.data_dir)
 
 
 def _check_ranking(args: argparse.Namespace) -> None:
@@ -190,32 +206,54 @@ def _search(args: argparse.Namespace) -> int:
                 "With --name the model, --dim and --max-length are the saved base's; "
                 "leave out --model, --dim and --max-length."
             )
-        base, embedder = _open(args)
-        texts = [p.text for p in base.passages]
-        from semsearch.encoding.vectors import normalise
-
-        matrix = normalise(base.vectors, embedder.dim)
-        origin: Callable[[int], str] | None = lambda i: base.passages[i].origin  # noqa: E731
-    else:
-        texts = read_lines(args.kb)
-        embedder = _load(args)
-        matrix = embedder.encode_documents(texts)
-        origin = None
+        store, embedder = _open(args)
+        _print_stored(_ranked(store, embedder, args, instruction=args.instruction), store,
+                      embedder, args)  # fmt: skip
+        return 0
+    texts = read_lines(args.kb)
+    embedder = _load(args)
+    matrix = embedder.encode_documents(texts)
     query = embedder.encode_queries([args.query], instruction=args.instruction)[0]
     hits = rank(query, matrix, top_k=args.top_k, threshold=args.threshold)
-    _print_hits(hits, texts, matrix, query, args, origin)
+    _print_hits(hits, texts, matrix, query, args, None)
     return 0
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Embedder]:
-    """The saved base ``--name`` and the model that made it (the only one allowed to search it)."""
+    """The store of ``--name`` and the model that made it (the only one allowed to search it)."""
     from semsearch.retrieval.library import embedder_for
 
     store = _store(args)
     info = store.info(args.name)
     _quiet_libraries()
     embedder = embedder_for(info, device=args.device, embed_url=args.embed_url)
-    return store.load(args.name), embedder
+    return store, embedder
+
+
+def _ranked(store: Any, embedder: Embedder, args: argparse.Namespace, **options: Any) -> list[Any]:
+    """The store's hits for ``--query`` in ``--name`` (the store ranks; nothing is loaded)."""
+    from semsearch.retrieval.library import search_base
+
+    return search_base(store, args.name, embedder, args.query, top_k=args.top_k,
+                       threshold=args.threshold, **options)  # fmt: skip
+
+
+def _print_stored(
+    hits: list[Any], store: Any, embedder: Embedder, args: argparse.Namespace
+) -> None:
+    rows = [{"rank": n, "index": hit.id, "text": hit.passage.text, "score": hit.score,
+             "source": hit.passage.origin} for n, hit in enumerate(hits, start=1)]  # fmt: skip
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        query = embedder.encode_queries([args.query], instruction=args.instruction)[0]
+        best = store.search(args.name, query, top_k=1)
+        score = best[0].score if best else float("nan")
+        print(f"No line reaches the threshold {args.threshold:.2f}; the best score is {score:.4f}.")
+    for row in [] if args.json else rows:
+        where = f" ({row['source']})" if row["source"] else ""
+        text = _one_line(row["text"])
+        print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {text}{where}")
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -240,8 +278,9 @@ def _index(args: argparse.Namespace) -> int:
         raise InvalidArgumentError("None of the files could be read; nothing was indexed.")
     embedder = _load(args)
     passages = chunk_documents(documents, settings, embedder.token_spans, embedder.passage_tokens)
+    store = _store(args)
     info = save_base(
-        _store(args),
+        store,
         args.name,
         embedder,
         passages,
@@ -251,7 +290,7 @@ def _index(args: argparse.Namespace) -> int:
     )
     print(
         f"indexed {info.passages} passages from {len(documents)} file(s) as {info.name!r} "
-        f"({info.model}, {info.dim} dimensions) in {_store(args).path}",
+        f"({info.model}, {info.dim} dimensions) in {store.uri}",
         file=sys.stderr,
     )
     return 0
@@ -264,17 +303,12 @@ def _ask(args: argparse.Namespace) -> int:
         cited_numbers,
         generator_from_env,
     )
-    from semsearch.encoding.vectors import normalise
 
     _check_ranking(args)
-    base, embedder = _open(args)
-    matrix = normalise(base.vectors, embedder.dim)
-    query = embedder.encode_queries([args.query])[0]
-    hits = rank(query, matrix, top_k=args.top_k, threshold=args.threshold)
+    store, embedder = _open(args)
+    hits = _ranked(store, embedder, args)
     citations = [
-        Citation(
-            n, hit.index, base.passages[hit.index].text, hit.score, base.passages[hit.index].origin
-        )
+        Citation(n, hit.id, hit.passage.text, hit.score, hit.passage.origin)
         for n, hit in enumerate(hits, start=1)
     ]
     stream = answer_stream(
@@ -324,7 +358,7 @@ def _list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not bases:
-        print(f"No knowledge base is saved in {_store(args).folder} yet (see: semsearch index).")
+        print(f"No knowledge base is saved in {_store(args).uri} yet (see: semsearch index).")
     for b in [] if args.json else bases:
         print(
             f"{b.name}\t{b.passages} passages\t{b.model} ({b.dim} dimensions)\tupdated {b.updated}"
@@ -335,6 +369,17 @@ def _list(args: argparse.Namespace) -> int:
 def _delete(args: argparse.Namespace) -> int:
     _store(args).delete(args.name)
     print(f"deleted {args.name!r}", file=sys.stderr)
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from semsearch.retrieval.stores import copy_base, open_store
+
+    source = _store(args)
+    target = open_store(args.to, data_dir=args.data_dir)
+    info = copy_base(source, args.name, target, new_name=args.new_name, replace=args.replace)
+    print(f"copied {args.name!r} ({info.passages} passages) from {source.uri} to "
+          f"{target.uri} as {info.name!r}", file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -364,6 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": _ask,
         "list": _list,
         "delete": _delete,
+        "copy": _copy,
         "embed": _embed,
     }
     try:

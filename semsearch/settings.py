@@ -5,6 +5,10 @@
 ``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: bf16 on CUDA and on CPUs with
                          bf16 instructions, fp32 on other CPUs
 ``SEMSEARCH_MAX_LENGTH`` token cap per text, default 512
+``SEMSEARCH_STORE``      where saved bases live: ``sqlite`` (default: the data folder),
+                         ``sqlite:/folder``, ``milvus:PATH.db`` (Milvus Lite) or
+                         ``milvus:http://HOST:19530`` (a Milvus server or cluster)
+``SEMSEARCH_STORE_TOKEN`` the Milvus server's token (``user:password`` or an API key), if any
 
 An embedding server instead of a model in this process (see :class:`RemoteSettings`):
 
@@ -60,6 +64,8 @@ class Settings:
     device: str | None = None
     dtype: str | None = None
     max_length: int = 512
+    store: str = "sqlite"
+    store_token: str | None = None
     embed: RemoteSettings = field(default_factory=lambda: RemoteSettings())
     """Where an embedding server is, if one is used (``embed.url``)."""
 
@@ -73,11 +79,16 @@ class Settings:
         dtype = parse_dtype(dtype_text, "SEMSEARCH_DTYPE") if dtype_text else None
         length_text = env.get("SEMSEARCH_MAX_LENGTH", "").strip()
         max_length = _parse_max_length(length_text) if length_text else 512
+        store = env.get("SEMSEARCH_STORE", "").strip() or "sqlite"
+        parse_store(store, "SEMSEARCH_STORE")
+        token = env.get("SEMSEARCH_STORE_TOKEN", "").strip() or None
         return cls(
             model=model,
             device=device,
             dtype=dtype,
             max_length=max_length,
+            store=store,
+            store_token=token,
             embed=RemoteSettings.from_env(env),
         )
 
@@ -158,3 +169,26 @@ def parse_embed_url(value: str, source: str = "embed_url") -> str:
             "compatible root), e.g. http://localhost:8000/v1 for vLLM or "
             "http://localhost:11434/v1 for Ollama."
         ) from None
+
+
+STORE_KINDS = ("sqlite", "milvus")
+
+
+def parse_store(value: str, source: str = "--store") -> tuple[str, str]:
+    """``(kind, target)`` of a store URI, or a SettingsError naming the forms allowed.
+
+    ``("sqlite", "")``, ``("sqlite", folder)``, ``("milvus", "path.db")`` or
+    ``("milvus", "http://host:19530")``.
+    """
+    kind, _, target = value.strip().partition(":")
+    kind, target = kind.strip().lower(), target.strip()
+    if kind == "sqlite":
+        return kind, target
+    if kind == "milvus" and target:
+        remote = target.startswith(("http://", "https://", "tcp://", "grpc://"))
+        if remote or target.endswith(".db"):
+            return kind, target
+    raise SettingsError(
+        f"{source}={value!r} is not a store: use sqlite (the data folder), sqlite:/folder, "
+        "milvus:/path/to/file.db (Milvus Lite) or milvus:http://host:19530 (a Milvus server)."
+    )

@@ -1,26 +1,56 @@
-"""Save and reopen knowledge bases with the model that made them, never another.
+"""Save, reopen and search knowledge bases with the model that made them, never another.
 
-Glue between the embedder, the vector cache and the store: saving encodes what the cache
-lacks and stores full-size vectors; opening checks that the model in use is the one that
-made the vectors (same name, size and length cap; precision may differ) and hands the
-vectors to the cache, so that searching a reopened base encodes nothing but the query.
+Glue between the embedder, the vector cache and a store (:mod:`semsearch.retrieval.stores`):
+saving encodes what the cache lacks and stores full-size vectors with a content hash per
+passage; opening checks that the model in use is the one that made the vectors (same name,
+size and length cap; precision may differ) and hands the vectors to the cache, so that
+searching a reopened base encodes nothing but the query; :func:`search_base` ranks in the
+store itself, holding none of the base's vectors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Progress
-from semsearch.encoding.vector_cache import VectorCache
-from semsearch.retrieval.stores.sqlite import BaseInfo, KnowledgeBaseStore, SavedBase, StoreError
+from semsearch.encoding.vector_cache import VectorCache, text_key
+from semsearch.retrieval.stores.base import (
+    BaseInfo,
+    BaseSpec,
+    SavedBase,
+    StoredHit,
+    StoreError,
+    VectorStore,
+)
 
 
 def model_spec(embedder: Embedder) -> str:
     """How to load ``embedder``'s model again: ``bundled``, its hub id, or its folder."""
     report = embedder.report
     return "bundled" if report is not None and report.how == "bundled" else embedder.name
+
+
+def content_hash(embedder: Embedder, text: str) -> str:
+    """What identifies a passage's vector: SHA-256 of the model's fingerprint and the text.
+
+    The vector cache's key for the text as a document, so the same text under the same
+    model, precision and length cap has the same hash in every store (resumable indexing
+    skips it); any output dimension shares it, as vectors are stored at full size.
+    """
+    return text_key(embedder, text, "document", None)
+
+
+def base_spec(name: str, embedder: Embedder, settings: dict[str, Any] | None = None) -> BaseSpec:
+    """What a new base made by ``embedder`` is bound to."""
+    return BaseSpec(
+        name=name, model=embedder.name, model_spec=model_spec(embedder),
+        native_dim=embedder.native_dim, dim=embedder.dim, max_length=embedder.max_length,
+        dtype=embedder.dtype, settings=dict(settings or {}),
+    )  # fmt: skip
 
 
 def mismatch(info: BaseInfo, embedder: Embedder) -> str | None:
@@ -38,7 +68,7 @@ def mismatch(info: BaseInfo, embedder: Embedder) -> str | None:
 
 
 def save_base(
-    store: KnowledgeBaseStore,
+    store: VectorStore,
     name: str,
     embedder: Embedder,
     passages: Sequence[Passage],
@@ -50,37 +80,72 @@ def save_base(
 ) -> BaseInfo:
     """Encode what ``cache`` lacks, then save ``passages`` and their vectors as ``name``."""
     full = embedder.with_options(dim=embedder.native_dim)
-    encoded = cache.embed(full, [p.text for p in passages], progress=progress).embedding
+    texts = [p.text for p in passages]
+    encoded = cache.embed(full, texts, progress=progress).embedding
     return store.save(
-        name,
-        passages=passages,
-        vectors=encoded.vectors,
-        token_counts=encoded.token_counts.tolist(),
-        model=embedder.name,
-        model_spec=model_spec(embedder),
-        dim=embedder.dim,
-        max_length=embedder.max_length,
-        dtype=embedder.dtype,
-        settings=settings,
+        base_spec(name, embedder, settings),
+        passages,
+        encoded.vectors,
+        encoded.token_counts.tolist(),
+        [content_hash(full, text) for text in texts],
         replace=replace,
     )
 
 
-def open_base(
-    store: KnowledgeBaseStore, name: str, embedder: Embedder, cache: VectorCache
-) -> SavedBase:
-    """Load the base ``name`` and put its vectors in ``cache`` for ``embedder``.
+def read_base(store: VectorStore, name: str, *, batch: int = 10_000) -> SavedBase:
+    """The whole base ``name`` in memory (the embedded store hands its shared mapping)."""
+    load = getattr(store, "load", None)
+    if callable(load):
+        saved: SavedBase = load(name)
+        return saved
+    info = store.info(name)
+    passages: list[Passage] = []
+    vectors: list[np.ndarray] = []
+    counts: list[int] = []
+    for rows in store.rows(name, batch=batch):
+        passages.extend(rows.passages)
+        vectors.append(rows.vectors)
+        counts.extend(rows.token_counts)
+    matrix = np.concatenate(vectors) if vectors else np.zeros((0, info.native_dim), np.float32)
+    return SavedBase(info, passages, matrix, np.array(counts, dtype=np.int64))
+
+
+def open_base(store: VectorStore, name: str, embedder: Embedder, cache: VectorCache) -> SavedBase:
+    """Read the base ``name`` and put its vectors in ``cache`` for ``embedder``.
 
     Raises:
         StoreError: there is no such base, or ``embedder`` is not the model that made it.
     """
-    saved = store.load(name)
-    reason = mismatch(saved.info, embedder)
+    reason = mismatch(store.info(name), embedder)
     if reason:
         raise StoreError(reason)
+    saved = read_base(store, name)
     texts = [p.text for p in saved.passages]
     cache.store(embedder, texts, saved.vectors, saved.token_counts.tolist())
     return saved
+
+
+def search_base(
+    store: VectorStore,
+    name: str,
+    embedder: Embedder,
+    query: str,
+    *,
+    top_k: int,
+    threshold: float | None = None,
+    where: Mapping[str, str] | None = None,
+    instruction: str | None = None,
+) -> list[StoredHit]:
+    """Encode ``query`` at ``embedder``'s dimension and rank the base in the store.
+
+    Raises:
+        StoreError: no such base, or ``embedder`` is not the model that made it.
+    """
+    reason = mismatch(store.info(name), embedder)
+    if reason:
+        raise StoreError(reason)
+    vector = embedder.encode_queries([query], instruction=instruction)[0]
+    return store.search(name, vector, top_k=top_k, threshold=threshold, where=where)
 
 
 def embedder_for(

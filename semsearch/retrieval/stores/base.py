@@ -29,6 +29,8 @@ from semsearch.errors import SemsearchError
 
 FILTER_FIELDS = ("source", "place")
 """Passage fields a metadata filter may name (equality)."""
+MAX_NAME = 120
+"""Longest base name, in characters."""
 
 
 class StoreError(SemsearchError):
@@ -98,6 +100,17 @@ class StoredRows:
     """float32 [len(ids), native_dim], unit rows."""
     token_counts: list[int]
     hashes: list[str]
+
+
+@dataclass(frozen=True)
+class SavedBase:
+    """A saved base read back whole (for bases small enough to hold in memory)."""
+
+    info: BaseInfo
+    passages: list[Passage]
+    vectors: np.ndarray
+    """float32 [passages, native_dim], unit rows (may be a read-only shared mapping)."""
+    token_counts: np.ndarray
 
 
 @runtime_checkable
@@ -198,3 +211,70 @@ class VectorStore(Protocol):
     def list(self) -> list[BaseInfo]:
         """Every saved base, by name."""
         ...
+
+
+def check_name(name: str) -> str:
+    """``name`` without surrounding blanks, or a StoreError when it is empty or too long."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise StoreError(
+            f"A knowledge base needs a name of 1 to {MAX_NAME} characters, got {len(name)}."
+        )
+    return name
+
+
+def check_rows(
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    token_counts: Sequence[int],
+    hashes: Sequence[str],
+    native_dim: int | None = None,
+) -> np.ndarray:
+    """``vectors`` as C-contiguous float32 after checking that every size fits.
+
+    Raises:
+        StoreError: the four inputs differ in length, or the vectors are not
+            ``native_dim`` wide.
+    """
+    rows = np.ascontiguousarray(vectors, dtype=np.float32)
+    sizes = {len(passages), len(token_counts), len(hashes)}
+    if rows.ndim != 2 or sizes != {rows.shape[0]}:
+        raise StoreError(
+            f"{len(passages)} passages, {len(token_counts)} token counts, {len(hashes)} hashes "
+            f"and vectors of shape {rows.shape} do not match."
+        )
+    if native_dim is not None and rows.shape[1] != native_dim:
+        raise StoreError(
+            f"The vectors have {rows.shape[1]} dimensions but the base holds {native_dim}; "
+            "add vectors of the model that made the base, at its full size."
+        )
+    return rows
+
+
+def check_where(where: Mapping[str, str] | None) -> dict[str, str]:
+    """The filter as a plain dict, or a StoreError naming the fields that may be filtered."""
+    items = dict(where or {})
+    unknown = sorted(set(items) - set(FILTER_FIELDS))
+    if unknown:
+        raise StoreError(
+            f"Cannot filter on {', '.join(unknown)}: filter on {' or '.join(FILTER_FIELDS)}."
+        )
+    return {key: str(value) for key, value in items.items()}
+
+
+def check_query(query: np.ndarray, native_dim: int) -> np.ndarray:
+    """A float32 unit query of at most ``native_dim`` values, or a StoreError."""
+    vector = np.asarray(query, dtype=np.float32)
+    if vector.ndim != 1 or not 1 <= vector.shape[0] <= native_dim:
+        raise StoreError(
+            f"The query vector has shape {vector.shape}; this base needs one of 1 to "
+            f"{native_dim} values (its model's size, or fewer for Matryoshka)."
+        )
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def check_top_k(top_k: int) -> None:
+    """StoreError unless ``top_k`` is at least 1."""
+    if top_k < 1:
+        raise StoreError(f"top_k must be at least 1, got {top_k}.")

@@ -1,13 +1,24 @@
-"""Saved knowledge bases: passages, their vectors and how they were made, in one SQLite file.
+"""The embedded store: passages in one SQLite file, vectors in memory-mapped float32 files.
 
 The store lives in a data folder (``SEMSEARCH_DATA_DIR``, else the user data directory that
-``platformdirs`` names) as ``knowledge-bases.sqlite3``. SQLite is embedded, needs no
-server, and makes each save one transaction: a crash halfway through a save leaves the
-previous version of that base, and every other base, exactly as they were.
+``platformdirs`` names): ``knowledge-bases.sqlite3`` holds each base's binding, passages,
+token counts and content hashes; ``vectors/<random>.f32`` holds its vectors, row after row,
+float32 at the model's full size. SQLite is embedded, needs no server, and every change is
+one transaction; the vector file a base uses is named in that transaction, so
 
-Vectors are stored at the model's full size (float32), with the output dimension chosen at
-save time; a base remembers its model and length cap, so that it is never searched with
-vectors from another model (see :func:`semsearch.retrieval.library.open_base`).
+* ``save`` writes a *new* vector file, fsyncs it, then swaps it in with the passages in one
+  commit: a crash halfway leaves the previous version of the base, and every other base,
+  exactly as they were (the half-written file is an orphan, removed later);
+* ``add`` appends rows past the committed end of the base's file, fsyncs, then commits the
+  passages and the new count: rows past the count are never read and the next ``add``
+  writes over them.
+
+Searching maps a base's file read-only (``np.memmap``), once per process: every thread and
+page session shares that mapping, and the operating system's page cache holds the bytes, so
+opening a 1M x 384 base copies nothing into a session. Ranking is one matrix-vector product
+over the mapping (the memory-bandwidth floor), then ``argpartition`` for the top k.
+
+What it does not do: encode, or check the model; see :mod:`semsearch.retrieval.library`.
 """
 
 from __future__ import annotations
@@ -15,8 +26,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,9 +38,28 @@ from typing import Any
 import numpy as np
 
 from semsearch.documents.chunking import Passage
-from semsearch.errors import SemsearchError
+from semsearch.retrieval.ranking import top_hits
+from semsearch.retrieval.stores.base import (
+    BaseInfo,
+    BaseSpec,
+    SavedBase,
+    StoredHit,
+    StoredRows,
+    StoreError,
+    check_name,
+    check_query,
+    check_rows,
+    check_top_k,
+    check_where,
+)
+
+__all__ = ["FILE_NAME", "BaseInfo", "KnowledgeBaseStore", "SQLiteStore", "SavedBase", "StoreError"]
 
 FILE_NAME = "knowledge-bases.sqlite3"
+VECTOR_FOLDER = "vectors"
+ORPHAN_AGE_S = 3600.0
+"""A vector file no base names is removed once this old: younger, it may be a save under way."""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS knowledge_bases (
     name TEXT PRIMARY KEY,
@@ -39,7 +72,8 @@ CREATE TABLE IF NOT EXISTS knowledge_bases (
     settings TEXT NOT NULL,
     passages INTEGER NOT NULL,
     created TEXT NOT NULL,
-    updated TEXT NOT NULL
+    updated TEXT NOT NULL,
+    vectors TEXT
 );
 CREATE TABLE IF NOT EXISTS passages (
     base TEXT NOT NULL REFERENCES knowledge_bases(name) ON DELETE CASCADE,
@@ -48,14 +82,17 @@ CREATE TABLE IF NOT EXISTS passages (
     source TEXT NOT NULL,
     place TEXT NOT NULL,
     tokens INTEGER NOT NULL,
-    vector BLOB NOT NULL,
+    vector BLOB NOT NULL DEFAULT x'',
+    hash TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (base, position)
 );
 """
-
-
-class StoreError(SemsearchError):
-    """A saved knowledge base is missing, already exists, or the store cannot be used."""
+# ``vector`` holds the vectors of bases saved before vector files existed; they move to a
+# file the first time such a base is used (see ``_migrate``), leaving the column empty.
+_INFO_COLUMNS = (
+    "name, model, model_spec, native_dim, dim, max_length, dtype, settings, passages, "
+    "created, updated"
+)
 
 
 def data_dir() -> Path:
@@ -68,36 +105,60 @@ def data_dir() -> Path:
     return Path(user_data_dir("semsearch", appauthor=False))
 
 
-@dataclass(frozen=True)
-class BaseInfo:
-    """What a saved base holds and how its vectors were made."""
+class _Mapped:
+    """One vector file mapped read-only, and its row norms at each Matryoshka size asked."""
 
-    name: str
-    model: str
-    """The model's name as the embedder reports it."""
-    model_spec: str
-    """What :func:`semsearch.load_embedder` loads it with (``bundled``, an id, a folder)."""
-    native_dim: int
-    dim: int
-    """The output dimension chosen when saving (vectors are kept at ``native_dim``)."""
-    max_length: int
-    dtype: str
-    passages: int
-    created: str
-    updated: str
-    settings: dict[str, Any] = field(default_factory=dict)
-    """How the passages were made (chunking) and the query instruction."""
+    def __init__(self, path: Path, rows: int, dim: int) -> None:
+        self.rows = rows
+        self.matrix: np.ndarray = (
+            np.memmap(path, dtype=np.float32, mode="r", shape=(rows, dim))
+            if rows
+            else np.zeros((0, dim), dtype=np.float32)
+        )
+        self._norms: dict[int, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def norms(self, dim: int) -> np.ndarray:
+        """Length of every row cut to ``dim`` values, computed once per size."""
+        with self._lock:
+            if dim not in self._norms:
+                cut = self.matrix[:, :dim]
+                norms = np.empty(self.rows, dtype=np.float32)
+                for start in range(0, self.rows, 65_536):  # bounded scratch memory
+                    block = np.asarray(cut[start : start + 65_536])
+                    norms[start : start + len(block)] = np.linalg.norm(block, axis=1)
+                self._norms[dim] = np.maximum(norms, 1e-12)
+            return self._norms[dim]
 
 
-@dataclass(frozen=True)
-class SavedBase:
-    """A saved base, read back."""
+class _Mappings:
+    """At most one mapping per vector file in this process, shared by every thread."""
 
-    info: BaseInfo
-    passages: list[Passage]
-    vectors: np.ndarray
-    """float32 [passages, native_dim], unit rows."""
-    token_counts: np.ndarray
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, _Mapped] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path: Path, rows: int, dim: int) -> _Mapped:
+        key = os.fspath(path)
+        with self._lock:
+            mapped = self._entries.get(key)
+            if mapped is None or mapped.rows != rows:  # new file, or rows added since
+                try:
+                    mapped = _Mapped(path, rows, dim)
+                except (OSError, ValueError) as error:
+                    raise StoreError(
+                        f"The vector file {path} of a saved base cannot be read: {error}. "
+                        "Save the base again."
+                    ) from None
+                self._entries[key] = mapped
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+            return mapped
+
+
+_MAPPINGS = _Mappings()
 
 
 class KnowledgeBaseStore:
@@ -106,14 +167,20 @@ class KnowledgeBaseStore:
     def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = Path(folder).expanduser() if folder is not None else data_dir()
         self.path = self.folder / FILE_NAME
+        self.vector_folder = self.folder / VECTOR_FOLDER
+        self.uri = f"sqlite:{self.folder}"
+
+    # -- connections ---------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        """A connection that may write (the folder and the schema are made here)."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.vector_folder.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.executescript(_SCHEMA)
+            _upgrade(connection)
         except (OSError, sqlite3.Error) as error:
             raise StoreError(
                 f"Cannot use the knowledge-base store at {self.path}: {error}. "
@@ -121,44 +188,94 @@ class KnowledgeBaseStore:
             ) from None
         return connection
 
+    def _read(self) -> sqlite3.Connection | None:
+        """A connection for reading, None before the first save (reading creates nothing).
+
+        A folder this process may not write (a shared, read-only data folder) is opened
+        read-only; one whose WAL files are missing too is opened as immutable.
+        """
+        if not self.path.exists():
+            return None
+        if os.access(self.folder, os.W_OK) and os.access(self.path, os.W_OK):
+            return self._connect()
+        for flags in ("mode=ro", "immutable=1"):
+            try:
+                connection = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?{flags}", uri=True, timeout=30
+                )
+                connection.execute("SELECT 1 FROM knowledge_bases LIMIT 1").fetchall()
+                return connection
+            except sqlite3.Error:
+                continue
+        raise StoreError(f"Cannot read the knowledge-base store at {self.path}.")
+
+    def _base(self, connection: sqlite3.Connection, name: str) -> tuple[int, int, Path]:
+        """(passages, native_dim, vector file) of ``name``, moving old blobs to a file."""
+        row = connection.execute(
+            "SELECT passages, native_dim, vectors FROM knowledge_bases WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(self._missing(name))
+        count, native_dim, vectors = row
+        if vectors is None:
+            vectors = self._migrate(connection, name, count, native_dim)
+        return count, native_dim, self.vector_folder / vectors
+
+    # -- writing -------------------------------------------------------------------------
+
+    def create(self, spec: BaseSpec, *, replace: bool = False) -> BaseInfo:
+        """Start an empty base bound to ``spec`` (see ``VectorStore.create``)."""
+        return self._write_base(spec, np.zeros((0, spec.native_dim), np.float32), [], [], [],
+                                replace=replace, allow_empty=True)  # fmt: skip
+
     def save(
         self,
-        name: str,
-        *,
+        spec: BaseSpec,
         passages: Sequence[Passage],
         vectors: np.ndarray,
         token_counts: Sequence[int],
-        model: str,
-        model_spec: str,
-        dim: int,
-        max_length: int,
-        dtype: str,
-        settings: dict[str, Any] | None = None,
+        hashes: Sequence[str],
+        *,
         replace: bool = False,
     ) -> BaseInfo:
-        """Save a base in one transaction; with ``replace``, over a base of the same name.
+        """Save a whole base in one commit; with ``replace``, over a base of the same name.
 
         Raises:
-            StoreError: an empty or over-long name, mismatched sizes, or the name is taken
-                and ``replace`` is False.
+            StoreError: an empty or over-long name, mismatched sizes, nothing to save, or
+                the name is taken and ``replace`` is False.
         """
-        name = name.strip()
-        if not name or len(name) > 120:
-            raise StoreError("A knowledge base needs a name of 1 to 120 characters.")
-        rows = np.ascontiguousarray(vectors, dtype=np.float32)
-        if rows.ndim != 2 or rows.shape[0] != len(passages) or len(token_counts) != len(passages):
-            raise StoreError(
-                f"{len(passages)} passages, {len(token_counts)} token counts and vectors of "
-                f"shape {rows.shape} do not match."
-            )
-        if not passages:
+        rows = check_rows(passages, vectors, token_counts, hashes)
+        return self._write_base(spec, rows, passages, token_counts, hashes, replace=replace)
+
+    def _write_base(
+        self,
+        spec: BaseSpec,
+        rows: np.ndarray,
+        passages: Sequence[Passage],
+        token_counts: Sequence[int],
+        hashes: Sequence[str],
+        *,
+        replace: bool,
+        allow_empty: bool = False,
+    ) -> BaseInfo:
+        name = check_name(spec.name)
+        if not allow_empty and not len(passages):
             raise StoreError(f"Nothing to save in {name!r}: the knowledge base is empty.")
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if rows.shape[1] != spec.native_dim:
+            raise StoreError(
+                f"{name!r} is bound to {spec.native_dim}-dimensional vectors but got "
+                f"{rows.shape[1]}; save the model's full-size vectors."
+            )
         connection = self._connect()
+        file_name = f"{uuid.uuid4().hex}.f32"
+        committed = False
         try:
+            _write_file(self.vector_folder / file_name, rows)  # before the commit names it
+            now = _now()
             connection.execute("BEGIN IMMEDIATE")
             old = connection.execute(
-                "SELECT passages, model, created FROM knowledge_bases WHERE name = ?", (name,)
+                "SELECT passages, model, created, vectors FROM knowledge_bases WHERE name = ?",
+                (name,),
             ).fetchone()
             if old is not None and not replace:
                 raise StoreError(
@@ -168,45 +285,148 @@ class KnowledgeBaseStore:
             created = old[2] if old is not None else now
             connection.execute("DELETE FROM knowledge_bases WHERE name = ?", (name,))
             connection.execute(
-                "INSERT INTO knowledge_bases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, model, model_spec, rows.shape[1], dim, max_length, dtype,
-                 json.dumps(settings or {}, ensure_ascii=False), len(passages), created, now),
+                f"INSERT INTO knowledge_bases ({_INFO_COLUMNS}, vectors) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, spec.model, spec.model_spec, spec.native_dim, spec.dim, spec.max_length,
+                 spec.dtype, json.dumps(spec.settings, ensure_ascii=False), len(passages),
+                 created, now, file_name),
             )  # fmt: skip
-            connection.executemany(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (name, i, p.text, p.source, p.place, int(token_counts[i]), rows[i].tobytes())
-                    for i, p in enumerate(passages)
-                ),
-            )
+            _insert_passages(connection, name, 0, passages, token_counts, hashes)
             connection.execute("COMMIT")
+            committed = True
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
         finally:
             connection.close()
+            if not committed:
+                _unlink(self.vector_folder / file_name)
+        if old is not None and old[3]:
+            _unlink(self.vector_folder / old[3])
+        self.remove_orphans()
         return self.info(name)
 
-    def list(self) -> list[BaseInfo]:
-        """Every saved base, by name (none before the first save: nothing is created here)."""
-        if not self.path.exists():
-            return []
+    def add(
+        self,
+        name: str,
+        passages: Sequence[Passage],
+        vectors: np.ndarray,
+        token_counts: Sequence[int],
+        hashes: Sequence[str],
+    ) -> list[int]:
+        """Append passages to ``name``; durable when this returns (see the module docstring)."""
+        rows = check_rows(passages, vectors, token_counts, hashes)
         connection = self._connect()
         try:
-            rows = connection.execute("SELECT * FROM knowledge_bases ORDER BY name").fetchall()
+            connection.execute("BEGIN IMMEDIATE")  # one writer: the file's end is ours
+            count, native_dim, path = self._base(connection, name)
+            check_rows(passages, rows, token_counts, hashes, native_dim)
+            with path.open("r+b") as file:
+                file.seek(count * native_dim * 4)
+                file.write(rows.tobytes())
+                file.truncate()
+                file.flush()
+                os.fsync(file.fileno())
+            _insert_passages(connection, name, count, passages, token_counts, hashes)
+            connection.execute(
+                "UPDATE knowledge_bases SET passages = ?, updated = ? WHERE name = ?",
+                (count + len(passages), _now(), name),
+            )
+            connection.execute("COMMIT")
+        except OSError as error:
+            raise StoreError(f"Cannot append to {name!r} in {self.folder}: {error}.") from None
         finally:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             connection.close()
-        return [_info(row) for row in rows]
+        return list(range(count, count + len(passages)))
 
-    def info(self, name: str) -> BaseInfo:
-        """What the base ``name`` holds. Raises StoreError when there is none."""
+    def delete(self, name: str) -> None:
+        """Delete the base ``name`` and its vector file. Raises StoreError when there is none."""
         if not self.path.exists():
             raise StoreError(self._missing(name))
         connection = self._connect()
         try:
             row = connection.execute(
-                "SELECT * FROM knowledge_bases WHERE name = ?", (name,)
+                "SELECT vectors FROM knowledge_bases WHERE name = ?", (name,)
+            ).fetchone()
+            connection.execute("DELETE FROM knowledge_bases WHERE name = ?", (name,))
+        finally:
+            connection.close()
+        if row is None:
+            raise StoreError(self._missing(name))
+        if row[0]:
+            _unlink(self.vector_folder / row[0])
+
+    def remove_orphans(self, min_age_s: float = ORPHAN_AGE_S) -> list[str]:
+        """Delete vector files no base names and untouched for ``min_age_s``; their names.
+
+        A younger unnamed file may be a save in progress in another process, so it stays.
+        """
+        if not self.vector_folder.is_dir():
+            return []
+        connection = self._connect()
+        try:
+            named = {row[0] for row in connection.execute("SELECT vectors FROM knowledge_bases")}
+        finally:
+            connection.close()
+        removed = []
+        cutoff = time.time() - min_age_s
+        for path in self.vector_folder.glob("*.f32"):
+            try:
+                if path.name not in named and path.stat().st_mtime <= cutoff:
+                    path.unlink()
+                    removed.append(path.name)
+            except FileNotFoundError:
+                continue
+        return removed
+
+    def _migrate(
+        self, connection: sqlite3.Connection, name: str, count: int, native_dim: int
+    ) -> str:
+        """Move the vectors of a base saved before vector files into one; its file name.
+
+        Runs inside the caller's write transaction when there is one (``add``), else in
+        its own; a read-only store cannot do it and says so.
+        """
+        file_name = f"{uuid.uuid4().hex}.f32"
+        own = not connection.in_transaction
+        try:
+            blobs = connection.execute(
+                "SELECT vector FROM passages WHERE base = ? ORDER BY position", (name,)
+            ).fetchall()
+            rows = np.frombuffer(b"".join(b[0] for b in blobs), dtype=np.float32)
+            _write_file(self.vector_folder / file_name, rows.reshape(count, native_dim))
+            if own:
+                connection.execute("BEGIN IMMEDIATE")
+            connection.execute(
+                "UPDATE knowledge_bases SET vectors = ? WHERE name = ?", (file_name, name)
+            )
+            connection.execute("UPDATE passages SET vector = x'' WHERE base = ?", (name,))
+            if own:
+                connection.execute("COMMIT")
+        except (OSError, sqlite3.Error, ValueError) as error:
+            if own and connection.in_transaction:
+                connection.execute("ROLLBACK")
+            _unlink(self.vector_folder / file_name)
+            raise StoreError(
+                f"{name!r} was saved by an older semsearch and its vectors must move to "
+                f"{self.vector_folder} once, which failed: {error}. Open it once with a "
+                "writable data folder."
+            ) from None
+        return file_name
+
+    # -- reading -------------------------------------------------------------------------
+
+    def info(self, name: str) -> BaseInfo:
+        """What the base ``name`` holds. Raises StoreError when there is none."""
+        connection = self._read()
+        if connection is None:
+            raise StoreError(self._missing(name))
+        try:
+            row = connection.execute(
+                f"SELECT {_INFO_COLUMNS} FROM knowledge_bases WHERE name = ?", (name,)
             ).fetchone()
         finally:
             connection.close()
@@ -214,44 +434,225 @@ class KnowledgeBaseStore:
             raise StoreError(self._missing(name))
         return _info(row)
 
+    def count(self, name: str) -> int:
+        """Passages in ``name``."""
+        return self.info(name).passages
+
+    def hashes(self, name: str) -> set[str]:
+        """The content hashes of every passage in ``name`` (bases from before hashes: none)."""
+        with self._reading(name) as (connection, _):
+            found = connection.execute("SELECT hash FROM passages WHERE base = ?", (name,))
+            return {row[0] for row in found if row[0]}
+
+    def _reading(self, name: str) -> _Reading:
+        connection = self._read()
+        if connection is None:
+            raise StoreError(self._missing(name))
+        return _Reading(self, connection, name)
+
+    def matrix(self, name: str) -> np.ndarray:
+        """float32 [passages, native_dim]: the base's vectors, the process-wide read-only map."""
+        with self._reading(name) as (_, mapped):
+            return mapped.matrix
+
+    def search(
+        self,
+        name: str,
+        query: np.ndarray,
+        *,
+        top_k: int,
+        threshold: float | None = None,
+        where: Mapping[str, str] | None = None,
+    ) -> list[StoredHit]:
+        """Exact top-k by cosine over the mapped vectors (see ``VectorStore.search``)."""
+        check_top_k(top_k)
+        fields = check_where(where)
+        with self._reading(name) as (connection, mapped):
+            vector = check_query(query, mapped.matrix.shape[1])
+            ids: np.ndarray | None = None
+            if fields:
+                clause = " AND ".join(f"{field} = ?" for field in fields)
+                ids = np.array(
+                    [row[0] for row in connection.execute(
+                        f"SELECT position FROM passages WHERE base = ? AND {clause} "
+                        "ORDER BY position", (name, *fields.values()))],
+                    dtype=np.int64,
+                )  # fmt: skip
+            scores = _scores(mapped, vector, ids)
+            hits = top_hits(scores, top_k=top_k, threshold=threshold)
+            chosen = [int(ids[h.index]) if ids is not None else h.index for h in hits]
+            found = _passages(connection, name, chosen)
+        return [StoredHit(i, h.score, p) for i, h, p in zip(chosen, hits, found, strict=True)]
+
+    def passages(self, name: str, ids: Sequence[int]) -> list[Passage]:
+        """The passages with these ids, in that order."""
+        with self._reading(name) as (connection, _):
+            return _passages(connection, name, [int(i) for i in ids])
+
+    def vectors(self, name: str, ids: Sequence[int]) -> np.ndarray:
+        """float32 [len(ids), native_dim]: the stored vectors with these ids, in that order."""
+        with self._reading(name) as (_, mapped):
+            chosen = np.asarray(ids, dtype=np.int64).reshape(-1)
+            if chosen.size and (chosen.min() < 0 or chosen.max() >= mapped.rows):
+                raise StoreError(
+                    f"{name!r} has ids 0 to {mapped.rows - 1}; asked for "
+                    f"{sorted(set(chosen.tolist()) - set(range(mapped.rows)))[:5]}."
+                )
+            return np.array(mapped.matrix[chosen], dtype=np.float32)
+
+    def rows(self, name: str, *, batch: int = 10_000) -> Iterator[StoredRows]:
+        """Every row of ``name`` in id order, ``batch`` at a time."""
+        with self._reading(name) as (connection, mapped):
+            for start in range(0, mapped.rows, max(1, batch)):
+                found = connection.execute(
+                    "SELECT position, text, source, place, tokens, hash FROM passages "
+                    "WHERE base = ? AND position >= ? AND position < ? ORDER BY position",
+                    (name, start, start + batch),
+                ).fetchall()
+                ids = [row[0] for row in found]
+                yield StoredRows(
+                    ids=ids,
+                    passages=[Passage(row[1], row[2], row[3]) for row in found],
+                    vectors=np.array(mapped.matrix[start : start + len(ids)]),
+                    token_counts=[row[4] for row in found],
+                    hashes=[row[5] for row in found],
+                )
+
     def load(self, name: str) -> SavedBase:
-        """The base ``name`` with its passages and vectors. Raises StoreError when there is none."""
+        """The base ``name`` whole: passages, the shared vector mapping, token counts."""
         info = self.info(name)
-        connection = self._connect()
-        try:
-            rows = connection.execute(
-                "SELECT text, source, place, tokens, vector FROM passages "
-                "WHERE base = ? ORDER BY position",
+        with self._reading(name) as (connection, mapped):
+            found = connection.execute(
+                "SELECT text, source, place, tokens FROM passages WHERE base = ? ORDER BY position",
                 (name,),
             ).fetchall()
-        finally:
-            connection.close()
-        vectors = np.frombuffer(b"".join(row[4] for row in rows), dtype=np.float32)
         return SavedBase(
             info=info,
-            passages=[Passage(row[0], row[1], row[2]) for row in rows],
-            vectors=vectors.reshape(len(rows), info.native_dim).copy(),
-            token_counts=np.array([row[3] for row in rows], dtype=np.int64),
+            passages=[Passage(row[0], row[1], row[2]) for row in found],
+            vectors=mapped.matrix,
+            token_counts=np.array([row[3] for row in found], dtype=np.int64),
         )
-
-    def delete(self, name: str) -> None:
-        """Delete the base ``name``. Raises StoreError when there is none."""
-        if not self.path.exists():
-            raise StoreError(self._missing(name))
-        connection = self._connect()
-        try:
-            deleted = connection.execute(
-                "DELETE FROM knowledge_bases WHERE name = ?", (name,)
-            ).rowcount
-        finally:
-            connection.close()
-        if not deleted:
-            raise StoreError(self._missing(name))
 
     def _missing(self, name: str) -> str:
         names = [info.name for info in self.list()]
         known = f"saved: {', '.join(names)}" if names else "none is saved yet"
         return f"No knowledge base named {name!r} in {self.folder} ({known})."
+
+    # Last in the class: a method named ``list`` would shadow the builtin in the
+    # annotations of the methods after it.
+    def list(self) -> list[BaseInfo]:
+        """Every saved base, by name (none before the first save: nothing is created here)."""
+        connection = self._read()
+        if connection is None:
+            return []
+        try:
+            rows = connection.execute(
+                f"SELECT {_INFO_COLUMNS} FROM knowledge_bases ORDER BY name"
+            ).fetchall()
+        finally:
+            connection.close()
+        return [_info(row) for row in rows]
+
+
+SQLiteStore = KnowledgeBaseStore
+"""The embedded store under the name of what it is (``KnowledgeBaseStore`` is its old name)."""
+
+
+class _Reading:
+    """``with store._reading(name) as (connection, mapping)``: closes the connection."""
+
+    def __init__(
+        self, store: KnowledgeBaseStore, connection: sqlite3.Connection, name: str
+    ) -> None:
+        self.store, self.connection, self.name = store, connection, name
+
+    def __enter__(self) -> tuple[sqlite3.Connection, _Mapped]:
+        try:
+            count, native_dim, path = self.store._base(self.connection, self.name)
+            return self.connection, _MAPPINGS.get(path, count, native_dim)
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.connection.close()
+
+
+def _scores(mapped: _Mapped, query: np.ndarray, ids: np.ndarray | None) -> np.ndarray:
+    """Cosine of ``query`` with every row (or the rows ``ids``), cut to the query's size."""
+    dim = query.shape[0]
+    full = dim == mapped.matrix.shape[1]
+    rows = mapped.matrix if ids is None else mapped.matrix[ids]
+    # A strided [:, :dim] view goes to BLAS as is (row stride = native size): no copy.
+    scores = np.asarray(rows[:, :dim] @ query, dtype=np.float32)
+    if not full:
+        norms = mapped.norms(dim)
+        scores /= norms if ids is None else norms[ids]
+    return scores
+
+
+def _passages(connection: sqlite3.Connection, name: str, ids: Sequence[int]) -> list[Passage]:
+    found: dict[int, Passage] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in connection.execute(
+            "SELECT position, text, source, place FROM passages "
+            f"WHERE base = ? AND position IN ({marks})",
+            (name, *chunk),
+        ):
+            found[row[0]] = Passage(row[1], row[2], row[3])
+    missing = [i for i in unique if i not in found]
+    if missing:
+        raise StoreError(f"{name!r} has no passages with ids {missing[:5]}.")
+    return [found[i] for i in ids]
+
+
+def _insert_passages(
+    connection: sqlite3.Connection,
+    name: str,
+    first: int,
+    passages: Sequence[Passage],
+    token_counts: Sequence[int],
+    hashes: Sequence[str],
+) -> None:
+    connection.executemany(
+        "INSERT INTO passages (base, position, text, source, place, tokens, vector, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, x'', ?)",
+        (
+            (name, first + i, p.text, p.source, p.place, int(token_counts[i]), hashes[i])
+            for i, p in enumerate(passages)
+        ),
+    )
+
+
+def _write_file(path: Path, rows: np.ndarray) -> None:
+    """Write ``rows`` as raw float32 and make them durable before anything names the file."""
+    with path.open("wb") as file:
+        for start in range(0, rows.shape[0], 65_536):  # no second copy of a large base
+            file.write(np.ascontiguousarray(rows[start : start + 65_536], np.float32).tobytes())
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _unlink(path: Path) -> None:
+    # A mapping of it (this or another process) stays valid: POSIX frees the bytes on unmap.
+    path.unlink(missing_ok=True)
+
+
+def _upgrade(connection: sqlite3.Connection) -> None:
+    """Add the columns of vector files and content hashes to a store made before them."""
+    bases = {row[1] for row in connection.execute("PRAGMA table_info(knowledge_bases)")}
+    if "vectors" not in bases:
+        connection.execute("ALTER TABLE knowledge_bases ADD COLUMN vectors TEXT")
+    passages = {row[1] for row in connection.execute("PRAGMA table_info(passages)")}
+    if "hash" not in passages:
+        connection.execute("ALTER TABLE passages ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _info(row: tuple[Any, ...]) -> BaseInfo:

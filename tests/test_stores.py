@@ -1,0 +1,379 @@
+"""Every vector store passes the same suite: one line in STORES adds a store to it.
+
+The embedded SQLite + NumPy store runs in a temporary folder, Milvus in Milvus Lite (a real
+Milvus engine, in-process) in a temporary file. Results are checked against brute-force
+NumPy on awkward sizes (5 and 17 rows), with ties, thresholds, filters and Matryoshka
+queries; then copies between the stores, the command line, and Milvus Lite's one-process
+rule.
+"""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from semsearch.cli import main
+from semsearch.documents.chunking import Passage
+from semsearch.errors import SettingsError
+from semsearch.retrieval.stores import BaseSpec, StoreError, VectorStore, copy_base, open_store
+from semsearch.retrieval.stores.milvus import MilvusStore, alias_for
+from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
+
+STORES = [
+    pytest.param("sqlite:{tmp}/sqlite", id="sqlite"),
+    pytest.param("milvus:{tmp}/bases.db", id="milvus"),
+]
+SOURCES = ["manual.pdf", 'quote " and \\ back', "名字.md", ""]
+
+
+def unit(rows):
+    rows = np.asarray(rows, dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
+
+
+def make_rows(n, dim=8, seed=0):
+    vectors = unit(np.random.default_rng(seed).normal(size=(n, dim)))
+    passages = [Passage(f"passage {i} · ünïcode", SOURCES[i % 4], f"line {i}") for i in range(n)]
+    return passages, vectors, [i + 1 for i in range(n)], [f"h{i}" for i in range(n)]
+
+
+def spec(name="kb", native=8, dim=None):
+    return BaseSpec(name, "m", "bundled", native, dim or native, 256, "fp32", {"chunk": "line"})
+
+
+def save(store, name="kb", n=17, dim=None, seed=0, **options):
+    passages, vectors, counts, hashes = make_rows(n, seed=seed)
+    store.save(spec(name, dim=dim), passages, vectors, counts, hashes, **options)
+    return passages, vectors
+
+
+def exact(vectors, query, top_k, threshold=None, ids=None):
+    """Brute force: (id, score) best first, ties to the lower id."""
+    ids = np.arange(len(vectors)) if ids is None else np.asarray(ids)
+    scores = unit(vectors[ids, : len(query)]) @ query
+    order = sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))
+    kept = [
+        (int(ids[i]), float(scores[i]))
+        for i in order
+        if threshold is None or scores[i] >= threshold
+    ]
+    return kept[:top_k]
+
+
+def found(hits):
+    return [(h.id, h.score) for h in hits]
+
+
+def assert_same(hits, expected):
+    assert [h.id for h in hits] == [i for i, _ in expected]
+    np.testing.assert_allclose([h.score for h in hits], [s for _, s in expected], atol=1e-5)
+
+
+@pytest.fixture(params=STORES)
+def store(request, tmp_path):
+    opened = open_store(request.param.format(tmp=tmp_path))
+    yield opened
+    if isinstance(opened, MilvusStore):
+        opened.close()
+
+
+def test_every_store_keeps_the_contract(store):
+    assert isinstance(store, VectorStore)
+
+
+def test_create_list_info_delete(store):
+    assert store.list() == []
+    with pytest.raises(
+        StoreError, match=r"No knowledge base named 'kb' in .* \(none is saved yet\)"
+    ):
+        store.info("kb")
+    created = store.create(spec("kb"))
+    assert (created.name, created.passages, created.native_dim, created.settings) == (
+        "kb",
+        0,
+        8,
+        {"chunk": "line"},
+    )
+    save(store, "Ünïcode / 名字 ✓", n=5)
+    assert [b.name for b in store.list()] == ["kb", "Ünïcode / 名字 ✓"]
+    assert store.info("Ünïcode / 名字 ✓").passages == 5
+    store.delete("kb")
+    with pytest.raises(
+        StoreError, match=r"No knowledge base named 'kb' in .* \(saved: Ünïcode / 名字 ✓\)"
+    ):
+        store.delete("kb")
+    assert store.search("Ünïcode / 名字 ✓", make_rows(5)[1][0], top_k=1)[0].id == 0
+
+
+def test_add_appends_with_ids_counts_and_hashes(store):
+    passages, vectors, counts, hashes = make_rows(17)
+    store.create(spec())
+    assert store.add("kb", passages[:5], vectors[:5], counts[:5], hashes[:5]) == [0, 1, 2, 3, 4]
+    assert store.add("kb", passages[5:], vectors[5:], counts[5:], hashes[5:]) == list(range(5, 17))
+    assert store.count("kb") == 17
+    assert store.hashes("kb") == set(hashes)
+    np.testing.assert_array_equal(store.vectors("kb", range(17)), vectors)
+    assert_same(store.search("kb", vectors[11], top_k=3), exact(vectors, vectors[11], 3))
+    with pytest.raises(StoreError, match="The vectors have 4 dimensions but the base holds 8"):
+        store.add("kb", passages[:1], np.ones((1, 4), np.float32), [1], ["x"])
+    with pytest.raises(StoreError, match="2 passages, 1 token counts, 2 hashes"):
+        store.add("kb", passages[:2], vectors[:2], [1], ["x", "y"])
+    assert store.count("kb") == 17
+
+
+@pytest.mark.parametrize("n", [5, 17])
+@pytest.mark.parametrize("top_k", [1, 3, 17, 100])
+def test_top_k_equals_brute_force(store, n, top_k):
+    _, vectors = save(store, n=n)
+    queries = unit(np.random.default_rng(7).normal(size=(4, 8)))
+    for query in queries:
+        assert_same(store.search("kb", query, top_k=top_k), exact(vectors, query, top_k))
+
+
+def test_ties_keep_the_lower_id_first(store):
+    passages, vectors, counts, hashes = make_rows(17)
+    vectors[[2, 9, 14]] = vectors[5]  # four equal rows
+    store.save(spec(), passages, vectors, counts, hashes)
+    assert [h.id for h in store.search("kb", vectors[5], top_k=2)] == [2, 5]
+    assert [h.id for h in store.search("kb", vectors[5], top_k=4)] == [2, 5, 9, 14]
+
+
+@pytest.mark.parametrize("threshold", [-1.0, 0.0, 0.3, 0.95])
+def test_threshold_keeps_exactly_the_passing_set(store, threshold):
+    _, vectors = save(store, n=17)
+    query = unit(vectors[3] + 0.5 * vectors[8])
+    hits = store.search("kb", query, top_k=17, threshold=threshold)
+    assert_same(hits, exact(vectors, query, 17, threshold))
+    assert all(h.score >= threshold for h in hits)
+    assert_same(store.search("kb", query, top_k=2, threshold=0.3), exact(vectors, query, 2, 0.3))
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_where_filters_on_source_and_place(store, source):
+    passages, vectors = save(store, n=17)
+    query = unit(np.ones(8))
+    ids = [i for i, p in enumerate(passages) if p.source == source]
+    hits = store.search("kb", query, top_k=3, where={"source": source})
+    assert_same(hits, exact(vectors, query, 3, ids=ids))
+    assert all(h.passage == passages[h.id] for h in hits)
+    both = store.search("kb", query, top_k=5, where={"source": source, "place": f"line {ids[1]}"})
+    assert [h.id for h in both] == [ids[1]]
+    assert store.search("kb", query, top_k=5, where={"source": "nowhere"}) == []
+    with pytest.raises(StoreError, match="Cannot filter on text: filter on source or place"):
+        store.search("kb", query, top_k=5, where={"text": "x"})
+
+
+def test_passages_and_vectors_by_id_in_the_order_asked(store):
+    passages, vectors = save(store, n=17)
+    ids = [16, 0, 5, 0]
+    assert store.passages("kb", ids) == [passages[i] for i in ids]
+    np.testing.assert_array_equal(store.vectors("kb", ids), vectors[ids])
+    assert store.vectors("kb", []).shape == (0, 8)
+    with pytest.raises(StoreError, match=r"ids"):
+        store.passages("kb", [17])
+    with pytest.raises(StoreError, match=r"ids"):
+        store.vectors("kb", [3, 40])
+
+
+@pytest.mark.parametrize("batch", [1, 5, 17, 100])
+def test_rows_come_in_id_order_in_batches(store, batch):
+    passages, vectors = save(store, n=17)
+    runs = list(store.rows("kb", batch=batch))
+    assert [len(run.ids) for run in runs] == [min(batch, 17 - s) for s in range(0, 17, batch)]
+    assert [i for run in runs for i in run.ids] == list(range(17))
+    assert [p for run in runs for p in run.passages] == passages
+    np.testing.assert_array_equal(np.concatenate([run.vectors for run in runs]), vectors)
+    assert [c for run in runs for c in run.token_counts] == list(range(1, 18))
+    assert [h for run in runs for h in run.hashes] == [f"h{i}" for i in range(17)]
+
+
+def test_save_replaces_a_base_whole_or_not_at_all(store):
+    save(store, "kept", n=5, seed=1)
+    save(store, n=17)
+    first = store.info("kb")
+    with pytest.raises(
+        StoreError, match=r"A knowledge base named 'kb' already exists \(17 passages, m\)"
+    ):
+        save(store, n=5, seed=2)
+    _passages, vectors = save(store, n=5, seed=2, replace=True)
+    again = store.info("kb")
+    assert (again.passages, again.created) == (5, first.created)
+    np.testing.assert_array_equal(store.vectors("kb", range(5)), vectors)
+    assert [b.name for b in store.list()] == ["kb", "kept"]
+    assert store.count("kept") == 5
+    with pytest.raises(StoreError, match="Nothing to save in 'empty'"):
+        store.save(spec("empty"), [], np.zeros((0, 8), np.float32), [], [])
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 121])
+def test_bad_names_are_refused(store, name):
+    with pytest.raises(StoreError, match="name of 1 to 120 characters"):
+        save(store, name, n=5)
+    assert store.list() == []
+
+
+def test_a_base_is_bound_to_its_vector_size(store):
+    passages, vectors, counts, hashes = make_rows(5)
+    with pytest.raises(StoreError, match="bound to 16-dimensional vectors"):
+        store.save(spec(native=16), passages, vectors, counts, hashes)
+    save(store, n=5)
+    with pytest.raises(StoreError, match="The query vector has shape"):
+        store.search("kb", np.ones(9, np.float32), top_k=1)
+    with pytest.raises(StoreError, match="top_k must be at least 1"):
+        store.search("kb", vectors[0], top_k=0)
+
+
+def test_matryoshka_queries_at_the_saved_size_rank_as_brute_force(store):
+    _, vectors = save(store, n=17, dim=4)
+    query = unit(np.random.default_rng(3).normal(size=4))
+    assert_same(store.search("kb", query, top_k=5), exact(vectors, query, 5))
+    assert_same(store.search("kb", query, top_k=17, threshold=0.2), exact(vectors, query, 17, 0.2))
+    full = unit(np.random.default_rng(4).normal(size=8))
+    assert_same(store.search("kb", full, top_k=5), exact(vectors, full, 5))
+
+
+def test_the_embedded_store_cuts_to_any_size_milvus_says_why_not(store):
+    _, vectors = save(store, n=17, dim=4)
+    query = unit(np.random.default_rng(3).normal(size=6))
+    if isinstance(store, MilvusStore):
+        with pytest.raises(StoreError, match="not 6: Milvus cannot cut stored vectors"):
+            store.search("kb", query, top_k=5)
+    else:
+        assert_same(store.search("kb", query, top_k=5), exact(vectors, query, 5))
+
+
+def test_copy_between_stores_keeps_ids_texts_vectors_and_results(tmp_path):
+    sqlite = open_store(f"sqlite:{tmp_path}/a")
+    milvus = open_store(f"milvus:{tmp_path}/b.db")
+    try:
+        passages, vectors = save(sqlite, "manuals", n=17, dim=4)
+        copied = copy_base(sqlite, "manuals", milvus, batch=5)
+        assert (copied.name, copied.passages, copied.dim) == ("manuals", 17, 4)
+        back = copy_base(milvus, "manuals", sqlite, new_name="round trip", batch=6)
+        assert back.passages == 17
+        for store, name in [(milvus, "manuals"), (sqlite, "round trip")]:
+            rows = list(store.rows(name))
+            assert rows[0].ids == list(range(17))
+            assert rows[0].passages == passages
+            assert rows[0].vectors.tobytes() == vectors.tobytes()  # float32, bit for bit
+            assert store.hashes(name) == sqlite.hashes("manuals")
+        query = unit(vectors[2, :4] + vectors[7, :4])
+        expected = found(sqlite.search("manuals", query, top_k=5, threshold=0.1))
+        assert [i for i, _ in found(milvus.search("manuals", query, top_k=5, threshold=0.1))] == [
+            i for i, _ in expected
+        ]
+        assert found(sqlite.search("round trip", query, top_k=5, threshold=0.1)) == expected
+        with pytest.raises(StoreError, match="already exists"):
+            copy_base(sqlite, "manuals", milvus)
+        with pytest.raises(StoreError, match="onto itself"):
+            copy_base(sqlite, "manuals", sqlite)
+    finally:
+        milvus.close()
+
+
+def test_a_second_process_on_a_milvus_lite_file_gets_a_clear_error(tmp_path):
+    path = tmp_path / "held.db"
+    script = textwrap.dedent(f"""
+        import time
+        from semsearch.retrieval.stores import open_store
+        store = open_store("milvus:{path}")
+        print("holding", flush=True)
+        time.sleep(120)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "holding"
+        with pytest.raises(
+            StoreError,
+            match=r"Another process holds the Milvus Lite file .*held\.db: Milvus Lite opens a file from one process only",
+        ):
+            open_store(f"milvus:{path}")
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["postgres://x", "milvus:", "milvus:bases", "milvus:/tmp/bases.sqlite", "qdrant:http://h"],
+)
+def test_a_bad_store_uri_names_the_forms_allowed(uri, monkeypatch):
+    with pytest.raises(
+        SettingsError, match=r"--store=.* is not a store: use sqlite .* milvus:http://host:19530"
+    ):
+        open_store(uri)
+    monkeypatch.setenv("SEMSEARCH_STORE", uri)
+    with pytest.raises(SettingsError, match="SEMSEARCH_STORE="):
+        open_store()
+
+
+def test_the_default_store_is_the_data_folder(monkeypatch, tmp_path, data_dir):
+    assert isinstance(open_store(), KnowledgeBaseStore)
+    assert open_store().folder == data_dir
+    assert open_store(data_dir=tmp_path / "x").folder == tmp_path / "x"
+    monkeypatch.setenv("SEMSEARCH_STORE", f"sqlite:{tmp_path}/y")
+    assert open_store().uri == f"sqlite:{tmp_path}/y"
+
+
+def test_milvus_names_are_safe_and_distinct():
+    names = ["kb", "KB", "名字", "a/b", "a b", "x" * 120]
+    aliases = [alias_for(n) for n in names]
+    assert len(set(aliases)) == len(names)
+    assert all(a.isascii() and a.replace("_", "").isalnum() and len(a) <= 255 for a in aliases)
+
+
+def test_milvus_switches_to_hnsw_above_the_exact_size(tmp_path, monkeypatch):
+    import semsearch.retrieval.stores.milvus as milvus_module
+
+    monkeypatch.setattr(milvus_module, "EXACT_BELOW", 10)
+    store = MilvusStore(str(tmp_path / "m.db"))
+    try:
+        passages, vectors, counts, hashes = make_rows(17)
+        store.create(spec())
+        store.add("kb", passages[:9], vectors[:9], counts[:9], hashes[:9])
+        assert store.index_type("kb") == "FLAT"
+        store.add("kb", passages[9:], vectors[9:], counts[9:], hashes[9:])
+        assert store.index_type("kb") == "HNSW"
+        assert [h.id for h in store.search("kb", vectors[12], top_k=1)] == [12]
+        save(store, "big", n=12)
+        assert store.index_type("big") == "HNSW"
+    finally:
+        store.close()
+
+
+def test_cli_moves_a_base_to_milvus_and_searches_it_there(tmp_path, capsys):
+    kb = tmp_path / "faq.txt"
+    kb.write_text(
+        "Oranges are rich in vitamin C.\nThe router resets in ten seconds.\nRefunds take five days.\n"
+    )
+    target = f"milvus:{tmp_path}/bases.db"
+    assert main(["index", str(kb), "--name", "faq", "--chunk", "line", "--model", "bundled"]) == 0
+    assert main(["copy", "faq", "--to", target, "--as", "faq copy"]) == 0
+    assert "copied 'faq' (3 passages) from sqlite:" in capsys.readouterr().err
+    query = ["--query", "how do I reset the router?", "--json", "--threshold", "-1"]
+    assert main(["search", "--name", "faq", *query]) == 0
+    here = json.loads(capsys.readouterr().out)
+    assert main(["search", "--name", "faq copy", "--store", target, *query]) == 0
+    there = json.loads(capsys.readouterr().out)
+    assert [r["index"] for r in there] == [r["index"] for r in here] == [1, 2, 0]
+    assert [r["text"] for r in there] == [r["text"] for r in here]
+    np.testing.assert_allclose([r["score"] for r in there], [r["score"] for r in here], atol=1e-5)
+    assert main(["list", "--store", target, "--json"]) == 0
+    assert [b["name"] for b in json.loads(capsys.readouterr().out)] == ["faq copy"]
+    assert main(["delete", "--name", "faq copy", "--store", target]) == 0
+    assert main(["search", "--name", "faq", "--store", "nowhere:x", *query]) == 1
+    assert "--store='nowhere:x' is not a store" in capsys.readouterr().err
+    MilvusStore(f"{tmp_path}/bases.db").close()
+
+
+def test_recall_is_one_where_the_search_is_exact(store):
+    from semsearch.retrieval.stores.recall import exact_top_k, recall_at_k
+
+    _, vectors = save(store, n=17)
+    queries = unit(np.random.default_rng(9).normal(size=(3, 8)))
+    truth = exact_top_k(store, "kb", queries, k=4, batch=5)
+    assert truth.tolist() == [[i for i, _ in exact(vectors, q, 4)] for q in queries]
+    assert recall_at_k(store, "kb", queries, k=4) == 1.0
