@@ -1,10 +1,11 @@
 # make run   set up .venv and serve the page at http://localhost:8501
 # make test  set up .venv with the test tools, then ruff, mypy and the whole test suite
+# make vllm-env  build .venv-vllm (vLLM on CPU, ~4 GB) for the real-server tests (marker vllm)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test lint fix bench clean
+.PHONY: run test install install-test lint fix bench clean vllm-env
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,9 @@ test: lint
 fix: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+vllm-env:
+	PYTHON=$(PYTHON) scripts/vllm_env.sh
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -48,6 +48,11 @@ def _model_options(parser: argparse.ArgumentParser, *, model: bool = True) -> No
         )
         parser.add_argument("--dim", type=int, help="output dimension, 32..native (Matryoshka)")
         parser.add_argument("--max-length", type=int, help="token cap per text (default 512)")
+    parser.add_argument(
+        "--embed-url",
+        help="an embedding server's OpenAI-compatible base URL ending in /v1 (vLLM, TEI, "
+        "Ollama); --model is then the served name (default: $SEMSEARCH_EMBED_URL)",
+    )
     parser.add_argument("--device", help="cpu, cuda... (default: CUDA when available)")
     parser.add_argument(
         "--dtype", help="bf16, fp16 or fp32 (default: bf16 where the hardware has it, else fp32)"
@@ -156,6 +161,7 @@ def _load(args: argparse.Namespace) -> Embedder:
         dtype=args.dtype,
         dim=args.dim,
         max_length=args.max_length,
+        embed_url=args.embed_url,
     )
     report = embedder.report
     if report is not None and report.fallback_reason:
@@ -228,7 +234,7 @@ def _open(args: argparse.Namespace) -> tuple[Any, Embedder]:
     store = _store(args)
     info = store.info(args.name)
     _quiet_libraries()
-    embedder = embedder_for(info, device=args.device)
+    embedder = embedder_for(info, device=args.device, embed_url=args.embed_url)
     return store, embedder
 
 

@@ -29,3 +29,35 @@ class KnowledgeBaseError(SemsearchError):
 
 class SettingsError(SemsearchError):
     """An environment variable holds a value semsearch cannot use (seen at start-up)."""
+
+
+class EmbeddingServerError(SemsearchError):
+    """An embedding server failed a request or answered something unusable (page and CLI).
+
+    Subclasses name the common causes; this class itself covers the rest (an HTTP error the
+    server kept returning after every retry, a request the server refused).
+    """
+
+    def __init__(self, url: str, message: str) -> None:
+        self.url = url
+        super().__init__(message)
+
+
+class ServerUnreachableError(EmbeddingServerError):
+    """Nothing answers at the embedding server's URL (wrong URL, server not started)."""
+
+
+class ServerAuthError(EmbeddingServerError):
+    """The embedding server refused the API key (HTTP 401/403)."""
+
+
+class UnknownServedModelError(EmbeddingServerError):
+    """The embedding server does not serve the model asked for; the message lists what it does."""
+
+
+class BadServerResponseError(EmbeddingServerError):
+    """The embedding server's answer is malformed: not JSON, wrong shape or count, NaN, too big."""
+
+
+class DimensionMismatchError(EmbeddingServerError):
+    """Vectors of a size other than expected (the server's probe, or a saved base's size)."""

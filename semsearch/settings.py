@@ -10,6 +10,16 @@
                          ``milvus:http://HOST:19530`` (a Milvus server or cluster)
 ``SEMSEARCH_STORE_TOKEN`` the Milvus server's token (``user:password`` or an API key), if any
 
+An embedding server instead of a model in this process (see :class:`RemoteSettings`):
+
+``SEMSEARCH_EMBED_URL``          OpenAI-compatible base URL ending in ``/v1``; unset: local
+``SEMSEARCH_EMBED_API_KEY``      sent as a Bearer token, if the server wants one
+``SEMSEARCH_EMBED_BATCH``        texts per request, default 64
+``SEMSEARCH_EMBED_CONCURRENCY``  requests in flight at once, default 4
+``SEMSEARCH_EMBED_TIMEOUT``      seconds per request step before a retry, default 60
+``SEMSEARCH_EMBED_INSTRUCT``     ``auto`` (default), ``on`` or ``off``: whether queries carry
+                                 the Qwen3 instruction (``auto``: from the model's files or name)
+
 Explicit arguments (the API's, the CLI's flags, the page's widgets) win over these.
 """
 
@@ -17,7 +27,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from semsearch.errors import SettingsError
 
@@ -55,6 +66,8 @@ class Settings:
     max_length: int = 512
     store: str = "sqlite"
     store_token: str | None = None
+    embed: RemoteSettings = field(default_factory=lambda: RemoteSettings())
+    """Where an embedding server is, if one is used (``embed.url``)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -69,8 +82,93 @@ class Settings:
         store = env.get("SEMSEARCH_STORE", "").strip() or "sqlite"
         parse_store(store, "SEMSEARCH_STORE")
         token = env.get("SEMSEARCH_STORE_TOKEN", "").strip() or None
-        return cls(model=model, device=device, dtype=dtype, max_length=max_length,
-                   store=store, store_token=token)  # fmt: skip
+        return cls(
+            model=model,
+            device=device,
+            dtype=dtype,
+            max_length=max_length,
+            store=store,
+            store_token=token,
+            embed=RemoteSettings.from_env(env),
+        )
+
+
+Instruct = Literal["auto", "on", "off"]
+
+
+def _parse_count(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(
+            f"{name}={text!r} must be a whole number, at least 1 (default {default})."
+        )
+    return int(text)
+
+
+def _parse_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise SettingsError(
+            f"{name}={text!r} must be a number of seconds above 0 (default {default:g})."
+        )
+    return seconds
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """How to reach an embedding server (``SEMSEARCH_EMBED_*``); ``url=None``: none is used."""
+
+    url: str | None = None
+    api_key: str | None = None
+    batch_size: int = 64
+    concurrency: int = 4
+    timeout: float = 60.0
+    instruct: Instruct = "auto"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RemoteSettings:
+        """Read and check the ``SEMSEARCH_EMBED_*`` variables (see the module docstring)."""
+        env = os.environ if environ is None else environ
+        url = env.get("SEMSEARCH_EMBED_URL", "").strip() or None
+        if url is not None:
+            url = parse_embed_url(url, "SEMSEARCH_EMBED_URL")
+        instruct = env.get("SEMSEARCH_EMBED_INSTRUCT", "").strip().lower() or "auto"
+        if instruct not in ("auto", "on", "off"):
+            raise SettingsError(
+                f"SEMSEARCH_EMBED_INSTRUCT={instruct!r} must be auto, on or off: whether "
+                "queries carry the Qwen3 instruction (auto: from the model's files or name)."
+            )
+        return cls(
+            url=url,
+            api_key=env.get("SEMSEARCH_EMBED_API_KEY", "").strip() or None,
+            batch_size=_parse_count(env, "SEMSEARCH_EMBED_BATCH", 64),
+            concurrency=_parse_count(env, "SEMSEARCH_EMBED_CONCURRENCY", 4),
+            timeout=_parse_seconds(env, "SEMSEARCH_EMBED_TIMEOUT", 60.0),
+            instruct=instruct,  # type: ignore[arg-type]
+        )
+
+
+def parse_embed_url(value: str, source: str = "embed_url") -> str:
+    """``value`` as an embedding server's base URL (no trailing slash), or a SettingsError."""
+    from semsearch.encoding.engines.remote import base_url
+    from semsearch.errors import InvalidArgumentError
+
+    try:
+        return base_url(value)
+    except InvalidArgumentError:
+        raise SettingsError(
+            f"{source}={value!r} must be an http(s) base URL ending in /v1 (the OpenAI-"
+            "compatible root), e.g. http://localhost:8000/v1 for vLLM or "
+            "http://localhost:11434/v1 for Ollama."
+        ) from None
 
 
 STORE_KINDS = ("sqlite", "milvus")

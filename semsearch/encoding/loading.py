@@ -27,7 +27,8 @@ class LoadReport:
     name: str
     folder: str
     how: str
-    """``bundled``, ``local folder``, ``hub cache`` or ``downloaded``."""
+    """``bundled``, ``local folder``, ``hub cache``, ``downloaded`` or ``remote`` (then
+    :attr:`folder` is the server's base URL)."""
     seconds: float
     fallback_reason: str | None = None
     """Set when ``auto`` fell back to the bundled model: the Qwen3 error, for the notice."""
@@ -77,8 +78,14 @@ def load_embedder(
     dtype: str | None = None,
     dim: int | None = None,
     max_length: int | None = None,
+    embed_url: str | None = None,
 ) -> Embedder:
     """Load a model and return its :class:`Embedder` (``.report`` says what was loaded).
+
+    With an embedding server (``embed_url`` or ``SEMSEARCH_EMBED_URL``) the model is the
+    name the server serves (``auto``: its only model), ``device`` and ``dtype`` are the
+    server's affair, and :func:`~semsearch.encoding.remote_loading.load_remote_embedder`
+    does the loading.
 
     Args:
         model: ``auto`` (Qwen3-Embedding-4B with CUDA, 0.6B without, else the bundled
@@ -89,14 +96,24 @@ def load_embedder(
         dim: output dimension (Matryoshka truncation); ``None``: the model's own. When
             ``auto`` falls back, a ``dim`` above the bundled model's 384 is dropped.
         max_length: token cap per text; ``None``: ``SEMSEARCH_MAX_LENGTH`` or 512.
+        embed_url: an OpenAI-compatible base URL ending in ``/v1``; ``None``:
+            ``SEMSEARCH_EMBED_URL``, and when that is unset too, the model runs here.
 
     Raises:
         ModelLoadError: the model (for ``auto``: even the bundled one) cannot be loaded.
+        EmbeddingServerError: the embedding server cannot serve the model (a subclass says
+            why).
         SettingsError: an argument or environment variable holds an unusable value.
     """
+    env = Settings.from_env()
+    url = embed_url or env.embed.url
+    if url:
+        from semsearch.encoding.remote_loading import load_remote_embedder
+
+        return load_remote_embedder(url, model, dim=dim, max_length=max_length)
+
     from semsearch.encoding.engines.local import default_device, default_dtype
 
-    env = Settings.from_env()
     device = device or env.device or default_device()
     if device.startswith("cuda"):
         import torch

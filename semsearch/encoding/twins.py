@@ -145,12 +145,14 @@ def build_qwen3_twin(
     dtype: str = "fp32",
     device: str = "cpu",
     seed: int = 0,
+    head_dim: int | None = None,
 ) -> Path:
     """Write a random-weight Qwen3 embedding model of ``size`` (``tiny``, ``0.6b``, ``4b``).
 
     The weights are created on ``device`` in ``dtype`` (a 4B twin in bf16 on a GPU takes
     seconds; 8 GB on disk). The tokenizer learns up to ``vocab_size`` tokens from
     ``tokenizer_texts``: a few thousand keep words whole, as Qwen's 151k-token vocabulary does.
+    ``head_dim`` overrides the size's attention head width (vLLM on CPU needs at least 32).
     """
     import torch
     from transformers import Qwen3Model
@@ -159,6 +161,8 @@ def build_qwen3_twin(
 
     tokenizer = train_tokenizer(tokenizer_texts, vocab_size, eos_in_template=eos_in_template)
     config = _qwen3_config(size, tokenizer, tie_embeddings=size != "4b")
+    if head_dim is not None:
+        config.head_dim = head_dim
     folder.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(folder)
     torch.manual_seed(seed)

@@ -151,8 +151,13 @@ def search_base(
     return store.search(name, vector, top_k=top_k, threshold=threshold, where=where)
 
 
-def embedder_for(info: BaseInfo, *, device: str | None = None) -> Embedder:
+def embedder_for(
+    info: BaseInfo, *, device: str | None = None, embed_url: str | None = None
+) -> Embedder:
     """Load the model that made a base, at its dimension and length cap.
+
+    With an embedding server (``embed_url`` or ``SEMSEARCH_EMBED_URL``) it must serve the
+    model under the name the base records.
 
     Raises:
         ModelLoadError: the model cannot be loaded.
@@ -161,7 +166,11 @@ def embedder_for(info: BaseInfo, *, device: str | None = None) -> Embedder:
     from semsearch.encoding.loading import load_embedder
 
     embedder = load_embedder(
-        info.model_spec, device=device, dim=info.dim, max_length=info.max_length
+        info.model_spec,
+        device=device,
+        dim=info.dim,
+        max_length=info.max_length,
+        embed_url=embed_url,
     )
     reason = mismatch(info, embedder)
     if reason:
