@@ -252,10 +252,13 @@ class Slot(Generic[T]):
     def __get__(self, state: PageState | None, owner: type) -> Slot[T] | T:
         if state is None:
             return self
-        mapping = state.mapping
-        if self.key not in mapping:
-            mapping[self.key] = self.make()
-        return cast(T, mapping[self.key])
+        self.fill(state)
+        return cast(T, state.mapping[self.key])
+
+    def fill(self, state: PageState) -> None:
+        """Store the default unless there is a value."""
+        if self.key not in state.mapping:
+            state.mapping[self.key] = self.make()
 
     def __set__(self, state: PageState, value: T) -> None:
         state.mapping[self.key] = value
@@ -341,16 +344,13 @@ class PageState:
         }
         for key, value in defaults.items():
             self.mapping.setdefault(key, value)
-        for slot in (
-            PageState.run,
-            PageState.kb_texts,
-            PageState.kb_passages,
-            PageState.kb_embeddings,
-            PageState.query_vector,
-            PageState.vector_cache,
-            PageState.search_requested,
-        ):
-            slot.__get__(self, PageState)  # stores the default if there is none
+        PageState.run.fill(self)
+        PageState.kb_texts.fill(self)
+        PageState.kb_passages.fill(self)
+        PageState.kb_embeddings.fill(self)
+        PageState.query_vector.fill(self)
+        PageState.vector_cache.fill(self)
+        PageState.search_requested.fill(self)
 
     def init_sample(self, lang: str, embedder: Embedder | None) -> None:
         """First visit: a sample knowledge base and a query to try, fitting the model in use.
