@@ -13,33 +13,31 @@ import streamlit as st
 from app_views import ViewContext, why_these_results
 from app_views.answer import answer_ui
 from app_views.behind import behind_the_scenes_ui
-from app_views.context import plain, remembered
+from app_views.context import plain
 from app_views.files import files_ui
-from app_views.rerank import reranked
+from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, saved_ui
 from semsearch.documents.chunking import Passage
-from semsearch.documents.knowledge_base import parse_lines
 from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.loading import load_embedder
 from semsearch.encoding.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
-from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
 from semsearch.page.i18n import LANGUAGES, t
-from semsearch.page.samples import SAMPLES, default_sample, sample
+from semsearch.page.indexes import ranking_index
+from semsearch.page.passages import all_passages, typed_passages
+from semsearch.page.samples import SAMPLES, sample
+from semsearch.page.staleness import SearchInputs, refresh_if_free, search
+from semsearch.page.state import CUSTOM, DEFAULT_RERANK_CANDIDATES, MODEL_CHOICES, Keys, PageState
 from semsearch.retrieval.export import ResultRow, results_csv, results_json
-from semsearch.retrieval.library import passages_from_lines
 from semsearch.retrieval.ranking import Hit
-from semsearch.retrieval.search import SearchRun, needs_encoding, run_search
+from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.tiers import tier_of
 from semsearch.retrieval.vector_index import VectorIndex
 from semsearch.settings import Settings
 
-CUSTOM = "custom"
-MODEL_CHOICES = [AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B, CUSTOM]
-
 st.set_page_config(page_title="Semantic search · Qwen3-Embedding", page_icon="🔎", layout="wide")
-state = st.session_state
+state = PageState(st.session_state)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -48,12 +46,10 @@ def gpu_index(run_key: str, device: str, _matrix: np.ndarray) -> VectorIndex:
     return VectorIndex(_matrix, device=device, normalised=True)
 
 
-def vector_index(run: SearchRun, device: str) -> VectorIndex:
-    """The index to rank ``run`` with: on the GPU when the model is, else the session's array."""
-    if device.startswith("cuda"):
-        return gpu_index(run.key, device, state["kb_embeddings"])
-    # Kept with its search: it remembers the last query's scores.
-    return remembered("cpu_index", run.key, lambda: VectorIndex(run.kb_embeddings, normalised=True))
+def index_of(run: SearchRun, embedder: Embedder | None) -> VectorIndex:
+    """The index that ranks ``run``: on the model's GPU (cached above), else in the session."""
+    device = embedder.device if embedder else "cpu"
+    return ranking_index(state, run, device, lambda r, d: gpu_index(r.key, d, r.kb_embeddings))
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
@@ -64,11 +60,8 @@ def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedde
     return embedder
 
 
-def model_choice_ui(lang: str, settings: Settings) -> str:
+def model_choice_ui(lang: str) -> str:
     """The model picker; returns what to load (``auto``, ``bundled``, an id or a folder)."""
-    preset = settings.model if settings.model in MODEL_CHOICES else CUSTOM
-    state.setdefault("model_choice", preset)
-    state.setdefault("custom_model", "" if preset != CUSTOM else settings.model)
     labels = {
         AUTO: t(lang, "model_auto"),
         BUNDLED: t(lang, "model_bundled"),
@@ -77,12 +70,12 @@ def model_choice_ui(lang: str, settings: Settings) -> str:
     choice = st.selectbox(
         t(lang, "model_choice"),
         MODEL_CHOICES,
-        key="model_choice",
+        key=Keys.MODEL_CHOICE,
         format_func=lambda c: labels.get(c, c),
     )
     if choice != CUSTOM:
         return str(choice)
-    return st.text_input(t(lang, "custom_model"), key="custom_model").strip() or AUTO
+    return st.text_input(t(lang, "custom_model"), key=Keys.CUSTOM_MODEL).strip() or AUTO
 
 
 def load_model_ui(lang: str, spec: str, settings: Settings) -> Embedder | None:
@@ -111,71 +104,53 @@ def load_model_ui(lang: str, spec: str, settings: Settings) -> Embedder | None:
 
 
 def _reset_instruction(task: str) -> None:
-    state["instruction"] = task
+    state.instruction = task
 
 
 def settings_ui(lang: str, embedder: Embedder, settings: Settings) -> tuple[Embedder, str | None]:
     """Output dimension, token cap and query instruction; returns the configured embedder."""
     dims = mrl_dims(embedder.native_dim)
-    if state.get("dim") not in dims:  # first run, or a model of another size was picked
-        state["dim"] = embedder.native_dim
     limit = embedder.engine.model_max_length
-    state["max_length"] = min(int(state.get("max_length", settings.max_length)), limit)
+    state.fit_model(dims, embedder.native_dim, limit, settings.max_length, embedder.default_task)
     with st.expander(t(lang, "settings_header"), expanded=False):
-        dim = st.select_slider(t(lang, "dim"), options=dims, key="dim", help=t(lang, "dim_help"))
+        dim = st.select_slider(t(lang, "dim"), options=dims, key=Keys.DIM, help=t(lang, "dim_help"))
         max_length = st.number_input(
-            t(lang, "max_length"), min_value=8, max_value=limit, step=64, key="max_length",
+            t(lang, "max_length"), min_value=8, max_value=limit, step=64, key=Keys.MAX_LENGTH,
             help=t(lang, "max_length_help"),
         )  # fmt: skip
         instruction: str | None = None
         if embedder.default_task is not None:
-            state.setdefault("instruction", embedder.default_task)
             instruction = st.text_area(
                 t(lang, "instruction"),
-                key="instruction",
+                key=Keys.INSTRUCTION,
                 height=90,
                 help=t(lang, "instruction_help"),
             )
             st.button(
                 t(lang, "instruction_reset"),
-                key="instruction_reset",
+                key=Keys.INSTRUCTION_RESET,
                 on_click=_reset_instruction,
                 args=(embedder.default_task,),
             )
         else:
             st.caption(t(lang, "instruction_unused"))
-        st.toggle(t(lang, "rerank"), key="rerank", help=t(lang, "rerank_help"))
-        if state.get("rerank"):
-            st.number_input(t(lang, "rerank_candidates"), 2, 100, 20, 1, key="rerank_candidates")
+        st.toggle(t(lang, "rerank"), key=Keys.RERANK, help=t(lang, "rerank_help"))
+        if state.rerank:
+            st.number_input(
+                t(lang, "rerank_candidates"), 2, 100, DEFAULT_RERANK_CANDIDATES, 1,
+                key=Keys.RERANK_CANDIDATES,
+            )  # fmt: skip
     return embedder.with_options(dim=int(dim), max_length=int(max_length)), instruction
 
 
-def init_inputs(lang: str, embedder: Embedder | None) -> None:
-    """First visit: a sample knowledge base and a query to try, fitting the model in use."""
-    english_only = embedder is None or (
-        embedder.report is not None and embedder.report.how == "bundled"
-    )
-    first = default_sample(english_only, lang)
-    state.setdefault("sample", first.key)
-    state.setdefault("kb_text", first.text)
-    state.setdefault("query", first.example_query[lang])
-    state.setdefault("kb_texts", [])
-    state.setdefault("kb_passages", [])
-    state.setdefault("kb_embeddings", np.zeros((0, 0), dtype=np.float32))
-    state.setdefault("query_vector", np.zeros(0, dtype=np.float32))
-    state.setdefault("vector_cache", VectorCache())
-    state.setdefault("run", None)
-    state.setdefault("search_requested", False)
-
-
 def _load_sample(lang: str) -> None:
-    chosen = sample(state["sample"])
-    state["kb_text"] = chosen.text
-    state["query"] = chosen.example_query[lang]
+    chosen = sample(state.sample)
+    state.kb_text = chosen.text
+    state.query = chosen.example_query[lang]
 
 
 def _request_search() -> None:
-    state["search_requested"] = True
+    state.search_requested = True
 
 
 def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
@@ -183,43 +158,16 @@ def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     st.subheader(t(lang, "kb_header"))
     pick, load = st.columns([3, 1], vertical_alignment="bottom")
     titles = {s.key: s.titles[lang] for s in SAMPLES}
-    pick.selectbox(t(lang, "sample"), list(titles), key="sample", format_func=titles.__getitem__)
-    load.button(t(lang, "load_sample"), key="load_sample", on_click=_load_sample, args=(lang,))
-    st.text_area(t(lang, "kb_text"), key="kb_text", height=340, help=t(lang, "kb_help"))
-    typed = typed_passages()
+    pick.selectbox(t(lang, "sample"), list(titles), key=Keys.SAMPLE, format_func=titles.__getitem__)
+    load.button(t(lang, "load_sample"), key=Keys.LOAD_SAMPLE, on_click=_load_sample, args=(lang,))
+    st.text_area(t(lang, "kb_text"), key=Keys.KB_TEXT, height=340, help=t(lang, "kb_help"))
+    typed = typed_passages(state)
     st.caption(t(lang, "kb_count", count=len(typed)))
     others = opened_passages(lang) + files_ui(lang, embedder)
     if others:
         total = len(typed) + len(others)
         st.caption(t(lang, "kb_total", total=total, typed=len(typed), files=len(others)))
-    return remembered_sum(typed, others)
-
-
-def remembered_sum(typed: list[Passage], others: list[Passage]) -> list[Passage]:
-    """``typed + others``, the same list for as long as neither part changed.
-
-    With the two helpers below, a rerun on an unchanged 100k-line knowledge base rebuilds
-    no passages, texts or origins (bench/app_rerank.py).
-    """
-    return remembered("kb_sum", (typed, others), lambda: typed + others if others else typed)
-
-
-def kb_columns(passages: list[Passage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The passages' texts and origins (files only; a typed line is shown as typed)."""
-    return remembered(
-        "kb_columns",
-        passages,
-        lambda: (
-            tuple(p.text for p in passages),
-            tuple(p.origin if p.source else "" for p in passages),
-        ),
-    )
-
-
-def typed_passages() -> list[Passage]:
-    """The text box's non-blank lines as passages, made again only when its text changed."""
-    text = state["kb_text"]
-    return remembered("kb_parsed", text, lambda: passages_from_lines(parse_lines(text)))
+    return all_passages(state, typed, others)
 
 
 def query_ui(lang: str) -> tuple[bool, float, int]:
@@ -227,51 +175,40 @@ def query_ui(lang: str) -> tuple[bool, float, int]:
     st.subheader(t(lang, "query_header"))
     st.text_input(
         t(lang, "query"),
-        key="query",
+        key=Keys.QUERY,
         placeholder=t(lang, "query_placeholder"),
         on_change=_request_search,
     )
-    clicked = st.button(t(lang, "search"), key="search", type="primary", icon="🔎")
-    state.setdefault("threshold", 0.4)
-    state.setdefault("top_k", 5)
+    clicked = st.button(t(lang, "search"), key=Keys.SEARCH, type="primary", icon="🔎")
     low, high = st.columns(2)
     threshold = low.slider(
-        t(lang, "threshold"), 0.1, 0.9, step=0.05, key="threshold", help=t(lang, "threshold_help")
-    )
+        t(lang, "threshold"), 0.1, 0.9, step=0.05, key=Keys.THRESHOLD,
+        help=t(lang, "threshold_help"),
+    )  # fmt: skip
     top_k = high.number_input(
         t(lang, "top_k"),
         min_value=1,
         max_value=100,
         step=1,
-        key="top_k",
+        key=Keys.TOP_K,
         help=t(lang, "top_k_help"),
     )
-    requested = clicked or bool(state["search_requested"])
-    state["search_requested"] = False
-    return requested, float(threshold), int(top_k)
-
-
-def store(run: SearchRun, passages: list[Passage]) -> None:
-    """Keep a search's snapshot in the session (CPU arrays only)."""
-    state["run"] = run
-    state["kb_texts"] = list(run.texts)
-    state["kb_passages"] = passages
-    state["kb_embeddings"] = run.kb_embeddings
-    state["query_vector"] = run.query_vector
+    asked = state.take_search_request()  # used up even when the button was clicked too
+    return clicked or asked, float(threshold), int(top_k)
 
 
 def search_ui(
     lang: str, embedder: Embedder | None, passages: list[Passage], instruction: str | None
 ) -> None:
     """Run a search with a progress bar; problems become messages, never tracebacks."""
-    query = state["query"].strip()
+    inputs = SearchInputs.on_page(state, passages, instruction)
     if embedder is None:
         st.error(t(lang, "model_failed_hint"))
         return
     if not passages:
         st.warning(t(lang, "need_kb"))
         return
-    if not query:
+    if not inputs.query:
         st.warning(t(lang, "need_query"))
         return
     bar = st.progress(0.0)
@@ -279,66 +216,14 @@ def search_ui(
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
 
-    texts, origins = kb_columns(passages)
     try:
-        run = run_search(
-            embedder,
-            state["vector_cache"],
-            texts,
-            query,
-            instruction=instruction,
-            origins=origins,
-            progress=progress,
-        )
+        run = search(state, embedder, inputs, progress)
     except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory
         st.error(t(lang, "search_failed", cause=plain(error)))
     else:
-        store(run, passages)
+        state.keep_run(run, passages)
     finally:
         bar.empty()
-
-
-def refresh_if_free(
-    embedder: Embedder | None, passages: list[Passage], instruction: str | None
-) -> bool:
-    """Bring results up to date when that needs no encoding; returns whether they are current."""
-    run: SearchRun = state["run"]
-    query = state["query"].strip()
-    texts, origins = kb_columns(passages)
-    model = embedder.fingerprint if embedder else None
-    if (texts, origins, query, instruction, model) == (
-        run.texts, run.origins, run.query, run.instruction, run.fingerprint
-    ):  # fmt: skip
-        return True
-    if embedder is None or not texts or not query:
-        return False
-    cache = state["vector_cache"]
-    if needs_encoding(embedder, cache, texts, query, instruction=instruction):
-        return False
-    store(
-        run_search(embedder, cache, texts, query, instruction=instruction, origins=origins),
-        passages,
-    )
-    return True
-
-
-def ranked_hits(
-    lang: str,
-    run: SearchRun,
-    index: VectorIndex,
-    threshold: float,
-    top_k: int,
-    embedder: Embedder | None,
-) -> tuple[list[Hit], dict[int, float]]:
-    """The results to show, and the reranker's scores when the second stage is on."""
-    if state.get("rerank") and embedder is not None:
-        candidates = max(int(state.get("rerank_candidates", 20)), top_k)
-        second = reranked(
-            lang, run, index, threshold, top_k, candidates, embedder.device, embedder.dtype
-        )
-        if second is not None:
-            return second
-    return index.search(run.query_vector, top_k=top_k, threshold=threshold), {}
 
 
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
@@ -380,7 +265,7 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
 
 def export_ui(lang: str, run: SearchRun, hits: list[Hit], model: str) -> None:
     """Downloads: the results (CSV, JSON) and the knowledge base's vectors with its texts."""
-    passages: list[Passage] = state["kb_passages"]
+    passages = state.kb_passages
     rows = [
         ResultRow(n, h.index, run.texts[h.index], h.score, *_source_place(passages, h.index))
         for n, h in enumerate(hits, start=1)
@@ -389,11 +274,11 @@ def export_ui(lang: str, run: SearchRun, hits: list[Hit], model: str) -> None:
         left, right = st.columns(2)
         left.download_button(
             t(lang, "export_results_csv"), results_csv(rows), "results.csv", "text/csv",
-            key="export_csv", on_click="ignore",
+            key=Keys.EXPORT_CSV, on_click="ignore",
         )  # fmt: skip
         right.download_button(
             t(lang, "export_results_json"), results_json(rows, query=run.query, model=model),
-            "results.json", "application/json", key="export_json", on_click="ignore",
+            "results.json", "application/json", key=Keys.EXPORT_JSON, on_click="ignore",
         )  # fmt: skip
         export_vectors_ui(lang, run, passages)
 
@@ -411,44 +296,44 @@ def main() -> None:
     except SemsearchError as error:
         st.error(str(error))
         st.stop()
+    state.init(settings)
     with st.sidebar:
         lang = st.radio(
             "Language / 语言",
             list(LANGUAGES),
-            key="lang",
+            key=Keys.LANG,
             format_func=LANGUAGES.__getitem__,
             horizontal=True,
         )
         st.header(t(lang, "model_header"))
-        embedder = load_model_ui(lang, model_choice_ui(lang, settings), settings)
+        embedder = load_model_ui(lang, model_choice_ui(lang), settings)
         instruction: str | None = None
         if embedder is not None:
             embedder, instruction = settings_ui(lang, embedder, settings)
-    init_inputs(lang, embedder)
+    state.init_sample(lang, embedder)
 
     st.title(t(lang, "page_title"))
     st.caption(t(lang, "page_caption"))
     left, right = st.columns(2, gap="large")
     with left:
         passages = kb_ui(lang, embedder)
-        saved_ui(lang, embedder, passages, state["vector_cache"], instruction)
+        saved_ui(lang, embedder, passages, state.vector_cache, instruction)
     with right:
         requested, threshold, top_k = query_ui(lang)
         if requested:
             search_ui(lang, embedder, passages, instruction)
-        current = state["run"] is not None and refresh_if_free(embedder, passages, instruction)
-        run: SearchRun | None = state["run"]
+        current = refresh_if_free(state, embedder, passages, instruction)
+        run = state.run
         if run is None:
             st.caption(t(lang, "hint_start"))
         else:
-            index = vector_index(run, embedder.device if embedder else "cpu")
+            index = index_of(run, embedder)
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
             results_ui(lang, run, hits, judged, current, index, threshold)
             export_ui(lang, run, hits, embedder.name if embedder else "")
             if embedder is not None:
                 answer_ui(lang, run, hits, embedder.device, embedder.dtype)
-    if "why_tab" in state:  # keep the chosen view while the views are hidden (model switch)
-        state["why_tab"] = state["why_tab"]
+    state.hold(Keys.WHY_TAB)  # keep the chosen view while the views are hidden (model switch)
     # The views explain the last search; they need its model, not necessarily its inputs.
     if embedder is not None and run is not None and run.fingerprint == embedder.fingerprint:
         context = ViewContext(
@@ -458,7 +343,7 @@ def main() -> None:
             index=index,
             threshold=threshold,
             top_k=top_k,
-            cache=state["vector_cache"],
+            cache=state.vector_cache,
             load_model=lambda spec: shared_embedder(spec, settings.device, settings.dtype),
             model_choices=[BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B],
         )

@@ -16,10 +16,11 @@ from semsearch.answers.generation import (
 )
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
+from semsearch.page.state import KeptAnswer, Keys
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
 
-from .context import plain
+from .context import page_state, plain
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -37,7 +38,8 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
     """The Answer button, the streamed answer and its numbered sources."""
     st.subheader(t(lang, "answer_header"))
     st.caption(t(lang, "answer_help"))
-    if st.button(t(lang, "answer_button"), key="answer", icon="💬"):
+    state = page_state()
+    if st.button(t(lang, "answer_button"), key=Keys.ANSWER, icon="💬"):
         citations = [
             Citation(n, hit.index, run.texts[hit.index], hit.score, run.origins[hit.index])
             for n, hit in enumerate(hits, start=1)
@@ -56,12 +58,12 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
         except (SemsearchError, RuntimeError) as error:
             st.error(t(lang, "answer_failed", cause=plain(error)))
             return
-        st.session_state["last_answer"] = (run.key, run.query, text, citations)
+        state.last_answer = KeptAnswer(run.key, run.query, text, tuple(citations))
     else:
-        kept = st.session_state.get("last_answer")
-        if not kept or kept[0] != run.key or kept[1] != run.query:
+        kept = state.last_answer
+        if kept is None or kept.run_key != run.key or kept.query != run.query:
             return
-        _, _, text, citations = kept
+        text, citations = kept.text, list(kept.citations)
         st.text(text)
     if citations:
         used = set(cited_numbers(text, len(citations)))

@@ -8,7 +8,9 @@ import streamlit as st
 
 from semsearch.analysis.inspection import preview_vector
 from semsearch.page.i18n import t
-from semsearch.retrieval.search import SearchRun
+from semsearch.page.state import Keys
+
+from .context import page_state
 
 
 def behind_the_scenes_ui(lang: str) -> None:
@@ -16,15 +18,16 @@ def behind_the_scenes_ui(lang: str) -> None:
 
     Drawn only while the panel is open (charts cost more than a re-rank).
     """
-    panel = st.expander(t(lang, "behind"), key="behind", on_change="rerun")
+    panel = st.expander(t(lang, "behind"), key=Keys.BEHIND, on_change="rerun")
     if not panel.open:
         return
     with panel:
-        run: SearchRun | None = st.session_state["run"]
+        state = page_state()
+        run = state.run
         if run is None:
             st.caption(t(lang, "behind_empty"))
             return
-        preview = preview_vector(st.session_state["query_vector"], head=50)
+        preview = preview_vector(state.query_vector, head=50)
         st.markdown(t(lang, "vector_dim", dim=preview.dim))
         st.caption(t(lang, "model_input"))
         st.code(run.query_input, language=None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import nullcontext
 from typing import Any
 
@@ -18,8 +17,9 @@ from semsearch.analysis.calibration import (
 )
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
+from semsearch.page.state import Keys
 
-from .context import ViewContext, short
+from .context import ViewContext, page_state, short
 
 TABLE_ROWS = 20
 SLIDER_STEPS = [round(0.1 + 0.05 * step, 2) for step in range(17)]  # the threshold slider's values
@@ -28,12 +28,7 @@ Labels = dict[tuple[str, str], bool]
 
 
 def _labels() -> Labels:
-    labels: Labels = st.session_state.setdefault("labels", {})
-    return labels
-
-
-def _widget_key(query: str, text: str) -> str:
-    return "label_" + hashlib.sha1(f"{query}\x1f{text}".encode()).hexdigest()[:16]
+    return page_state().labels
 
 
 def _record(key: str, query: str, text: str, words: dict[str, bool]) -> None:
@@ -42,7 +37,7 @@ def _record(key: str, query: str, text: str, words: dict[str, bool]) -> None:
     Keyed by the texts, a label outlives reruns, new searches and edits of other lines;
     editing the labelled line makes it a new, unlabelled text.
     """
-    choice = st.session_state.get(key)
+    choice = page_state().mapping.get(key)
     if choice in words:
         _labels()[(query, text)] = words[choice]
     else:
@@ -50,13 +45,13 @@ def _record(key: str, query: str, text: str, words: dict[str, bool]) -> None:
 
 
 def _clear() -> None:
-    st.session_state["labels"] = {}
-    for key in [k for k in st.session_state if str(k).startswith("label_")]:
-        del st.session_state[key]
+    state = page_state()
+    state.labels = {}
+    state.reset_label_switches()
 
 
 def _apply(value: float) -> None:
-    st.session_state["threshold"] = value
+    page_state().threshold = value
 
 
 def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
@@ -65,14 +60,15 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
     scores = ctx.index.scores(run.query_vector)
     order = np.argsort(-scores, kind="stable")[:TABLE_ROWS]
     names = {verdict: word for word, verdict in words.items()}
-    labels = _labels()
+    state = page_state()
+    labels = state.labels
     st.markdown(f"**{t(lang, 'cal_table', count=len(order))}**")
     for i in order:
         text = run.texts[i]
-        key = _widget_key(run.query, text)
+        key = Keys.label_switch(run.query, text)
         verdict = labels.get((run.query, text))
-        if key not in st.session_state:
-            st.session_state[key] = None if verdict is None else names[verdict]
+        if key not in state.mapping:
+            state.mapping[key] = None if verdict is None else names[verdict]
         number, line, switch = st.columns([1, 8, 3], vertical_alignment="center")
         number.caption(f"{i + 1} · {scores[i]:.4f}")
         line.text(short(text, 160))
@@ -88,10 +84,11 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
 
 def _upload(ctx: ViewContext) -> None:
     lang = ctx.lang
-    upload = st.file_uploader(t(lang, "cal_upload"), type=["csv"], key="labels_csv")
+    upload = st.file_uploader(t(lang, "cal_upload"), type=["csv"], key=Keys.LABELS_CSV)
     if upload is None:
         return
-    done: set[str] = st.session_state.setdefault("labels_files", set())
+    state = page_state()
+    done = state.labels_files
     if upload.file_id in done:
         return
     try:
@@ -99,12 +96,11 @@ def _upload(ctx: ViewContext) -> None:
     except SemsearchError as error:
         st.error(t(lang, "cal_bad_file", name=upload.name, cause=error))
         return
-    labels = _labels()
+    labels = state.labels
     for label in read:
         labels[(label.query, label.text)] = label.relevant
     done.add(upload.file_id)
-    for key in [k for k in st.session_state if str(k).startswith("label_")]:
-        del st.session_state[key]  # the switches show the uploaded labels from here on
+    state.reset_label_switches()  # the switches show the uploaded labels from here on
     st.success(t(lang, "cal_uploaded", count=len(read), name=upload.name))
 
 
@@ -136,7 +132,7 @@ def calibrate_view(ctx: ViewContext) -> None:
     _label_rows(ctx, words)
     labels = _labels()
     if labels:
-        st.button(t(lang, "cal_clear"), key="cal_clear", on_click=_clear)
+        st.button(t(lang, "cal_clear"), key=Keys.CAL_CLEAR, on_click=_clear)
     positives = sum(labels.values())
     queries = len({query for query, _ in labels})
     st.caption(t(lang, "cal_count", count=len(labels), queries=queries, positives=positives))
@@ -150,7 +146,7 @@ def calibrate_view(ctx: ViewContext) -> None:
     st.markdown(t(lang, "cal_best", f1=best[3], threshold=best[0], grid=grid, grid_f1=grid_f1))
     st.button(
         t(lang, "cal_apply", value=grid),
-        key="cal_apply",
+        key=Keys.CAL_APPLY,
         on_click=_apply,
         args=(grid,),
         type="primary",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -11,20 +9,10 @@ import streamlit as st
 from semsearch.analysis.comparison import overlap_at_k, spearman
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
+from semsearch.page.state import CUSTOM, Comparison, Keys
 from semsearch.retrieval.ranking import top_hits
 
-from .context import ViewContext, hit_table, short, table_columns
-
-CUSTOM = "custom"
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The other model's scores for one search (CPU data, kept in the session)."""
-
-    run_key: str
-    model: str
-    scores: np.ndarray
+from .context import ViewContext, hit_table, page_state, short, table_columns
 
 
 def _pick_model(ctx: ViewContext) -> str:
@@ -37,11 +25,14 @@ def _pick_model(ctx: ViewContext) -> str:
     choices.append(CUSTOM)
     labels = {CUSTOM: t(lang, "model_custom")}
     choice = st.selectbox(
-        t(lang, "cmp_model"), choices, key="compare_model", format_func=lambda c: labels.get(c, c)
+        t(lang, "cmp_model"),
+        choices,
+        key=Keys.COMPARE_MODEL,
+        format_func=lambda c: labels.get(c, c),
     )
     if choice != CUSTOM:
         return str(choice)
-    return st.text_input(t(lang, "custom_model"), key="compare_custom").strip()
+    return st.text_input(t(lang, "custom_model"), key=Keys.COMPARE_CUSTOM).strip()
 
 
 def _run_comparison(ctx: ViewContext, spec: str) -> None:
@@ -70,7 +61,7 @@ def _run_comparison(ctx: ViewContext, spec: str) -> None:
     finally:
         bar.empty()
     scores = documents @ query.embedding.vectors[0]
-    st.session_state["comparison"] = Comparison(run.key, other.name, scores)
+    page_state().comparison = Comparison(run.key, other.name, scores)
 
 
 def compare_view(ctx: ViewContext) -> None:
@@ -78,9 +69,9 @@ def compare_view(ctx: ViewContext) -> None:
     lang, run = ctx.lang, ctx.run
     st.caption(t(lang, "cmp_intro"))
     spec = _pick_model(ctx)
-    if st.button(t(lang, "cmp_run"), key="compare_run", disabled=not spec):
+    if st.button(t(lang, "cmp_run"), key=Keys.COMPARE_RUN, disabled=not spec):
         _run_comparison(ctx, spec)
-    comparison: Comparison | None = st.session_state.get("comparison")
+    comparison = page_state().comparison
     if comparison is None:
         return
     if comparison.run_key != run.key:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,11 +13,10 @@ import streamlit as st
 from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.page.i18n import t
+from semsearch.page.state import PageState
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.vector_index import VectorIndex
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,9 @@ class ViewContext:
     model_choices: list[str]
 
 
-def remembered(name: str, key: object, make: Callable[[], T]) -> T:
-    """A value kept in the session under ``name`` while ``key`` stays the same.
-
-    For per-search results that are slow to make (a keyword index, a projection): they are
-    CPU data, so session state is the right home; a new search replaces them.
-    """
-    slot = st.session_state.get(name)
-    if slot is None or slot[0] != key:
-        slot = (key, make())
-        st.session_state[name] = slot
-    return cast(T, slot[1])
+def page_state() -> PageState:
+    """The session's state, typed: the views' only way to it."""
+    return PageState(st.session_state)
 
 
 def hit_table(

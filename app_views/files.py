@@ -10,42 +10,48 @@ from semsearch.documents.readers import DocumentError, best_text_column, csv_col
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
+from semsearch.page.state import DEFAULT_CHUNKS, Keys
 
-from .context import plain
+from .context import page_state, plain
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "csv", "pdf"]
 
 
 def chunk_settings() -> ChunkSettings:
     """The splitting chosen on the page (paragraphs of at most 256-token windows by default)."""
-    state = st.session_state
-    return ChunkSettings(
-        state.get("chunk_mode") or "paragraph",
-        int(state.get("chunk_window", 256)),
-        int(state.get("chunk_overlap", 64)),
-    )
+    return page_state().chunk_settings()
 
 
 def _settings_ui(lang: str) -> None:
-    st.session_state.setdefault("chunk_mode", "paragraph")
     mode = st.segmented_control(
         t(lang, "chunk_mode"),
         list(MODES),
-        key="chunk_mode",
+        key=Keys.CHUNK_MODE,
         format_func=lambda m: t(lang, f"chunk_{m}"),
         help=t(lang, "chunk_help"),
     )
     if mode == "window":
         size, overlap = st.columns(2)
-        size.number_input(t(lang, "chunk_window_size"), 16, 8192, 256, 32, key="chunk_window")
-        overlap.number_input(t(lang, "chunk_overlap"), 0, 4096, 64, 16, key="chunk_overlap")
+        size.number_input(
+            t(lang, "chunk_window_size"), 16, 8192, DEFAULT_CHUNKS.window, 32,
+            key=Keys.CHUNK_WINDOW,
+        )  # fmt: skip
+        overlap.number_input(
+            t(lang, "chunk_overlap"), 0, 4096, DEFAULT_CHUNKS.overlap, 16, key=Keys.CHUNK_OVERLAP
+        )
 
 
-def _passages(upload: UploadedFile, column: str | None, embedder: Embedder) -> list[Passage]:
-    """Read and split one upload, remembered for the same file, column, settings and model."""
+def _passages(
+    upload: UploadedFile, column: str | None, embedder: Embedder, used: list[object]
+) -> list[Passage]:
+    """Read and split one upload, remembered for the same file, column, settings and model.
+
+    Its memo key goes into ``used``: the others are dropped once every file is read.
+    """
     settings = chunk_settings()
     key = (upload.file_id, column, settings, embedder.model_fingerprint)
-    done: dict[object, list[Passage]] = st.session_state.setdefault("file_passages", {})
+    used.append(key)
+    done = page_state().file_passages
     if key not in done:
         document = read_document(upload.name, upload.getvalue(), csv_column=column)
         done[key] = chunk_documents(
@@ -61,26 +67,29 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     """
     st.markdown(f"**{t(lang, 'files_header')}**")
     uploads = st.file_uploader(
-        t(lang, "files_upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads"
+        t(lang, "files_upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key=Keys.UPLOADS
     )
     _settings_ui(lang)
-    if not uploads or embedder is None:
+    state = page_state()
+    if embedder is None:
         return []
     passages: list[Passage] = []
-    for upload in uploads:
+    used: list[object] = []
+    for upload in uploads or []:
         try:
             column = None
             if upload.name.lower().endswith(".csv"):
                 data = upload.getvalue()
                 columns = csv_columns(upload.name, data)
-                key = f"csv_column_{upload.file_id}"
-                st.session_state.setdefault(key, best_text_column(upload.name, data))
+                key = Keys.csv_column(upload.file_id)
+                state.mapping.setdefault(key, best_text_column(upload.name, data))
                 st.text(upload.name)
                 column = st.selectbox(t(lang, "csv_column"), columns, key=key)
-            found = _passages(upload, column, embedder)
+            found = _passages(upload, column, embedder, used)
         except (DocumentError, SemsearchError) as error:
             st.error(t(lang, "file_failed", cause=plain(error)))
             continue
         st.text(t(lang, "file_passages", name=upload.name, count=len(found)))
         passages.extend(found)
+    state.forget_files(keep=used)  # removed files, other splits: not kept for a session's life
     return passages

@@ -8,9 +8,10 @@ import streamlit as st
 
 from semsearch.analysis.keywords import KeywordIndex
 from semsearch.page.i18n import t
+from semsearch.page.state import Kept, Keys
 from semsearch.retrieval.ranking import reciprocal_rank_fusion, top_hits
 
-from .context import ViewContext, hit_table, remembered, short
+from .context import ViewContext, hit_table, page_state, short
 
 CHART_POINTS = 1000
 
@@ -27,9 +28,12 @@ def keywords_view(ctx: ViewContext) -> None:
     """Two ranked lists side by side, a scatter of both scores, and an optional fusion."""
     lang, run = ctx.lang, ctx.run
     st.caption(t(lang, "kw_intro"))
+    state = page_state()
     with st.spinner(t(lang, "kw_indexing", count=len(run.texts))):
-        index = remembered("keyword_index", run.key, lambda: KeywordIndex(run.texts))
-    bm25 = remembered("keyword_scores", (run.key, run.query), lambda: index.scores(run.query))
+        index = state.remembered(Kept.KEYWORD_INDEX, run.key, lambda: KeywordIndex(run.texts))
+    bm25 = state.remembered(
+        Kept.KEYWORD_SCORES, (run.key, run.query), lambda: index.scores(run.query)
+    )
     cosine = ctx.index.scores(run.query_vector)
 
     meaning = ctx.index.search(run.query_vector, top_k=ctx.top_k, threshold=ctx.threshold)
@@ -81,7 +85,7 @@ def keywords_view(ctx: ViewContext) -> None:
     if missed:
         st.success(t(lang, "kw_lesson", count=len(missed)))
 
-    if st.toggle(t(lang, "kw_show_hybrid"), key="kw_hybrid"):
+    if st.toggle(t(lang, "kw_show_hybrid"), key=Keys.KW_HYBRID):
         depth = max(50, ctx.top_k)
         fused = reciprocal_rank_fusion(
             [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from semsearch.page.i18n import t
+from semsearch.page.state import Keys
 
 from .calibrate import calibrate_view
 from .compare import compare_view
@@ -28,7 +29,7 @@ def why_these_results(ctx: ViewContext) -> None:
     """Lay out the six views as tabs under the results."""
     st.subheader(t(ctx.lang, "why_header"))
     st.caption(t(ctx.lang, "why_caption"))
-    tabs = st.tabs([t(ctx.lang, key) for key, _ in VIEWS], key="why_tab", on_change="rerun")
+    tabs = st.tabs([t(ctx.lang, key) for key, _ in VIEWS], key=Keys.WHY_TAB, on_change="rerun")
     for tab, (_, view) in zip(tabs, VIEWS, strict=True):
         if tab.open:
             with tab:

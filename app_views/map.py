@@ -8,8 +8,9 @@ import streamlit as st
 
 from semsearch.analysis.projection import available_methods, project_2d, sample_for_map
 from semsearch.page.i18n import t
+from semsearch.page.state import Kept, Keys
 
-from .context import ViewContext, remembered, short
+from .context import ViewContext, page_state, short
 
 MAP_LIMIT = 5000
 
@@ -24,7 +25,7 @@ def map_view(ctx: ViewContext) -> None:
         return
     methods = available_methods()
     method = st.radio(
-        t(lang, "map_method"), methods, key="map_method", horizontal=True, format_func=str.upper
+        t(lang, "map_method"), methods, key=Keys.MAP_METHOD, horizontal=True, format_func=str.upper
     )
     scores = ctx.index.scores(run.query_vector)
     top = np.argsort(-scores)[: max(ctx.top_k, 20)]
@@ -36,7 +37,7 @@ def map_view(ctx: ViewContext) -> None:
         vectors = np.vstack([run.kb_embeddings[shown], run.query_vector[None, :]])
         return project_2d(vectors, method=str(method))
 
-    points = remembered("map_points", (run.key, method), project)
+    points = page_state().remembered(Kept.MAP_POINTS, (run.key, method), project)
     passes = scores[shown] >= ctx.threshold
     lines = pd.DataFrame(
         {

@@ -12,35 +12,34 @@ from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
+from semsearch.page.state import Keys, OpenedBase
 from semsearch.retrieval.export import vectors_npz, vectors_parquet
 from semsearch.retrieval.library import open_base, save_base
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
 
-from .context import plain
+from .context import page_state, plain
 from .files import chunk_settings
-
-FLASH = "saved_flash"
 
 
 def _flash(kind: str, message: str) -> None:
-    st.session_state[FLASH] = (kind, message)
+    page_state().flash(kind, message)
 
 
 def _open(
     store: KnowledgeBaseStore, name: str, embedder: Embedder, cache: VectorCache, lang: str
 ) -> None:
     """Callback: load a base into the page (typed lines back into the box, the rest beside)."""
-    state = st.session_state
+    state = page_state()
     try:
         saved = open_base(store, name, embedder, cache)
     except SemsearchError as error:
         _flash("error", t(lang, "open_failed", name=plain(name), cause=plain(error)))
         return
-    state["kb_text"] = "\n".join(p.text for p in saved.passages if not p.source)
-    state["opened_base"] = (name, [p for p in saved.passages if p.source])
+    state.kb_text = "\n".join(p.text for p in saved.passages if not p.source)
+    state.opened_base = OpenedBase(name, tuple(p for p in saved.passages if p.source))
     if saved.info.dim in mrl_dims(embedder.native_dim):
-        state["dim"] = saved.info.dim
+        state.dim = saved.info.dim
     _flash("success", t(lang, "opened", name=plain(name), count=len(saved.passages)))
 
 
@@ -54,20 +53,19 @@ def _delete(store: KnowledgeBaseStore, name: str, lang: str) -> None:
 
 
 def _close() -> None:
-    st.session_state["opened_base"] = None
+    page_state().opened_base = None
 
 
 def opened_passages(lang: str) -> list[Passage]:
     """The file passages of the base opened last (its typed lines are in the text box)."""
-    opened = st.session_state.get("opened_base")
-    if not opened:
+    opened = page_state().opened_base
+    if opened is None:
         return []
-    name, passages = opened
     box = st.container(border=True)
-    box.caption(t(lang, "opened_from", name=plain(name)))
-    box.text(f"{len(passages)} passages")
-    box.button(t(lang, "close_base"), key="close_base", on_click=_close)
-    return list(passages)
+    box.caption(t(lang, "opened_from", name=plain(opened.name)))
+    box.text(f"{len(opened.passages)} passages")
+    box.button(t(lang, "close_base"), key=Keys.CLOSE_BASE, on_click=_close)
+    return list(opened.passages)
 
 
 def saved_ui(
@@ -79,15 +77,15 @@ def saved_ui(
 ) -> None:
     """Save the current knowledge base, or open or delete a saved one."""
     store = KnowledgeBaseStore()
-    flash = st.session_state.pop(FLASH, None)
+    flash = page_state().take_flash()
     if flash:  # above the panel, which may have closed on the rerun
-        (st.success if flash[0] == "success" else st.error)(flash[1])
+        (st.success if flash.kind == "success" else st.error)(flash.message)
     with st.expander(t(lang, "saved_header"), expanded=False):
         if embedder is None:
             return
-        name = st.text_input(t(lang, "save_name"), key="save_name").strip()
-        replace = st.checkbox(t(lang, "save_replace"), key="save_replace")
-        if st.button(t(lang, "save_button"), key="save_base", disabled=not name):
+        name = st.text_input(t(lang, "save_name"), key=Keys.SAVE_NAME).strip()
+        replace = st.checkbox(t(lang, "save_replace"), key=Keys.SAVE_REPLACE)
+        if st.button(t(lang, "save_button"), key=Keys.SAVE_BASE, disabled=not name):
             _save(lang, store, name, embedder, passages, cache, instruction, replace)
         try:
             bases = store.list()
@@ -98,7 +96,7 @@ def saved_ui(
             st.caption(t(lang, "saved_none", folder=plain(store.folder)))
             return
         by_name = {base.name: base for base in bases}
-        pick = st.selectbox(t(lang, "saved_pick"), list(by_name), key="saved_pick")
+        pick = st.selectbox(t(lang, "saved_pick"), list(by_name), key=Keys.SAVED_PICK)
         info = by_name[str(pick)]
         st.caption(
             t(lang, "saved_info", count=info.passages, model=plain(info.model), dim=info.dim,
@@ -107,13 +105,13 @@ def saved_ui(
         open_column, delete_column = st.columns(2)
         open_column.button(
             t(lang, "open_button"),
-            key="open_base",
+            key=Keys.OPEN_BASE,
             on_click=_open,
             args=(store, info.name, embedder, cache, lang),
         )
         delete_column.button(
             t(lang, "delete_button"),
-            key="delete_base",
+            key=Keys.DELETE_BASE,
             on_click=_delete,
             args=(store, info.name, lang),
         )
@@ -177,7 +175,7 @@ def export_vectors_ui(lang: str, run: SearchRun, passages: Sequence[Passage]) ->
         lambda: vectors_npz(passages, vectors),
         "knowledge-base.zip",
         "application/zip",
-        key="export_npy",
+        key=Keys.EXPORT_NPY,
         on_click="ignore",
     )
     right.download_button(
@@ -185,6 +183,6 @@ def export_vectors_ui(lang: str, run: SearchRun, passages: Sequence[Passage]) ->
         lambda: vectors_parquet(passages, vectors),
         "knowledge-base.parquet",
         "application/vnd.apache.parquet",
-        key="export_parquet",
+        key=Keys.EXPORT_PARQUET,
         on_click="ignore",
     )

@@ -1,0 +1,446 @@
+"""The page's session state behind one typed accessor: every key named once, with its default.
+
+Streamlit keeps what a session remembers between reruns in ``st.session_state``, a mapping
+of strings. ``app.py`` hands that mapping to :class:`PageState`; the page and its views then
+read and write typed attributes (``state.run``, ``state.threshold``) instead of string keys.
+Any mutable mapping with string keys works, so a plain ``dict`` serves the tests. This module
+never imports streamlit and decides nothing about search: whether results are stale
+(:mod:`.staleness`), which passages and columns are remembered (:mod:`.passages`) and which
+index ranks a search (:mod:`.indexes`) are said beside it.
+
+Two kinds of key:
+
+- **Widget keys** (:class:`Keys`): passed as ``key=`` to a widget, whose value Streamlit
+  owns. The strings must stay exactly as they are: a widget binds to its value by this
+  string, the tests drive widgets by it, and a renamed key silently resets a user's choice.
+  The accessor reads them without writing (writing before a widget that has its own default
+  makes Streamlit warn; writing after it is drawn in the same run is an error), and writes
+  them only where the page means to: a default before the widget is drawn, or a callback.
+  Keys made per item (:meth:`Keys.label_switch`, :meth:`Keys.csv_column`) are built here.
+  Keys that only name a chart or a table (``key="kw_chart"``), never read or written, stay
+  beside their element in the view.
+- **Kept keys** (:class:`Kept`): values the page keeps for itself, read and written only
+  through this accessor. They hold CPU data only: a GPU tensor in a session is never freed
+  (the GPU copy of a search's vectors lives in ``st.cache_resource`` in ``app.py``). What
+  grows with use is bounded: a memo (:meth:`PageState.remembered`) keeps its latest entry
+  only, and per-file passages only the files on the page.
+
+The last search is one snapshot (:meth:`PageState.keep_run`): the page shows, ranks and
+explains it until the next search. A later source of results (a saved base searched in its
+store rather than held here) is meant to sit beside it under a new kept key, leaving the
+keys below as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Iterator, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
+
+import numpy as np
+
+from semsearch.answers.generation import Citation
+from semsearch.documents.chunking import ChunkMode, ChunkSettings, Passage
+from semsearch.encoding.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
+from semsearch.encoding.vector_cache import VectorCache
+from semsearch.page.samples import default_sample
+from semsearch.retrieval.search import SearchRun
+from semsearch.settings import Settings
+
+if TYPE_CHECKING:
+    from semsearch.encoding.embedder import Embedder
+
+T = TypeVar("T")
+
+CUSTOM = "custom"
+"""The model pickers' choice that asks for a model id or folder in a text box."""
+MODEL_CHOICES = (AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B, CUSTOM)
+"""The values the sidebar's model picker (:attr:`Keys.MODEL_CHOICE`) offers."""
+
+DEFAULT_THRESHOLD = 0.4  # the model card's unrelated pairs score ~0.14, matching ones 0.6-0.76
+DEFAULT_TOP_K = 5
+DEFAULT_RERANK_CANDIDATES = 20
+DEFAULT_CHUNKS = ChunkSettings("paragraph", 256, 64)
+
+
+class Keys:
+    """Widget keys: Streamlit owns their values; the strings must not change."""
+
+    # Sidebar: language, model and its settings.
+    LANG = "lang"
+    MODEL_CHOICE = "model_choice"
+    CUSTOM_MODEL = "custom_model"
+    DIM = "dim"
+    MAX_LENGTH = "max_length"
+    INSTRUCTION = "instruction"
+    INSTRUCTION_RESET = "instruction_reset"
+    RERANK = "rerank"
+    RERANK_CANDIDATES = "rerank_candidates"
+    # Knowledge base: sample, typed lines, files, saved bases.
+    SAMPLE = "sample"
+    LOAD_SAMPLE = "load_sample"
+    KB_TEXT = "kb_text"
+    UPLOADS = "uploads"
+    CHUNK_MODE = "chunk_mode"
+    CHUNK_WINDOW = "chunk_window"
+    CHUNK_OVERLAP = "chunk_overlap"
+    CLOSE_BASE = "close_base"
+    SAVE_NAME = "save_name"
+    SAVE_REPLACE = "save_replace"
+    SAVE_BASE = "save_base"
+    SAVED_PICK = "saved_pick"
+    OPEN_BASE = "open_base"
+    DELETE_BASE = "delete_base"
+    # Query and results.
+    QUERY = "query"
+    SEARCH = "search"
+    THRESHOLD = "threshold"
+    TOP_K = "top_k"
+    EXPORT_CSV = "export_csv"
+    EXPORT_JSON = "export_json"
+    EXPORT_NPY = "export_npy"
+    EXPORT_PARQUET = "export_parquet"
+    ANSWER = "answer"
+    # "Why these results?" and "Behind the scenes".
+    WHY_TAB = "why_tab"
+    BEHIND = "behind"
+    KW_HYBRID = "kw_hybrid"
+    MAP_METHOD = "map_method"
+    COMPARE_MODEL = "compare_model"
+    COMPARE_CUSTOM = "compare_custom"
+    COMPARE_RUN = "compare_run"
+    LABELS_CSV = "labels_csv"
+    CAL_CLEAR = "cal_clear"
+    CAL_APPLY = "cal_apply"
+
+    LABEL_PREFIX = "label_"
+    CSV_COLUMN_PREFIX = "csv_column_"
+
+    @staticmethod
+    def label_switch(query: str, text: str) -> str:
+        """The key of the relevant / not relevant switch of ``text`` under ``query``."""
+        digest = hashlib.sha1(f"{query}\x1f{text}".encode()).hexdigest()[:16]
+        return Keys.LABEL_PREFIX + digest
+
+    @staticmethod
+    def csv_column(file_id: str) -> str:
+        """The key of the column picker of an uploaded CSV file."""
+        return Keys.CSV_COLUMN_PREFIX + file_id
+
+
+class Kept:
+    """Kept keys: what the page keeps for itself, always through :class:`PageState`."""
+
+    # The last search's snapshot (keep_run writes all five together).
+    RUN = "run"
+    KB_TEXTS = "kb_texts"
+    KB_PASSAGES = "kb_passages"
+    KB_EMBEDDINGS = "kb_embeddings"
+    QUERY_VECTOR = "query_vector"
+    # Long-lived state of the session.
+    VECTOR_CACHE = "vector_cache"
+    SEARCH_REQUESTED = "search_requested"
+    OPENED_BASE = "opened_base"
+    SAVED_FLASH = "saved_flash"
+    LAST_ANSWER = "last_answer"
+    COMPARISON = "comparison"
+    LABELS = "labels"
+    LABELS_FILES = "labels_files"
+    FILE_PASSAGES = "file_passages"
+    # Memos: (key, value), the latest entry only (PageState.remembered).
+    KB_PARSED = "kb_parsed"
+    KB_SUM = "kb_sum"
+    KB_COLUMNS = "kb_columns"
+    CPU_INDEX = "cpu_index"
+    KEYWORD_INDEX = "keyword_index"
+    KEYWORD_SCORES = "keyword_scores"
+    MAP_POINTS = "map_points"
+    RERANK_SCORES = "rerank_scores"
+
+
+def _constants(holder: type) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in vars(holder).items()
+        if name.isupper() and not name.endswith("_PREFIX") and isinstance(value, str)
+    }
+
+
+WIDGET_KEYS = frozenset(_constants(Keys).values())
+"""Every fixed widget key; per-item ones start with ``Keys.*_PREFIX``."""
+KEPT_KEYS = frozenset(_constants(Kept).values())
+
+
+@dataclass(frozen=True)
+class OpenedBase:
+    """A saved base opened on the page: its name and its file passages.
+
+    Its typed lines went back into the text box.
+    """
+
+    name: str
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A message for the next rerun: a callback's outcome, shown once above its panel."""
+
+    kind: str
+    """``success`` or ``error``."""
+    message: str
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """The last generated answer, shown again on reruns of the same search and query."""
+
+    run_key: str
+    query: str
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Another model's scores for one search (the Compare view)."""
+
+    run_key: str
+    model: str
+    scores: np.ndarray
+
+
+class Widget(Generic[T]):
+    """A widget's value, read without writing; ``default`` stands in until it has one.
+
+    ``convert`` turns what Streamlit holds into the declared type (a number input may hold
+    an int or a float; a segmented control ``None`` when nothing is picked).
+    """
+
+    def __init__(self, key: str, default: T, convert: Callable[[Any], T] | None = None) -> None:
+        self.key, self.default, self.convert = key, default, convert
+
+    @overload
+    def __get__(self, state: None, owner: type) -> Widget[T]: ...
+    @overload
+    def __get__(self, state: PageState, owner: type) -> T: ...
+    def __get__(self, state: PageState | None, owner: type) -> Widget[T] | T:
+        if state is None:
+            return self
+        value = state.mapping.get(self.key, self.default)
+        return self.convert(value) if self.convert else cast(T, value)
+
+    def __set__(self, state: PageState, value: T) -> None:
+        state.mapping[self.key] = value
+
+
+class Slot(Generic[T]):
+    """A kept value; ``make`` builds its default.
+
+    The default is stored on first read, so that it can be changed in place (a cache, a dict
+    of labels).
+    """
+
+    def __init__(self, key: str, make: Callable[[], T]) -> None:
+        self.key, self.make = key, make
+
+    @overload
+    def __get__(self, state: None, owner: type) -> Slot[T]: ...
+    @overload
+    def __get__(self, state: PageState, owner: type) -> T: ...
+    def __get__(self, state: PageState | None, owner: type) -> Slot[T] | T:
+        if state is None:
+            return self
+        self.fill(state)
+        return cast(T, state.mapping[self.key])
+
+    def fill(self, state: PageState) -> None:
+        """Store the default unless there is a value."""
+        if self.key not in state.mapping:
+            state.mapping[self.key] = self.make()
+
+    def __set__(self, state: PageState, value: T) -> None:
+        state.mapping[self.key] = value
+
+
+def _chunk_mode(value: Any) -> ChunkMode:
+    return cast(ChunkMode, value or DEFAULT_CHUNKS.mode)  # None: the control was clicked off
+
+
+def _empty_matrix() -> np.ndarray:
+    return np.zeros((0, 0), dtype=np.float32)
+
+
+def _empty_vector() -> np.ndarray:
+    return np.zeros(0, dtype=np.float32)
+
+
+class PageState:
+    """Typed access to one session's state (``st.session_state`` on the page).
+
+    Construct it as often as convenient: it holds nothing but the mapping.
+    """
+
+    # Widgets (Streamlit owns these values).
+    lang = Widget(Keys.LANG, "en", str)
+    model_choice = Widget(Keys.MODEL_CHOICE, AUTO, str)
+    custom_model = Widget(Keys.CUSTOM_MODEL, "", str)
+    dim = Widget(Keys.DIM, 0, int)
+    max_length = Widget(Keys.MAX_LENGTH, 0, int)
+    instruction = Widget(Keys.INSTRUCTION, "", str)
+    rerank = Widget(Keys.RERANK, False, bool)
+    rerank_candidates = Widget(Keys.RERANK_CANDIDATES, DEFAULT_RERANK_CANDIDATES, int)
+    sample = Widget(Keys.SAMPLE, "", str)
+    kb_text = Widget(Keys.KB_TEXT, "", str)
+    chunk_mode = Widget[ChunkMode](Keys.CHUNK_MODE, DEFAULT_CHUNKS.mode, _chunk_mode)
+    chunk_window = Widget(Keys.CHUNK_WINDOW, DEFAULT_CHUNKS.window, int)
+    chunk_overlap = Widget(Keys.CHUNK_OVERLAP, DEFAULT_CHUNKS.overlap, int)
+    query = Widget(Keys.QUERY, "", str)
+    threshold = Widget(Keys.THRESHOLD, DEFAULT_THRESHOLD, float)
+    top_k = Widget(Keys.TOP_K, DEFAULT_TOP_K, int)
+    behind = Widget(Keys.BEHIND, False, bool)
+
+    # The last search's snapshot: written together by keep_run.
+    run = Slot[SearchRun | None](Kept.RUN, lambda: None)
+    kb_texts = Slot[list[str]](Kept.KB_TEXTS, list)
+    kb_passages = Slot[list[Passage]](Kept.KB_PASSAGES, list)
+    kb_embeddings = Slot(Kept.KB_EMBEDDINGS, _empty_matrix)
+    """float32 [passages, dim] of the last search (the same array as ``run.kb_embeddings``)."""
+    query_vector = Slot(Kept.QUERY_VECTOR, _empty_vector)
+
+    # What the session keeps besides.
+    vector_cache = Slot(Kept.VECTOR_CACHE, VectorCache)
+    search_requested = Slot(Kept.SEARCH_REQUESTED, lambda: False)
+    """Enter was pressed in the query box: search on this rerun, as the button would."""
+    opened_base = Slot[OpenedBase | None](Kept.OPENED_BASE, lambda: None)
+    last_answer = Slot[KeptAnswer | None](Kept.LAST_ANSWER, lambda: None)
+    comparison = Slot[Comparison | None](Kept.COMPARISON, lambda: None)
+    labels = Slot[dict[tuple[str, str], bool]](Kept.LABELS, dict)
+    """The user's relevance labels, by (query, text): they outlive searches and edits."""
+    labels_files = Slot[set[str]](Kept.LABELS_FILES, set)
+    """Upload ids of the label files already read (each is read once)."""
+    file_passages = Slot[dict[object, list[Passage]]](Kept.FILE_PASSAGES, dict)
+    """Passages per (upload, column, chunk settings, model); see :meth:`forget_files`."""
+
+    def __init__(self, mapping: MutableMapping[Any, Any]) -> None:
+        # Any key type: Streamlit's session state is typed as taking ``str | int`` keys and
+        # a test's ``dict[str, Any]`` as ``str``; the page only ever uses the strings below.
+        self.mapping = mapping
+
+    def init(self, settings: Settings) -> None:
+        """Every default that needs no model; call it first on every rerun (it only fills gaps).
+
+        Widget defaults are set here rather than passed to the widgets, so that a callback
+        or another view may set them too without Streamlit's warning about both.
+        """
+        preset = settings.model if settings.model in MODEL_CHOICES else CUSTOM
+        defaults: dict[str, Any] = {
+            Keys.MODEL_CHOICE: preset,
+            Keys.CUSTOM_MODEL: settings.model if preset == CUSTOM else "",
+            Keys.THRESHOLD: DEFAULT_THRESHOLD,
+            Keys.TOP_K: DEFAULT_TOP_K,
+            Keys.CHUNK_MODE: DEFAULT_CHUNKS.mode,
+        }
+        for key, value in defaults.items():
+            self.mapping.setdefault(key, value)
+        PageState.run.fill(self)
+        PageState.kb_texts.fill(self)
+        PageState.kb_passages.fill(self)
+        PageState.kb_embeddings.fill(self)
+        PageState.query_vector.fill(self)
+        PageState.vector_cache.fill(self)
+        PageState.search_requested.fill(self)
+
+    def init_sample(self, lang: str, embedder: Embedder | None) -> None:
+        """First visit: a sample knowledge base and a query to try, fitting the model in use.
+
+        English while no model is loaded or the bundled (English-only) one is.
+        """
+        english_only = embedder is None or (
+            embedder.report is not None and embedder.report.how == "bundled"
+        )
+        first = default_sample(english_only, lang)
+        self.mapping.setdefault(Keys.SAMPLE, first.key)
+        self.mapping.setdefault(Keys.KB_TEXT, first.text)
+        self.mapping.setdefault(Keys.QUERY, first.example_query[lang])
+
+    def fit_model(
+        self, dims: Collection[int], native_dim: int, limit: int, max_length: int,
+        default_task: str | None,
+    ) -> None:  # fmt: skip
+        """Settings the loaded model can take: its dimensions, its length cap, its instruction.
+
+        A dimension the model does not offer (first visit, another model) becomes its native
+        one; the token cap is cut to ``limit``, starting from ``max_length`` (the settings').
+        """
+        if self.mapping.get(Keys.DIM) not in dims:
+            self.mapping[Keys.DIM] = native_dim
+        self.mapping[Keys.MAX_LENGTH] = min(
+            int(self.mapping.get(Keys.MAX_LENGTH, max_length)), limit
+        )
+        if default_task is not None:
+            self.mapping.setdefault(Keys.INSTRUCTION, default_task)
+
+    def chunk_settings(self) -> ChunkSettings:
+        """How uploaded files are split, as chosen on the page."""
+        return ChunkSettings(self.chunk_mode, self.chunk_window, self.chunk_overlap)
+
+    def take_search_request(self) -> bool:
+        """Whether Enter asked for a search since the last rerun; the request is used up."""
+        requested = bool(self.search_requested)
+        self.search_requested = False
+        return requested
+
+    def keep_run(self, run: SearchRun, passages: list[Passage]) -> None:
+        """Keep a search as the page's current results (CPU arrays only)."""
+        self.run = run
+        self.kb_texts = list(run.texts)
+        self.kb_passages = passages
+        self.kb_embeddings = run.kb_embeddings
+        self.query_vector = run.query_vector
+
+    def remembered(self, name: str, key: object, make: Callable[[], T]) -> T:
+        """The value kept under ``name`` while ``key`` stays the same; else ``make()``'s.
+
+        For per-search results that are slow to make (a keyword index, a projection) and
+        for the passages of an unchanged knowledge base. Only the latest entry is kept: a new
+        ``key`` replaces the value, so a memo never grows with the session.
+        """
+        slot = self.mapping.get(name)
+        if slot is None or slot[0] != key:
+            slot = (key, make())
+            self.mapping[name] = slot
+        return cast(T, slot[1])
+
+    def forget_files(self, keep: Collection[object]) -> None:
+        """Drop the passages of files no longer on the page (or split in another way)."""
+        passages = self.file_passages
+        for key in [key for key in passages if key not in keep]:
+            del passages[key]
+
+    def flash(self, kind: str, message: str) -> None:
+        """Leave a message for the next rerun (a callback cannot draw)."""
+        self.mapping[Kept.SAVED_FLASH] = Flash(kind, message)
+
+    def take_flash(self) -> Flash | None:
+        """The message left by :meth:`flash`, once."""
+        return cast(Flash | None, self.mapping.pop(Kept.SAVED_FLASH, None))
+
+    def label_switches(self) -> Iterator[str]:
+        """The keys of the calibration view's label switches now in the session."""
+        return (key for key in list(self.mapping) if str(key).startswith(Keys.LABEL_PREFIX))
+
+    def reset_label_switches(self) -> None:
+        """Forget the switches' values, so that they show the labels again when drawn."""
+        for key in list(self.label_switches()):
+            del self.mapping[key]
+
+    def hold(self, key: str) -> None:
+        """Keep a widget's value through a rerun that does not draw the widget.
+
+        Streamlit drops the value of a widget that a run leaves out; assigning it again
+        makes it the page's, so the widget finds it when it is drawn again.
+        """
+        if key in self.mapping:
+            self.mapping[key] = self.mapping[key]
