@@ -7,6 +7,8 @@ text is only ever shown with ``st.text``/``st.code``, never as markdown or HTML.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import streamlit as st
 
@@ -16,7 +18,7 @@ from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
 from app_views.rerank import ranked_hits
-from app_views.saved import export_vectors_ui, opened_passages, saved_ui
+from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.loading import load_embedder
@@ -53,11 +55,18 @@ def index_of(run: SearchRun, embedder: Embedder | None) -> VectorIndex:
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
-def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedder:
-    """One loaded model per choice and process, shared by every session (it has a lock)."""
-    embedder = load_embedder(spec, device=device, dtype=dtype)
+def _shared_embedder(spec: str, device: str | None, dtype: str | None, url: str | None) -> Embedder:
+    embedder = load_embedder(spec, device=device, dtype=dtype, embed_url=url)
     note_load()
     return embedder
+
+
+def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedder:
+    """One loaded model per choice and process, shared by every session (it has a lock).
+
+    With ``SEMSEARCH_EMBED_URL`` set, the model is the one an embedding server serves.
+    """
+    return _shared_embedder(spec, device, dtype, os.environ.get("SEMSEARCH_EMBED_URL") or None)
 
 
 def model_choice_ui(lang: str) -> str:
@@ -90,9 +99,12 @@ def load_model_ui(lang: str, spec: str, settings: Settings) -> Embedder | None:
     report = embedder.report
     st.success(t(lang, "ready"), icon="✅")
     st.text(f"{t(lang, 'info_model')}: {embedder.name}")
-    st.text(
-        f"{t(lang, 'info_device')}: {embedder.device} · {t(lang, 'info_dtype')}: {embedder.dtype}"
-    )
+    if embedder.engine.kind == "remote":
+        st.text(f"{t(lang, 'info_engine')}: {t(lang, 'engine_remote')}")
+        st.text(f"{t(lang, 'info_server')}: {embedder.device}")
+    else:
+        device, dtype = embedder.device, embedder.dtype
+        st.text(f"{t(lang, 'info_device')}: {device} · {t(lang, 'info_dtype')}: {dtype}")
     st.text(f"{t(lang, 'info_dim')}: {embedder.native_dim}")
     if report is not None:
         st.text(f"{t(lang, 'info_load')}: {report.seconds:.1f} s ({report.how})")
@@ -205,7 +217,7 @@ def search_ui(
     if embedder is None:
         st.error(t(lang, "model_failed_hint"))
         return
-    if not passages:
+    if not passages and inputs.base is None:
         st.warning(t(lang, "need_kb"))
         return
     if not inputs.query:
@@ -217,11 +229,12 @@ def search_ui(
         bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
 
     try:
-        run = search(state, embedder, inputs, progress)
+        store = page_store() if inputs.base is not None else None
+        run = search(state, embedder, inputs, progress, store=store)
     except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory
         st.error(t(lang, "search_failed", cause=plain(error)))
     else:
-        state.keep_run(run, passages)
+        state.keep_run(run, list(run.scope.passages) if run.scope is not None else passages)
     finally:
         bar.empty()
 
@@ -233,7 +246,14 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
         st.info(t(lang, "stale"), icon="ℹ️")
     st.subheader(t(lang, "results_header"))
     st.text(t(lang, "results_for", query=run.query))
-    st.caption(t(lang, "search_stats", encoded=run.encoded, reused=run.reused, seconds=run.seconds))
+    if run.scope is not None:
+        scope = run.scope
+        st.caption(t(lang, "base_scope", total=scope.total, base=plain(scope.base),
+                     candidates=scope.candidates, sampled=scope.sampled))  # fmt: skip
+    else:
+        st.caption(
+            t(lang, "search_stats", encoded=run.encoded, reused=run.reused, seconds=run.seconds)
+        )
     if run.query_token_count > run.max_length:
         st.warning(t(lang, "query_truncated", tokens=run.query_token_count, cap=run.max_length))
     if run.truncated:

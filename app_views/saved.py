@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,44 +12,68 @@ from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import SemsearchError
+from semsearch.page.bases import open_on_page
 from semsearch.page.i18n import t
-from semsearch.page.state import Keys, OpenedBase
+from semsearch.page.state import Keys
 from semsearch.retrieval.export import vectors_npz, vectors_parquet
-from semsearch.retrieval.library import open_base, save_base
+from semsearch.retrieval.library import save_base
 from semsearch.retrieval.search import SearchRun
-from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
+from semsearch.retrieval.stores import VectorStore, open_store
 
 from .context import page_state, plain
 from .files import chunk_settings
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _shared_store(*settings: str | None) -> VectorStore:
+    return open_store()  # reads the variables ``settings`` holds: they key the cache
+
+
+def page_store() -> VectorStore:
+    """The store of saved bases (``SEMSEARCH_STORE``), one per process for every session.
+
+    One per process: the embedded store maps each base's vectors once for all sessions, and
+    Milvus Lite allows one client per file. Keyed by the settings that choose it.
+
+    Raises:
+        SemsearchError: the setting names no usable store.
+    """
+    env = os.environ
+    return _shared_store(
+        env.get("SEMSEARCH_STORE"), env.get("SEMSEARCH_DATA_DIR"), env.get("SEMSEARCH_STORE_TOKEN")
+    )
 
 
 def _flash(kind: str, message: str) -> None:
     page_state().flash(kind, message)
 
 
-def _open(
-    store: KnowledgeBaseStore, name: str, embedder: Embedder, cache: VectorCache, lang: str
-) -> None:
-    """Callback: load a base into the page (typed lines back into the box, the rest beside)."""
+def _open(store: VectorStore, name: str, embedder: Embedder, cache: VectorCache, lang: str) -> None:
+    """Callback: open a base into the page, or (when large) for searching in its store."""
     state = page_state()
     try:
-        saved = open_base(store, name, embedder, cache)
+        opened, info, typed = open_on_page(store, name, embedder, cache)
     except SemsearchError as error:
         _flash("error", t(lang, "open_failed", name=plain(name), cause=plain(error)))
         return
-    state.kb_text = "\n".join(p.text for p in saved.passages if not p.source)
-    state.opened_base = OpenedBase(name, tuple(p for p in saved.passages if p.source))
-    if saved.info.dim in mrl_dims(embedder.native_dim):
-        state.dim = saved.info.dim
-    _flash("success", t(lang, "opened", name=plain(name), count=len(saved.passages)))
+    if not opened.in_store:
+        state.kb_text = typed
+    state.opened_base = opened
+    if info.dim in mrl_dims(embedder.native_dim):
+        state.dim = info.dim
+    key = "opened_in_store" if opened.in_store else "opened"
+    _flash("success", t(lang, key, name=plain(name), count=info.passages))
 
 
-def _delete(store: KnowledgeBaseStore, name: str, lang: str) -> None:
+def _delete(store: VectorStore, name: str, lang: str) -> None:
     try:
         store.delete(name)
     except SemsearchError as error:
         _flash("error", plain(error))
         return
+    state = page_state()
+    if state.opened_base is not None and state.opened_base.name == name:
+        state.opened_base = None
     _flash("success", t(lang, "deleted", name=plain(name)))
 
 
@@ -62,8 +87,11 @@ def opened_passages(lang: str) -> list[Passage]:
     if opened is None:
         return []
     box = st.container(border=True)
-    box.caption(t(lang, "opened_from", name=plain(opened.name)))
-    box.text(f"{len(opened.passages)} passages")
+    if opened.in_store:
+        box.caption(t(lang, "searching_store", name=plain(opened.name), count=opened.total))
+    else:
+        box.caption(t(lang, "opened_from", name=plain(opened.name)))
+        box.text(t(lang, "passages_count", count=len(opened.passages)))
     box.button(t(lang, "close_base"), key=Keys.CLOSE_BASE, on_click=_close)
     return list(opened.passages)
 
@@ -76,12 +104,16 @@ def saved_ui(
     instruction: str | None,
 ) -> None:
     """Save the current knowledge base, or open or delete a saved one."""
-    store = KnowledgeBaseStore()
     flash = page_state().take_flash()
     if flash:  # above the panel, which may have closed on the rerun
         (st.success if flash.kind == "success" else st.error)(flash.message)
     with st.expander(t(lang, "saved_header"), expanded=False):
         if embedder is None:
+            return
+        try:
+            store = page_store()
+        except SemsearchError as error:
+            st.error(plain(error))
             return
         name = st.text_input(t(lang, "save_name"), key=Keys.SAVE_NAME).strip()
         replace = st.checkbox(t(lang, "save_replace"), key=Keys.SAVE_REPLACE)
@@ -93,7 +125,7 @@ def saved_ui(
             st.error(plain(error))
             return
         if not bases:
-            st.caption(t(lang, "saved_none", folder=plain(store.folder)))
+            st.caption(t(lang, "saved_none", folder=plain(store.uri)))
             return
         by_name = {base.name: base for base in bases}
         pick = st.selectbox(t(lang, "saved_pick"), list(by_name), key=Keys.SAVED_PICK)
@@ -119,7 +151,7 @@ def saved_ui(
 
 def _save(
     lang: str,
-    store: KnowledgeBaseStore,
+    store: VectorStore,
     name: str,
     embedder: Embedder,
     passages: Sequence[Passage],

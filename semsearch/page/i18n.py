@@ -255,6 +255,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "open_failed": "Could not open {name!r}: {cause}",
         "deleted": "Deleted {name!r}.",
         "opened_from": "From the saved base {name!r}",
+        "opened_in_store": (
+            "Opened {name!r}: {count} passages, searched where they are stored (too many to "
+            "copy into the page)."
+        ),
+        "searching_store": (
+            "Searching the saved base {name!r} ({count} passages) in its store. The text box "
+            "and files are not searched while it is open."
+        ),
+        "passages_count": "{count} passages",
+        "info_engine": "Engine",
+        "engine_remote": "remote (an OpenAI-compatible embedding server)",
+        "info_server": "Server",
+        "base_scope": (
+            "Searched all {total} passages of {base!r}. The results are exact; the views below "
+            "work on its {candidates} best passages for this query and {sampled} more drawn "
+            "at random."
+        ),
         "close_base": "Close",
         "export_header": "Export",
         "export_results_csv": "Results as CSV",
@@ -503,6 +520,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "open_failed": "无法打开 {name!r}:{cause}",
         "deleted": "已删除 {name!r}。",
         "opened_from": "来自已保存的知识库 {name!r}",
+        "opened_in_store": "已打开 {name!r}:{count} 段,段落太多,不复制到页面,直接在存储中检索。",
+        "searching_store": (
+            "正在存储中检索已保存的知识库 {name!r}(共 {count} 段)。"
+            "打开期间不检索文本框和上传的文件。"
+        ),
+        "passages_count": "{count} 段",
+        "info_engine": "引擎",
+        "engine_remote": "远程(兼容 OpenAI 接口的向量服务)",
+        "info_server": "服务器",
+        "base_scope": (
+            "已检索 {base!r} 的全部 {total} 段,结果精确;下方的分析视图只使用与本次查询最相关的 "
+            "{candidates} 段,另加随机抽取的 {sampled} 段。"
+        ),
         "close_base": "关闭",
         "export_header": "导出",
         "export_results_csv": "结果(CSV)",

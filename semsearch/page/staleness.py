@@ -17,7 +17,8 @@ from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.page.passages import passage_columns
 from semsearch.page.state import PageState
-from semsearch.retrieval.search import SearchRun, needs_encoding, run_search
+from semsearch.retrieval.search import SearchRun, needs_encoding, run_base_search, run_search
+from semsearch.retrieval.stores.base import VectorStore
 
 
 class Freshness(Enum):
@@ -40,12 +41,20 @@ class SearchInputs:
     query: str
     """Stripped of surrounding blanks, as it is searched."""
     instruction: str | None
+    base: str | None = None
+    """A saved base searched in its store instead of ``texts`` (too large for the page)."""
 
     @classmethod
     def on_page(
         cls, state: PageState, passages: list[Passage], instruction: str | None
     ) -> SearchInputs:
-        """The inputs the page shows: ``passages`` (remembered columns) and the query box."""
+        """The inputs the page shows: ``passages`` (remembered columns) and the query box.
+
+        With a base open in its store, that base is what is searched, not ``passages``.
+        """
+        opened = state.opened_base
+        if opened is not None and opened.in_store:
+            return cls((), (), state.query.strip(), instruction, base=opened.name)
         texts, origins = passage_columns(state, passages)
         return cls(texts, origins, state.query.strip(), instruction)
 
@@ -55,6 +64,16 @@ def freshness(
 ) -> Freshness:
     """Whether ``run`` answers ``inputs`` under ``embedder`` (``None``: no model loaded)."""
     model = embedder.fingerprint if embedder else None
+    if inputs.base is not None or run.scope is not None:
+        # A store search is never free: even the same query must ask the store again.
+        searched = run.scope.base if run.scope is not None else None
+        same = (inputs.base, inputs.query, inputs.instruction, model) == (
+            searched,
+            run.query,
+            run.instruction,
+            run.fingerprint,
+        )
+        return Freshness.CURRENT if same else Freshness.STALE
     if (inputs.texts, inputs.origins, inputs.query, inputs.instruction, model) == (
         run.texts, run.origins, run.query, run.instruction, run.fingerprint
     ):  # fmt: skip
@@ -84,9 +103,24 @@ def refresh_if_free(
 
 
 def search(
-    state: PageState, embedder: Embedder, inputs: SearchInputs, progress: Progress | None = None
+    state: PageState,
+    embedder: Embedder,
+    inputs: SearchInputs,
+    progress: Progress | None = None,
+    *,
+    store: VectorStore | None = None,
 ) -> SearchRun:
-    """Run a search on ``inputs`` through the session's vector cache (only new texts encode)."""
+    """Run a search on ``inputs`` through the session's vector cache (only new texts encode).
+
+    A base searched in its store needs that ``store``: only the query is encoded, and the
+    run holds the store's candidates, never the whole base.
+    """
+    if inputs.base is not None:
+        if store is None:
+            raise ValueError("A search of a saved base in its store needs the store.")
+        return run_base_search(
+            embedder, store, inputs.base, inputs.query, instruction=inputs.instruction
+        )
     return run_search(
         embedder,
         state.vector_cache,

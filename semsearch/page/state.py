@@ -174,13 +174,20 @@ KEPT_KEYS = frozenset(_constants(Kept).values())
 
 @dataclass(frozen=True)
 class OpenedBase:
-    """A saved base opened on the page: its name and its file passages.
+    """A saved base opened on the page.
 
-    Its typed lines went back into the text box.
+    A base up to :data:`semsearch.page.bases.IN_PAGE_LIMIT` passages opens into the page:
+    its typed lines go back into the text box, its file passages are kept here, and all of
+    it is searched with the page's own vectors. A larger one stays in its store
+    (``in_store``): nothing of it is copied into the session, and each search asks the
+    store for a bounded candidate set (:func:`semsearch.retrieval.search.run_base_search`).
     """
 
     name: str
     passages: tuple[Passage, ...]
+    in_store: bool = False
+    total: int = 0
+    """Passages in the base (for ``in_store``: none of them are in ``passages``)."""
 
 
 @dataclass(frozen=True)

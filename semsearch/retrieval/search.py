@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.encoding.vectors import normalise
@@ -42,6 +43,8 @@ class BaseScope:
     """Passages drawn at random from the rest, after the candidates (context for the map)."""
     ids: tuple[int, ...]
     """The store id of each text of the run."""
+    passages: tuple[Passage, ...] = ()
+    """The passage of each text of the run (source and place, for exports and citations)."""
 
 
 @dataclass(frozen=True)
@@ -119,20 +122,22 @@ def run_base_search(
     query: str,
     *,
     instruction: str | None = None,
-    candidates: int = DEFAULT_CANDIDATES,
-    sample: int = DEFAULT_SAMPLE,
+    candidates: int | None = None,
+    sample: int | None = None,
     where: Mapping[str, str] | None = None,
     seed: int = 0,
 ) -> SearchRun:
     """Search the saved base ``base`` for ``query``, keeping a bounded candidate set.
 
     Only the query is encoded. The store ranks the whole base; the run keeps its best
-    ``candidates`` passages (so any top-k and threshold up to that many results is the
-    exact answer) and ``sample`` more drawn at random (seeded: the same each rerun), with
-    their vectors, for the views. Memory is bounded by ``candidates + sample`` rows,
-    whatever the base's size.
+    ``candidates`` passages (default :data:`DEFAULT_CANDIDATES`; so any top-k and threshold
+    up to that many results is the exact answer) and ``sample`` more drawn at random
+    (default :data:`DEFAULT_SAMPLE`; seeded: the same each rerun), with their vectors, for
+    the views. Memory is bounded by ``candidates + sample`` rows, whatever the base's size.
     """
     started = time.perf_counter()
+    candidates = DEFAULT_CANDIDATES if candidates is None else candidates
+    sample = DEFAULT_SAMPLE if sample is None else sample
     question = embedder.embed([query], kind="query", instruction=instruction)
     query_vector = question.vectors[0]
     hits = store.search(base, query_vector, top_k=candidates, where=where)
@@ -170,7 +175,7 @@ def run_base_search(
         encoded=0,
         reused=len(ids),
         seconds=time.perf_counter() - started,
-        scope=BaseScope(base, total, len(best), len(extra), tuple(ids)),
+        scope=BaseScope(base, total, len(best), len(extra), tuple(ids), tuple(passages)),
     )
 
 
