@@ -267,6 +267,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_engine": "Engine",
         "engine_remote": "remote (an OpenAI-compatible embedding server)",
         "info_server": "Server",
+        "export_in_store": (
+            "The vectors of {name!r} stay in its store: `semsearch copy` moves the whole base, "
+            "vectors and all, to another store."
+        ),
         "base_scope": (
             "Searched all {total} passages of {base!r}. The results are exact; the views below "
             "work on its {candidates} best passages for this query and {sampled} more drawn "
@@ -529,6 +533,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_engine": "引擎",
         "engine_remote": "远程(兼容 OpenAI 接口的向量服务)",
         "info_server": "服务器",
+        "export_in_store": (
+            "{name!r} 的向量保存在其存储中:"
+            "用 `semsearch copy` 可把整个知识库连同向量复制到另一个存储。"
+        ),
         "base_scope": (
             "已检索 {base!r} 的全部 {total} 段,结果精确;下方的分析视图只使用与本次查询最相关的 "
             "{candidates} 段,另加随机抽取的 {sampled} 段。"
