@@ -109,7 +109,8 @@ class LanguageFit:
     """Share of all letters written in scripts outside the model's languages (0 when these
     are unknown)."""
     unknown_share: float | None
-    """Share of all tokens that are the unknown token; ``None``: not measured (no such token)."""
+    """Share of the tokens of the non-ASCII texts that are the unknown token (0 when every
+    text is ASCII); ``None``: not measured (the tokenizer has no unknown token)."""
     seen: str | None
     """The Unicode script most of the unreadable letters are in (``Han``, ``Hangul``...);
     ``None`` when the model reads everything or only unknown tokens gave it away."""
@@ -228,10 +229,18 @@ def _main_script(texts: Sequence[str], scripts: frozenset[str]) -> str | None:
 
 
 def _unknown(tokenizer: Tokenizer, texts: Sequence[str]) -> list[tuple[int, int]]:
-    """(tokens, unknown tokens) of each text, special tokens left out."""
+    """(tokens, unknown tokens) of each non-ASCII text, special tokens left out; (0, 0) else.
+
+    Plain ASCII is left out because vocabularies with an unknown token cover it (WordPiece
+    keeps every printable ASCII character): this skips the tokenizer for English bases.
+    """
     unknown_id = cast(int, tokenizer.token_to_id(tokenizer.model.unk_token))  # checked on load
-    encoded = tokenizer.encode_batch(list(texts), add_special_tokens=False)
-    return [(len(e.ids), e.ids.count(unknown_id)) for e in encoded]
+    wide = [i for i, text in enumerate(texts) if not text.isascii()]
+    counts = [(0, 0)] * len(texts)
+    encoded = tokenizer.encode_batch([texts[i] for i in wide], add_special_tokens=False)
+    for i, e in zip(wide, encoded, strict=True):
+        counts[i] = (len(e.ids), e.ids.count(unknown_id))
+    return counts
 
 
 def language_fit(
