@@ -157,6 +157,7 @@ class Kept:
     KEYWORD_SCORES = "keyword_scores"
     MAP_POINTS = "map_points"
     RERANK_SCORES = "rerank_scores"
+    LANGUAGE_FIT = "language_fit"
 
 
 def _constants(holder: type) -> dict[str, str]:
