@@ -234,8 +234,8 @@ def run(
         base_vectors, base_seconds, base_queries, base_latency = seeds_baseline(
             folder, device, preset, texts, queries, ours.max_length, repeats
         )
-        batches = preset.best_batches if best_batches is None else best_batches
-        best = best_baseline(folder, device, texts, ours.max_length, batches)
+        sizes = preset.best_batches if best_batches is None else best_batches
+        best = best_baseline(folder, device, texts, ours.max_length, sizes)
 
         peak = matmul_peak_tflops(device)
         per_token = flops_per_token(backend.model, tokens / len(texts))
@@ -322,9 +322,10 @@ def main() -> None:
         "(default: the preset's; 'none' skips them)",
     )
     args = parser.parse_args()
-    best = None
+    best: tuple[int, ...] | None = None
     if args.best_batches:
-        best = () if args.best_batches == "none" else tuple(map(int, args.best_batches.split(",")))
+        chosen = "" if args.best_batches == "none" else args.best_batches
+        best = tuple(int(size) for size in chosen.split(",") if size)
     result = run(args.preset, args.device, args.lines, args.repeats, args.dtype, best)
     print_table(result)
     print(json.dumps(result))
