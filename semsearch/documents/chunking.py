@@ -10,9 +10,9 @@ cut, so nothing is silently lost. Splits fall on sentence boundaries (then claus
 words) by ``semantic-text-splitter`` counting the embedder's own tokens, so no passage
 starts mid-sentence unless one sentence alone is over the cap; windows overlap by up to
 ``overlap`` tokens of whole sentences and hold the original characters. Sections of
-structured files (Markdown, HTML, Word, CSV rows) keep their blocks whole: a section that
-fits is one passage, else whole paragraphs, lists, code blocks and tables are packed
-together up to the cap, and only a block over the cap alone is split.
+structured files (Markdown, HTML, Word, CSV rows) keep their blocks whole: by paragraph,
+each paragraph, list, code block or table is a passage; by window, whole blocks are packed
+together up to the window; only a block over the cap alone is split.
 """
 
 from __future__ import annotations
@@ -194,12 +194,15 @@ def chunk_text(
         return Passage(head + piece, source, where, heading, tuple(metadata))
 
     def split(piece: str, size: int, overlap: int, *parts: str) -> list[Passage]:
+        """``piece`` as one passage, or sentence windows when it is over ``size``."""
         found = sentence_windows(piece, spans, size, overlap)
         if len(found) == 1:
             return [passage(found[0][0], *parts)]
         return [passage(part, *parts, f"tokens {first}–{end}") for part, first, end in found]
 
     overlap = min(settings.overlap, budget // 4)
+    if blocks and settings.mode != "line":
+        return _from_blocks(blocks, settings, spans, budget, split)
     if settings.mode == "window":
         size = min(settings.window, budget)
         return [
@@ -208,17 +211,40 @@ def chunk_text(
                 text, spans, size, min(settings.overlap, size - 1)
             )
         ]
-    if settings.mode == "paragraph" and blocks:
-        if len(spans(text)) <= budget:
-            return [passage(text.strip())]
-        passages = []
-        for piece, where in _packed(blocks, spans, budget):
-            passages.extend(split(piece, budget, overlap, where))
-        return passages
     passages = []
     for piece, piece_place in _pieces(text, settings.mode):
         passages.extend(split(piece, budget, overlap, piece_place))
     return passages
+
+
+def _from_blocks(
+    blocks: Sequence[str],
+    settings: ChunkSettings,
+    spans: Spans,
+    budget: int,
+    split: Callable[[str, int, int, str], list[Passage]],
+) -> list[Passage]:
+    """A structured section's passages: one per block, or blocks packed up to the window.
+
+    Paragraph mode gives each block (paragraph, list, code block, table) its passage;
+    window mode packs whole blocks up to the window. ``¶`` numbers them when there are
+    several.
+    """
+    several = len(blocks) > 1
+    if settings.mode == "paragraph":
+        overlap = min(settings.overlap, budget // 4)
+        return [
+            passage
+            for n, block in enumerate(blocks, 1)
+            for passage in split(block, budget, overlap, f"¶ {n}" if several else "")
+        ]
+    size = min(settings.window, budget)
+    overlap = min(settings.overlap, size - 1)
+    return [
+        passage
+        for piece, where in _packed(blocks, spans, size)
+        for passage in split(piece, size, overlap, where if several else "")
+    ]
 
 
 def chunk_documents(
