@@ -66,6 +66,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _controls(text: str) -> bool:
+    """Whether ``text`` holds control characters no text file has (binary read as text)."""
+    return any(ord(c) < 32 and c not in "\t\n\r\f\v" for c in text[:2048])
+
+
 def decode(name: str, data: bytes) -> Decoded:
     """``data`` as text and the encoding it was in (see the module doc for the order).
 
@@ -78,7 +83,7 @@ def decode(name: str, data: bytes) -> Decoded:
             return Decoded(_strict(name, data[len(bom) :], codec, label), label)
     if b"\x00" in data[:4096]:
         wide = _utf16_without_bom(data)
-        if wide is None:
+        if wide is None or _controls(data.decode(wide, errors="replace")):
             raise DocumentError(f"{name} looks binary (it contains NUL bytes), not text.")
         return Decoded(_strict(name, data, wide, NAMES[wide]), NAMES[wide])
     try:
