@@ -259,3 +259,30 @@ def test_cli_indexes_chosen_columns_and_names_the_encoding(tmp_path, capsys):
         "",
         (("价格", "299元"),),
     )
+
+
+def test_the_page_offers_csv_columns_and_names_the_encoding(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
+    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    uploader = at.file_uploader(key="uploads")
+    at = uploader.upload("prices.csv", files.GB18030_CSV, "text/csv").run()
+    assert not at.exception
+    picker = at.multiselect[0]
+    assert picker.value == ["描述"]  # the longest texts
+    shown = [t.value for t in at.main.text]
+    assert "prices.csv (GB18030): 3 passages" in shown
+    from app_views.context import plain
+
+    note = "prices.csv: empty cells (价格 in rows 3) are left out of those rows' text and fields."
+    assert plain(note) in [c.value for c in at.caption]
+    at = picker.set_value(["名称", "描述"]).run()
+    passages = [p for ps in at.session_state["file_passages"].values() for p in ps]
+    assert passages[1] == Passage(
+        "名称: 路由器\n描述: 家用无线路由器，支持双频。",
+        "prices.csv",
+        "row 2",
+        "",
+        (("价格", "299元"),),
+    )
