@@ -352,10 +352,14 @@ def export_ui(lang: str, run: SearchRun, hits: list[Hit], model: str) -> None:
         export_vectors_ui(lang, run, passages)
 
 
-def _source_place(passages: list[Passage], index: int) -> tuple[str, str]:
+def _source_place(
+    passages: list[Passage], index: int
+) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
+    """Source, place, heading and metadata of a result, as ResultRow takes them."""
     if index < len(passages):
-        return passages[index].source, passages[index].place
-    return "", ""
+        p = passages[index]
+        return p.source, p.place, p.heading, p.metadata
+    return "", "", "", ()
 
 
 def main() -> None:

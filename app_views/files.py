@@ -1,4 +1,10 @@
-"""Files into the knowledge base: upload, read, split into passages with their origin."""
+"""Files into the knowledge base: upload, read, split into passages with their origin.
+
+Each file gets a line naming its passages and the encoding its text was read in, and the
+notes of what reading it could not take as it stood (ragged CSV rows, empty cells). A CSV
+or TSV file gets a choice of the columns the model reads; the others go with each passage
+as metadata.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,13 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from semsearch.documents.chunking import MODES, ChunkSettings, Passage, chunk_documents
-from semsearch.documents.readers import DocumentError, best_text_column, csv_columns, read_document
+from semsearch.documents.readers import (
+    TYPES,
+    DocumentError,
+    best_text_column,
+    csv_columns,
+    read_document,
+)
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
@@ -14,7 +26,19 @@ from semsearch.page.state import DEFAULT_CHUNKS, Keys
 
 from .context import page_state, plain
 
-UPLOAD_TYPES = ["txt", "md", "markdown", "csv", "pdf"]
+UPLOAD_TYPES = [suffix.lstrip(".") for suffix in TYPES]
+TABLE_SUFFIXES = (".csv", ".tsv")
+
+
+class FilePassages(list[Passage]):
+    """A file's passages with how it was read: kept in the page's passage memo as they are.
+
+    A list, so that the memo (``PageState.file_passages``) holds it unchanged; the encoding
+    and notes ride along instead of needing a memo of their own.
+    """
+
+    encoding: str = ""
+    notes: tuple[str, ...] = ()
 
 
 def chunk_settings() -> ChunkSettings:
@@ -42,22 +66,38 @@ def _settings_ui(lang: str) -> None:
 
 
 def _passages(
-    upload: UploadedFile, column: str | None, embedder: Embedder, used: list[object]
-) -> list[Passage]:
+    upload: UploadedFile, columns: tuple[str, ...], embedder: Embedder, used: list[object]
+) -> FilePassages:
     """Read and split one upload, remembered for the same file, column, settings and model.
 
     Its memo key goes into ``used``: the others are dropped once every file is read.
     """
     settings = chunk_settings()
-    key = (upload.file_id, column, settings, embedder.model_fingerprint)
+    key = (upload.file_id, columns, settings, embedder.model_fingerprint)
     used.append(key)
     done = page_state().file_passages
-    if key not in done:
-        document = read_document(upload.name, upload.getvalue(), csv_column=column)
-        done[key] = chunk_documents(
-            [document], settings, embedder.token_spans, embedder.passage_tokens
+    found = done.get(key)
+    if not isinstance(found, FilePassages):
+        document = read_document(upload.name, upload.getvalue(), csv_column=columns)
+        found = FilePassages(
+            chunk_documents([document], settings, embedder.token_spans, embedder.passage_tokens)
         )
-    return done[key]
+        found.encoding, found.notes = document.encoding, document.notes
+        done[key] = found
+    return found
+
+
+def _columns_ui(lang: str, upload: UploadedFile) -> tuple[str, ...]:
+    """The CSV/TSV columns the model reads (the longest texts at first)."""
+    data = upload.getvalue()
+    columns = csv_columns(upload.name, data)
+    key = Keys.csv_column(upload.file_id)
+    state = page_state()
+    if not isinstance(state.mapping.get(key), list):
+        state.mapping[key] = [best_text_column(upload.name, data)]
+    st.text(upload.name)
+    chosen = st.multiselect(t(lang, "csv_columns"), columns, key=key, help=t(lang, "csv_help"))
+    return tuple(chosen)
 
 
 def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
@@ -77,19 +117,20 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     used: list[object] = []
     for upload in uploads or []:
         try:
-            column = None
-            if upload.name.lower().endswith(".csv"):
-                data = upload.getvalue()
-                columns = csv_columns(upload.name, data)
-                key = Keys.csv_column(upload.file_id)
-                state.mapping.setdefault(key, best_text_column(upload.name, data))
-                st.text(upload.name)
-                column = st.selectbox(t(lang, "csv_column"), columns, key=key)
-            found = _passages(upload, column, embedder, used)
+            columns: tuple[str, ...] = ()
+            if upload.name.lower().endswith(TABLE_SUFFIXES):
+                columns = _columns_ui(lang, upload)
+            found = _passages(upload, columns, embedder, used)
         except (DocumentError, SemsearchError) as error:
             st.error(t(lang, "file_failed", cause=plain(error)))
             continue
-        st.text(t(lang, "file_passages", name=upload.name, count=len(found)))
+        if found.encoding:
+            line = t(lang, "file_read", name=upload.name, count=len(found), encoding=found.encoding)
+        else:
+            line = t(lang, "file_passages", name=upload.name, count=len(found))
+        st.text(line)
+        for note in found.notes:
+            st.caption(plain(f"{upload.name}: {note}"))
         passages.extend(found)
     state.forget_files(keep=used)  # removed files, other splits: not kept for a session's life
     return passages

@@ -99,12 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     _store_option(search)
 
     index = commands.add_parser("index", help="save files as a knowledge base")
-    index.add_argument("files", nargs="+", help=".txt, .md, .csv or .pdf files, or folders of them")
+    index.add_argument(
+        "files", nargs="+",
+        help=".txt, .md, .html, .docx, .csv, .tsv or .pdf files, or folders of them",
+    )  # fmt: skip
     index.add_argument("--name", required=True, help="the knowledge base's name")
     index.add_argument("--chunk", choices=["line", "paragraph", "window"], default="paragraph")
     index.add_argument("--window", type=int, default=256, help="tokens per window (default 256)")
     index.add_argument("--overlap", type=int, default=64, help="tokens windows share (default 64)")
-    index.add_argument("--column", help="the CSV column to index (default: the longest texts)")
+    index.add_argument(
+        "--column", action="append",
+        help="a CSV/TSV column the model reads; repeat it or give a comma list for several "
+        "(default: the longest texts); the other columns are kept as metadata",
+    )  # fmt: skip
     index.add_argument(
         "--replace",
         action="store_true",
@@ -274,15 +281,21 @@ def _index(args: argparse.Namespace) -> int:
     if not any(path.is_file() for path in files):
         raise InvalidArgumentError(
             f"None of the files could be read (no such file, or a folder without .txt, .md, "
-            f".csv or .pdf files: {', '.join(args.files)}); nothing was indexed."
+            f".html, .docx, .csv, .tsv or .pdf files: {', '.join(args.files)}); nothing was "
+            "indexed."
         )
     store = _store(args)
     embedder = _load(args)
     with _ProgressBar() as bar:
         report = index_files(
-            store, args.name, embedder, files, settings, csv_column=args.column,
+            store, args.name, embedder, files, settings, csv_column=_columns(args.column),
             replace=args.replace, batch=args.batch, progress=bar.update,
         )  # fmt: skip
+    for read in report.read:
+        encoding = f" ({read.encoding})" if read.encoding else ""
+        print(f"semsearch: read {read.path}{encoding}", file=sys.stderr)
+        for note in read.notes:
+            print(f"semsearch: {read.path}: {note}", file=sys.stderr)
     for path, reason in report.failed:
         print(f"semsearch: skipped {path}: {reason}", file=sys.stderr)
     resumed = f", {report.skipped} already stored" if report.skipped else ""
@@ -293,6 +306,11 @@ def _index(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _columns(given: list[str] | None) -> list[str]:
+    """``--column a --column b,c`` as ``["a", "b", "c"]``."""
+    return [name.strip() for item in given or [] for name in item.split(",") if name.strip()]
 
 
 class _ProgressBar:

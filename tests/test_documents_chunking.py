@@ -19,9 +19,10 @@ from .fakes import fake_embedder
 from .helpers import make_pdf
 
 
-def test_text_and_markdown_are_read_whole():
+def test_text_is_read_whole_and_markdown_by_heading():
     doc = read_document("notes.md", "\ufeff# Title\n\nBody text.\n".encode())
-    assert [(s.text, s.place) for s in doc.sections] == [("# Title\n\nBody text.", "")]
+    assert [(s.text, s.place, s.heading) for s in doc.sections] == [("Body text.", "§ 1", "Title")]
+    assert doc.encoding == "UTF-8 with BOM"
     assert read_document("a.TXT", b"plain").sections[0].text == "plain"
 
 
@@ -43,7 +44,7 @@ def test_pdf_pages_keep_their_numbers():
     pdf = make_pdf([["Reset: hold the button.", "It turns green."], [], ["Warranty: two years."]])
     doc = read_document("manual.pdf", pdf)
     assert [(s.text, s.place) for s in doc.sections] == [
-        ("Reset: hold the button.\nIt turns green.", "page 1"),
+        ("Reset: hold the button. It turns green.", "page 1"),
         ("Warranty: two years.", "page 3"),
     ]
 
@@ -64,7 +65,11 @@ def test_encrypted_pdf_is_refused():
     [
         ("photo.png", b"\x89PNG", r"photo.png: files of type .png are not supported"),
         ("notes.txt", b"abc\x00\x01", "notes.txt looks binary"),
-        ("notes.txt", "café".encode("latin-1"), "notes.txt is not UTF-8 text"),
+        (
+            "notes.txt",
+            "Привет, как дела? Это файл.".encode("cp1251"),
+            r"notes.txt is not text in an encoding semsearch reads \(it looks like",
+        ),
         ("empty.md", b"  \n ", "empty.md is empty"),
         ("broken.pdf", b"%PDF-1.4\nthis is not really a pdf", "broken.pdf is not a readable PDF"),
         ("scan.pdf", make_pdf([[]]), "scan.pdf has no text to extract"),
@@ -120,11 +125,11 @@ def test_nothing_is_longer_than_the_cap_and_nothing_is_lost(mode):
 
 
 def test_documents_become_passages_with_their_file():
-    docs = [read_document("a.md", b"one\n\ntwo"), read_document("b.pdf", make_pdf([["three"]]))]
+    docs = [read_document("a.txt", b"one\n\ntwo"), read_document("b.pdf", make_pdf([["three"]]))]
     passages = chunk_documents(docs, ChunkSettings("paragraph"), spans, cap=50)
     assert passages == [
-        Passage("one", "a.md", "¶ 1"),
-        Passage("two", "a.md", "¶ 2"),
+        Passage("one", "a.txt", "¶ 1"),
+        Passage("two", "a.txt", "¶ 2"),
         Passage("three", "b.pdf", "page 1 · ¶ 1"),
     ]
 

@@ -94,7 +94,7 @@ def test_an_interrupted_run_resumes_encoding_only_what_is_missing(store, files):
 
 def test_unreadable_files_are_skipped_and_listed(store, files, tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\x00binary\x00")
+    bad.write_bytes(b"PK\x03\x04\x14\x00\x00\x00binary\x00")
     report = index_files(store, "docs", fake_embedder(), [bad, *files, tmp_path / "gone.txt"], LINE)
     assert report.passages == 17
     assert [path for path, _ in report.failed] == [str(bad), str(tmp_path / "gone.txt")]

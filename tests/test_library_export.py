@@ -23,8 +23,10 @@ from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore, StoreError
 
 PASSAGES = [
     Passage("Hold the reset button for ten seconds.", "manual.pdf", "page 2 · ¶ 1"),
-    Passage("The warranty lasts two years.", "manual.pdf", "page 5 · ¶ 3"),
-    Passage("Oranges contain plenty of vitamin C.", "", "line 1"),
+    Passage(
+        "Pricing › Warranty\nThe warranty lasts two years.", "faq.md", "§ 3", "Pricing › Warranty"
+    ),
+    Passage("Oranges contain plenty of vitamin C.", "fruit.csv", "row 1", "", (("price", "2€"),)),
 ]
 
 
@@ -79,13 +81,15 @@ def test_embedder_for_loads_the_model_that_made_the_base(tmp_path, bundled):
 ROWS = [
     ResultRow(1, 2, 'Oranges, 橙子 "juicy"', 0.7443, "", "line 1"),
     ResultRow(2, 0, "Reset", 0.41, "manual.pdf", "page 2"),
+    ResultRow(3, 5, "名称: 路由器", 0.4, "prices.csv", "row 2", "", (("价格", "299元"),)),
 ]
 
 
 def test_results_csv_and_json():
     text = results_csv(ROWS).decode("utf-8")
-    assert text.startswith("\ufeffrank,index,text,score,source,place\r\n")
-    assert '1,2,"Oranges, 橙子 ""juicy""",0.7443,,line 1' in text
+    assert text.startswith("\ufeffrank,index,text,score,source,place,heading,metadata\r\n")
+    assert '1,2,"Oranges, 橙子 ""juicy""",0.7443,,line 1,,{}' in text
+    assert '3,5,名称: 路由器,0.4,prices.csv,row 2,,"{""价格"": ""299元""}"' in text
     payload = json.loads(results_json(ROWS, query="fruit?", model="m"))
     assert payload["query"] == "fruit?"
     assert payload["results"][1] == {
@@ -95,7 +99,10 @@ def test_results_csv_and_json():
         "score": 0.41,
         "source": "manual.pdf",
         "place": "page 2",
+        "heading": "",
+        "metadata": {},
     }
+    assert payload["results"][2]["metadata"] == {"价格": "299元"}
 
 
 def test_vectors_travel_with_their_texts():
@@ -112,6 +119,13 @@ def test_vectors_travel_with_their_texts():
     table = pq.read_table(io.BytesIO(vectors_parquet(PASSAGES, vectors)))
     assert table.column("text").to_pylist() == [p.text for p in PASSAGES]
     assert table.column("place").to_pylist() == [p.place for p in PASSAGES]
+    assert table.column("heading").to_pylist() == [p.heading for p in PASSAGES]
+    assert [json.loads(m) for m in table.column("metadata").to_pylist()] == [
+        p.fields for p in PASSAGES
+    ]
+    assert [(row["heading"], row["metadata"]) for row in lines] == [
+        (p.heading, p.fields) for p in PASSAGES
+    ]
     np.testing.assert_array_equal(
         np.array(table.column("vector").to_pylist(), dtype=np.float32), vectors
     )

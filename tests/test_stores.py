@@ -29,6 +29,14 @@ STORES = [
 SOURCES = ["manual.pdf", 'quote " and \\ back', "名字.md", ""]
 
 
+EXTRAS = [
+    ("", ()),
+    ("Pricing › Student discounts", (("price", "50元"), ("名称", 'quote " and \\ back'))),
+    ("Setup", (("column 4", ""), ("id", "7"))),
+]
+"""Headings and metadata (CSV columns) every third passage carries: they must come back."""
+
+
 def unit(rows):
     rows = np.asarray(rows, dtype=np.float32)
     return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
@@ -36,7 +44,10 @@ def unit(rows):
 
 def make_rows(n, dim=8, seed=0):
     vectors = unit(np.random.default_rng(seed).normal(size=(n, dim)))
-    passages = [Passage(f"passage {i} · ünïcode", SOURCES[i % 4], f"line {i}") for i in range(n)]
+    passages = [
+        Passage(f"passage {i} · ünïcode", SOURCES[i % 4], f"line {i}", *EXTRAS[i % 3])
+        for i in range(n)
+    ]
     return passages, vectors, [i + 1 for i in range(n)], [f"h{i}" for i in range(n)]
 
 
@@ -164,6 +175,49 @@ def test_where_filters_on_source_and_place(store, source):
     assert store.search("kb", query, top_k=5, where={"source": "nowhere"}) == []
     with pytest.raises(StoreError, match="Cannot filter on text: filter on source or place"):
         store.search("kb", query, top_k=5, where={"text": "x"})
+
+
+def test_headings_and_metadata_come_back_from_every_read(store):
+    passages, vectors = save(store, n=6)
+    assert [(p.heading, p.metadata) for p in store.passages("kb", [1, 2, 0])] == [
+        EXTRAS[1], EXTRAS[2], EXTRAS[0],
+    ]  # fmt: skip
+    hit = store.search("kb", vectors[4], top_k=1)[0]
+    assert (hit.id, hit.passage) == (4, passages[4])
+    assert hit.passage.fields == {"price": "50元", "名称": 'quote " and \\ back'}
+    assert [p for run in store.rows("kb", batch=4) for p in run.passages] == passages
+
+
+def test_an_old_sqlite_store_gains_heading_and_metadata(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    with sqlite3.connect(folder / "knowledge-bases.sqlite3") as old:
+        old.executescript(
+            """CREATE TABLE knowledge_bases (name TEXT PRIMARY KEY, model TEXT NOT NULL,
+            model_spec TEXT NOT NULL, native_dim INTEGER NOT NULL, dim INTEGER NOT NULL,
+            max_length INTEGER NOT NULL, dtype TEXT NOT NULL, settings TEXT NOT NULL,
+            passages INTEGER NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL);
+            CREATE TABLE passages (base TEXT NOT NULL, position INTEGER NOT NULL,
+            text TEXT NOT NULL, source TEXT NOT NULL, place TEXT NOT NULL,
+            tokens INTEGER NOT NULL, vector BLOB NOT NULL DEFAULT x'',
+            PRIMARY KEY (base, position));"""
+        )
+        vector = unit([[1.0, 0, 0, 0]])[0]
+        old.execute(
+            "INSERT INTO knowledge_bases VALUES ('kb', 'm', 'bundled', 4, 4, 256, 'fp32', "
+            "'{}', 1, '2024-01-01', '2024-01-01')"
+        )
+        old.execute(
+            "INSERT INTO passages VALUES ('kb', 0, 'old text', 'a.txt', 'line 1', 3, ?)",
+            (vector.tobytes(),),
+        )
+    store = KnowledgeBaseStore(folder)
+    assert store.passages("kb", [0]) == [Passage("old text", "a.txt", "line 1")]
+    new = Passage("new", "b.csv", "row 1", "", (("price", "9"),))
+    store.add("kb", [new], unit([[0, 1.0, 0, 0]]), [2], ["h"])
+    assert store.passages("kb", [0, 1]) == [Passage("old text", "a.txt", "line 1"), new]
 
 
 def test_passages_and_vectors_by_id_in_the_order_asked(store):

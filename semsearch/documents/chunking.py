@@ -1,20 +1,31 @@
-"""Split documents into passages: by line, by paragraph, or by a sliding window of tokens.
+"""Split documents into passages: by line, by paragraph, or by windows of whole sentences.
 
-Every passage keeps where it came from (file and place), so a result can be traced back.
-No passage is ever longer than the model reads: a line or paragraph over the cap is split
-into overlapping windows rather than cut, so nothing is silently lost. Windows are cut at
-token boundaries of the embedder's own tokenizer and hold the original characters.
+Every passage keeps where it came from (file and place), the headings above it and its
+file's other fields (a CSV row's other columns), so a result can be traced back and,
+later, filtered. A passage under headings starts with its heading path on a line of its
+own: the model reads the context it sits in and the page shows it.
+
+No passage is ever longer than the model reads: a piece over the cap is split rather than
+cut, so nothing is silently lost. Splits fall on sentence boundaries (then clauses, then
+words) by ``semantic-text-splitter`` counting the embedder's own tokens, so no passage
+starts mid-sentence unless one sentence alone is over the cap; windows overlap by up to
+``overlap`` tokens of whole sentences and hold the original characters. Sections of
+structured files (Markdown, HTML, Word, CSV rows) keep their blocks whole: by paragraph,
+each paragraph, list, code block or table is a passage; by window, whole blocks are packed
+together up to the window; only a block over the cap alone is split.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from semsearch.documents.knowledge_base import is_blank
 from semsearch.documents.readers import Document
+from semsearch.documents.sections import Metadata
 from semsearch.errors import InvalidArgumentError
 
 ChunkMode = Literal["line", "paragraph", "window"]
@@ -23,6 +34,8 @@ Spans = Callable[[str], list[tuple[int, int]]]
 """Character spans of a text's tokens: ``embedder.token_spans``."""
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
+_MIN_BODY = 8
+"""Fewest tokens left for a passage's own text after its heading line."""
 
 
 @dataclass(frozen=True)
@@ -33,12 +46,23 @@ class Passage:
     source: str = ""
     """The file's name; empty for text typed on the page."""
     place: str = ""
-    """Where in the source: ``"line 3"``, ``"page 2 · ¶ 1"``, ``"tokens 192–448"``."""
+    """Where in the source: ``"line 3"``, ``"page 2 · ¶ 1"``, ``"§ 2"``, ``"tokens 192–448"``."""
+    heading: str = ""
+    """The headings above it, outermost first (``"Pricing › Student discounts"``); when set,
+    ``text`` starts with it on a line of its own."""
+    metadata: Metadata = ()
+    """The file's other fields for it, as (name, value) pairs: a CSV row's other columns."""
 
     @property
     def origin(self) -> str:
-        """``source · place`` for display (either may be empty)."""
-        return " · ".join(part for part in (self.source, self.place) if part)
+        """``source · place · field: value …`` for display (any part may be empty)."""
+        fields = (f"{key}: {value}" for key, value in self.metadata)
+        return " · ".join(part for part in (self.source, self.place, *fields) if part)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The metadata as a dict (a later field of the same name wins)."""
+        return dict(self.metadata)
 
 
 @dataclass(frozen=True)
@@ -83,6 +107,34 @@ def windows(text: str, spans: Spans, size: int, overlap: int) -> list[tuple[str,
     return found
 
 
+def sentence_windows(
+    text: str, spans: Spans, size: int, overlap: int
+) -> list[tuple[str, int, int]]:
+    """``text`` as pieces of at most ``size`` tokens that end at sentence boundaries.
+
+    Returns (piece, first token, end token) triples like :func:`windows`; consecutive
+    pieces share up to ``overlap`` tokens of whole sentences. A text within ``size``
+    tokens is one piece; a sentence over ``size`` alone is split at clauses, then words.
+    """
+    tokens = spans(text)
+    if len(tokens) <= size:
+        return [(text.strip(), 0, len(tokens))]
+    from semantic_text_splitter import TextSplitter
+
+    splitter = TextSplitter.from_callback(lambda piece: len(spans(piece)), size, overlap)
+    starts = [start for start, _ in tokens]
+    ends = [end for _, end in tokens]
+    return [
+        (piece, bisect_right(ends, offset), bisect_left(starts, offset + len(piece)))
+        for offset, piece in splitter.chunk_indices(text)
+        if piece.strip()
+    ]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if not is_blank(p)]
+
+
 def _pieces(text: str, mode: ChunkMode) -> list[tuple[str, str]]:
     """(piece, place) for line and paragraph modes, blank pieces skipped."""
     if mode == "line":
@@ -90,38 +142,109 @@ def _pieces(text: str, mode: ChunkMode) -> list[tuple[str, str]]:
         return [
             (line.strip(), f"line {n}") for n, line in enumerate(lines, 1) if not is_blank(line)
         ]
-    paragraphs = _PARAGRAPH_BREAK.split(text)
-    kept = [p.strip() for p in paragraphs if not is_blank(p)]
-    return [(p, f"¶ {n}") for n, p in enumerate(kept, 1)]
+    return [(p, f"¶ {n}") for n, p in enumerate(_paragraphs(text), 1)]
+
+
+def _packed(blocks: Sequence[str], spans: Spans, cap: int) -> list[tuple[str, str]]:
+    """Consecutive blocks joined up to ``cap`` tokens: (text, ``"¶ a–b"``).
+
+    Sizes add up per block (each tokenised once); a block over the cap alone, or a group
+    the sum misjudged by a token, is split by the caller, so nothing is lost either way.
+    """
+    found: list[tuple[str, str]] = []
+    sizes = [len(spans(block)) for block in blocks]
+    joint = len(spans("\n\n"))
+    first, used = 0, 0
+    for i, size in enumerate(sizes):
+        if i > first and used + joint + size > cap:
+            found.append(_group(blocks, first, i))
+            first, used = i, 0
+        used += size + (joint if i > first else 0)
+    found.append(_group(blocks, first, len(blocks)))
+    return found
+
+
+def _group(blocks: Sequence[str], first: int, end: int) -> tuple[str, str]:
+    where = f"¶ {first + 1}" + (f"–{end}" if end - first > 1 else "")
+    return "\n\n".join(blocks[first:end]), where
 
 
 def chunk_text(
-    text: str, settings: ChunkSettings, spans: Spans, cap: int, *, source: str = "", place: str = ""
+    text: str,
+    settings: ChunkSettings,
+    spans: Spans,
+    cap: int,
+    *,
+    source: str = "",
+    place: str = "",
+    heading: str = "",
+    metadata: Metadata = (),
+    blocks: Sequence[str] = (),
 ) -> list[Passage]:
-    """Split one text into passages of at most ``cap`` tokens each (see the module doc)."""
+    """Split one text into passages of at most ``cap`` tokens each (see the module doc).
+
+    ``blocks``: the parts of ``text`` to keep whole where they fit (structured files).
+    """
     settings.check()
+    head = f"{heading}\n" if heading else ""
+    budget = max(_MIN_BODY, cap - len(spans(head))) if head else cap
 
-    def where(*parts: str) -> str:
-        return " · ".join(p for p in (place, *parts) if p)
+    def passage(piece: str, *parts: str) -> Passage:
+        where = " · ".join(p for p in (place, *parts) if p)
+        return Passage(head + piece, source, where, heading, tuple(metadata))
 
+    def split(piece: str, size: int, overlap: int, *parts: str) -> list[Passage]:
+        """``piece`` as one passage, or sentence windows when it is over ``size``."""
+        found = sentence_windows(piece, spans, size, overlap)
+        if len(found) == 1:
+            return [passage(found[0][0], *parts)]
+        return [passage(part, *parts, f"tokens {first}–{end}") for part, first, end in found]
+
+    overlap = min(settings.overlap, budget // 4)
+    if blocks and settings.mode != "line":
+        return _from_blocks(blocks, settings, spans, budget, split)
     if settings.mode == "window":
-        size = min(settings.window, cap)
-        overlap = min(settings.overlap, size - 1)
+        size = min(settings.window, budget)
         return [
-            Passage(piece, source, where(f"tokens {first}–{end}"))
-            for piece, first, end in windows(text, spans, size, overlap)
+            passage(piece, f"tokens {first}–{end}")
+            for piece, first, end in sentence_windows(
+                text, spans, size, min(settings.overlap, size - 1)
+            )
         ]
     passages = []
     for piece, piece_place in _pieces(text, settings.mode):
-        parts = windows(piece, spans, cap, min(settings.overlap, cap // 4))
-        if len(parts) == 1:
-            passages.append(Passage(piece, source, where(piece_place)))
-        else:  # over the cap: windows, never a silent cut
-            passages.extend(
-                Passage(part, source, where(piece_place, f"tokens {first}–{end}"))
-                for part, first, end in parts
-            )
+        passages.extend(split(piece, budget, overlap, piece_place))
     return passages
+
+
+def _from_blocks(
+    blocks: Sequence[str],
+    settings: ChunkSettings,
+    spans: Spans,
+    budget: int,
+    split: Callable[[str, int, int, str], list[Passage]],
+) -> list[Passage]:
+    """A structured section's passages: one per block, or blocks packed up to the window.
+
+    Paragraph mode gives each block (paragraph, list, code block, table) its passage;
+    window mode packs whole blocks up to the window. ``¶`` numbers them when there are
+    several.
+    """
+    several = len(blocks) > 1
+    if settings.mode == "paragraph":
+        overlap = min(settings.overlap, budget // 4)
+        return [
+            passage
+            for n, block in enumerate(blocks, 1)
+            for passage in split(block, budget, overlap, f"¶ {n}" if several else "")
+        ]
+    size = min(settings.window, budget)
+    overlap = min(settings.overlap, size - 1)
+    return [
+        passage
+        for piece, where in _packed(blocks, spans, size)
+        for passage in split(piece, size, overlap, where if several else "")
+    ]
 
 
 def chunk_documents(
@@ -133,6 +256,14 @@ def chunk_documents(
         for document in documents
         for section in document.sections
         for passage in chunk_text(
-            section.text, settings, spans, cap, source=document.name, place=section.place
+            section.text,
+            settings,
+            spans,
+            cap,
+            source=document.name,
+            place=section.place,
+            heading=section.heading,
+            metadata=section.metadata,
+            blocks=section.blocks,
         )
     ]

@@ -218,7 +218,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmp_chart": "Each line: score by {a} against score by {b}",
         "cmp_stale": "The search changed since this comparison. Press Compare again.",
         "files_header": "Files",
-        "files_upload": "Add .txt, .md, .csv or .pdf files",
+        "files_upload": "Add .txt, .md, .html, .docx, .csv, .tsv or .pdf files",
         "chunk_mode": "Split into passages by",
         "chunk_line": "line",
         "chunk_paragraph": "paragraph",
@@ -357,6 +357,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "“{custom}” and give a model folder."
         ),
         "cmp_cached": "{model} (Hugging Face cache)",
+        "csv_columns": "Columns the model reads",
+        "csv_help": 'Several columns are read as "column: value" lines; the other columns '
+        "are kept with each passage, shown with each result and exported.",
+        "file_read": "{name} ({encoding}): {count} passages",
     },
     "zh": {
         "page_title": "语义搜索",
@@ -546,7 +550,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmp_chart": "每一行:{a} 的得分与 {b} 的得分",
         "cmp_stale": "搜索在这次对比之后有改动。请再次点击“开始对比”。",
         "files_header": "文件",
-        "files_upload": "添加 .txt、.md、.csv 或 .pdf 文件",
+        "files_upload": "添加 .txt、.md、.html、.docx、.csv、.tsv 或 .pdf 文件",
         "chunk_mode": "切分段落的方式",
         "chunk_line": "按行",
         "chunk_paragraph": "按段落",
@@ -675,6 +679,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "或选择“{custom}”并填写模型文件夹。"
         ),
         "cmp_cached": "{model}(Hugging Face 缓存)",
+        "csv_columns": "模型读取的列",
+        "csv_help": "多列以“列名: 值”逐行读取;其余各列随每段保存,随结果显示并导出。",
+        "file_read": "{name}({encoding}):{count} 段",
     },
 }
 

@@ -2,8 +2,9 @@
 
 Every export is bytes, ready for a download button or a file. Vectors travel with their
 texts: the ``.npy`` export is a zip of ``vectors.npy`` and ``passages.jsonl`` (one line per
-row, same order); the Parquet export is one table with ``text``, ``source``, ``place`` and
-``vector`` columns.
+row, same order); the Parquet export is one table with ``text``, ``source``, ``place``,
+``heading``, ``metadata`` and ``vector`` columns. Metadata (a CSV row's other columns) is a
+JSON object wherever it goes: in JSON as an object, in CSV and Parquet as its JSON text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from semsearch.documents.chunking import Passage
+from semsearch.documents.sections import Metadata
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,17 @@ class ResultRow:
     score: float
     source: str = ""
     place: str = ""
+    heading: str = ""
+    metadata: Metadata = ()
+
+
+def _plain(row: ResultRow) -> dict[str, object]:
+    """The row as a dict, its metadata as a JSON object."""
+    return {**asdict(row), "metadata": dict(row.metadata)}
+
+
+def _json(metadata: Metadata) -> str:
+    return json.dumps(dict(metadata), ensure_ascii=False)
 
 
 def results_csv(rows: Sequence[ResultRow]) -> bytes:
@@ -38,14 +51,19 @@ def results_csv(rows: Sequence[ResultRow]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=list(ResultRow.__dataclass_fields__))
     writer.writeheader()
     for row in rows:
-        writer.writerow(asdict(row))
+        writer.writerow({**asdict(row), "metadata": _json(row.metadata)})
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def results_json(rows: Sequence[ResultRow], *, query: str, model: str) -> bytes:
     """The results as a JSON object with the query and the model."""
-    payload = {"query": query, "model": model, "results": [asdict(row) for row in rows]}
+    payload = {"query": query, "model": model, "results": [_plain(row) for row in rows]}
     return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _row(index: int, p: Passage) -> dict[str, object]:
+    return {"index": index, "text": p.text, "source": p.source, "place": p.place,
+            "heading": p.heading, "metadata": dict(p.metadata)}  # fmt: skip
 
 
 def vectors_npz(passages: Sequence[Passage], vectors: np.ndarray) -> bytes:
@@ -55,11 +73,7 @@ def vectors_npz(passages: Sequence[Passage], vectors: np.ndarray) -> bytes:
     npy = io.BytesIO()
     np.save(npy, matrix)
     lines = "".join(
-        json.dumps(
-            {"index": i, "text": p.text, "source": p.source, "place": p.place}, ensure_ascii=False
-        )
-        + "\n"
-        for i, p in enumerate(passages)
+        json.dumps(_row(i, p), ensure_ascii=False) + "\n" for i, p in enumerate(passages)
     )
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -69,7 +83,10 @@ def vectors_npz(passages: Sequence[Passage], vectors: np.ndarray) -> bytes:
 
 
 def vectors_parquet(passages: Sequence[Passage], vectors: np.ndarray) -> bytes:
-    """A Parquet table: ``text``, ``source``, ``place`` and ``vector`` (a list of float32)."""
+    """A Parquet table of the passages and their vectors (a list of float32 each).
+
+    Columns: ``text``, ``source``, ``place``, ``heading``, ``metadata`` (JSON text), ``vector``.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -80,6 +97,8 @@ def vectors_parquet(passages: Sequence[Passage], vectors: np.ndarray) -> bytes:
             "text": [p.text for p in passages],
             "source": [p.source for p in passages],
             "place": [p.place for p in passages],
+            "heading": [p.heading for p in passages],
+            "metadata": [_json(p.metadata) for p in passages],
             "vector": pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel()), matrix.shape[1]),
         }
     )

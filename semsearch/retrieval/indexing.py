@@ -75,6 +75,17 @@ class IndexReport:
     seconds: float
     failed: list[tuple[str, str]] = field(default_factory=list)
     """Files that could not be read: (path, reason)."""
+    read: list[FileRead] = field(default_factory=list)
+    """Files read, with their encoding and what reading them could not take as it was."""
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """One file read: its path, the text encoding found (``""`` for PDF/Word), notes."""
+
+    path: str
+    encoding: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -84,10 +95,11 @@ class _Stream:
     paths: list[Path]
     settings: ChunkSettings
     embedder: Embedder
-    csv_column: str | None
+    csv_column: str | Sequence[str] | None
     done_bytes: float = 0.0
     files: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    read: list[FileRead] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Passage]:
         before = 0
@@ -101,6 +113,7 @@ class _Stream:
                 self.failed.append((str(path), str(error)))
             else:
                 self.files += 1
+                self.read.append(FileRead(str(path), document.encoding, document.notes))
                 passages = chunk_documents(
                     [document], self.settings, self.embedder.token_spans,
                     self.embedder.passage_tokens,
@@ -183,13 +196,14 @@ def index_files(
     paths: Sequence[str | Path],
     settings: ChunkSettings,
     *,
-    csv_column: str | None = None,
+    csv_column: str | Sequence[str] | None = None,
     replace: bool = False,
     batch: int = DEFAULT_BATCH,
     progress: Callable[[IndexProgress], None] | None = None,
 ) -> IndexReport:
     """Index ``paths`` into the base ``name``, resuming it if it exists (see module doc).
 
+    ``csv_column``: the CSV/TSV column(s) the model reads (the others become metadata).
     Files that cannot be read are skipped and listed in the report's ``failed``.
 
     Raises:
@@ -238,4 +252,5 @@ def index_files(
         skipped=skipped,
         seconds=time.perf_counter() - started,
         failed=stream.failed,
+        read=stream.read,
     )

@@ -15,7 +15,8 @@ How a base is kept:
   (``alter_alias``) and drops the old one: a crash before the move keeps the old version;
   the unfinished collection (no alias) is removed later by :meth:`MilvusStore.remove_orphans`.
 * fields: ``id`` (the position, as in every store), ``vector`` (float32, the model's full
-  size, returned bit-exact), ``text``, ``source``, ``place``, ``tokens``, ``hash``; and when
+  size, returned bit-exact), ``text``, ``source``, ``place``, ``heading``, ``metadata`` (a
+  JSON field, field -> value, that Milvus filters can name), ``tokens``, ``hash``; and when
   the base was saved at a smaller Matryoshka size, ``vector_dim`` (cut, re-normalised), so
   that queries at that size rank exactly as the embedded store does. Milvus cannot cut
   stored vectors at query time, so any other query size is refused with a message.
@@ -73,7 +74,9 @@ TIE_MARGIN = 16
 """Extra results asked for, so that rows tied with the k-th keep the lower id first."""
 INSERT_ROWS = 2_000
 """Rows per insert call: well under a server's 64 MB message cap at 4,096 dimensions."""
-TEXT_BYTES, SOURCE_BYTES, PLACE_BYTES = 65_535, 4_096, 1_024
+TEXT_BYTES, SOURCE_BYTES, PLACE_BYTES, HEADING_BYTES = 65_535, 4_096, 1_024, 4_096
+PASSAGE_FIELDS = ["text", "source", "place", "heading", "metadata"]
+"""What a Passage is made of; collections made before headings hold the first three."""
 ORPHAN_AGE_S = 3600.0
 
 _CLIENTS: dict[tuple[str, str], tuple[Any, threading.RLock]] = {}
@@ -164,6 +167,7 @@ class MilvusStore:
         self.uri = f"milvus:{self.target}"
         self._client, self._lock = _client(self.target, token or "")
         self._loaded: set[str] = set()
+        self._fields: dict[str, list[str]] = {}
 
     def close(self) -> None:
         """Let go of this file or server in this process (Lite then unlocks the file)."""
@@ -214,6 +218,14 @@ class MilvusStore:
         if collection not in self._loaded:
             self._call("load_collection", collection)
             self._loaded.add(collection)
+
+    def _passage_fields(self, collection: str) -> list[str]:
+        """The passage fields ``collection`` holds (older ones lack heading and metadata)."""
+        if collection not in self._fields:
+            described = self._call("describe_collection", collection)
+            names = {field["name"] for field in described.get("fields", [])}
+            self._fields[collection] = [f for f in PASSAGE_FIELDS if f in names]
+        return self._fields[collection]
 
     def _binding(self, collection: str) -> dict[str, Any]:
         described = self._call("describe_collection", collection)
@@ -323,6 +335,8 @@ class MilvusStore:
         schema.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES)
         schema.add_field("source", DataType.VARCHAR, max_length=SOURCE_BYTES)
         schema.add_field("place", DataType.VARCHAR, max_length=PLACE_BYTES)
+        schema.add_field("heading", DataType.VARCHAR, max_length=HEADING_BYTES)
+        schema.add_field("metadata", DataType.JSON)
         schema.add_field("tokens", DataType.INT64)
         schema.add_field("hash", DataType.VARCHAR, max_length=128)
         properties = {INFO_KEY: json.dumps(binding, ensure_ascii=False),
@@ -350,6 +364,7 @@ class MilvusStore:
         hashes: Sequence[str],
     ) -> None:
         cut = spec.dim < spec.native_dim
+        full = "metadata" in self._passage_fields(collection)
         for start in range(0, len(passages), INSERT_ROWS):
             stop = min(start + INSERT_ROWS, len(passages))
             small = _unit(rows[start:stop, : spec.dim]) if cut else None
@@ -360,6 +375,8 @@ class MilvusStore:
                     "id": first + i, "vector": rows[i], "text": p.text, "source": p.source,
                     "place": p.place, "tokens": int(token_counts[i]), "hash": hashes[i],
                 }  # fmt: skip
+                if full:
+                    row.update(heading=p.heading, metadata=dict(p.metadata))
                 if small is not None:
                     row["vector_dim"] = small[i - start]
                 data.append(row)
@@ -480,12 +497,11 @@ class MilvusStore:
             params["params"].update(radius=radius, range_filter=1.0 + 1e-4)
         found = self._call(
             "search", collection, [vector.tolist()], anns_field=field, limit=limit,
-            filter=_filter(fields), output_fields=["text", "source", "place"],
+            filter=_filter(fields), output_fields=self._passage_fields(collection),
             search_params=params,
         )[0]  # fmt: skip
         hits = [
-            StoredHit(int(h["id"]), float(h["distance"]),
-                      Passage(h["entity"]["text"], h["entity"]["source"], h["entity"]["place"]))
+            StoredHit(int(h["id"]), float(h["distance"]), _passage(h["entity"]))
             for h in found
             if threshold is None or float(h["distance"]) >= threshold
         ]  # fmt: skip
@@ -493,8 +509,8 @@ class MilvusStore:
 
     def passages(self, name: str, ids: Sequence[int]) -> list[Passage]:
         """The passages with these ids, in that order."""
-        found = self._by_id(name, ids, ["text", "source", "place"])
-        return [Passage(row["text"], row["source"], row["place"]) for row in found]
+        found = self._by_id(name, ids, self._passage_fields(self._collection(name)))
+        return [_passage(row) for row in found]
 
     def vectors(self, name: str, ids: Sequence[int]) -> np.ndarray:
         """float32 [len(ids), native_dim]: the stored vectors with these ids, in that order."""
@@ -521,14 +537,14 @@ class MilvusStore:
         collection = self._collection(name)
         count = self._count(collection)
         spec = _spec(self._binding(collection))
-        fields = ["text", "source", "place", "tokens", "hash", "vector"]
+        fields = [*self._passage_fields(collection), "tokens", "hash", "vector"]
         step = max(1, batch)
         for start in range(0, count, step):
             found = [row for window in self._window(collection, min(start + step, count),
                                                      fields, start) for row in window]  # fmt: skip
             yield StoredRows(
                 ids=[int(row["id"]) for row in found],
-                passages=[Passage(row["text"], row["source"], row["place"]) for row in found],
+                passages=[_passage(row) for row in found],
                 vectors=np.array([row["vector"] for row in found], dtype=np.float32).reshape(
                     -1, spec.native_dim
                 ),
@@ -581,7 +597,10 @@ def _escape(value: str) -> str:
 
 
 def _check_texts(passages: Sequence[Passage]) -> None:
-    limits = (("text", TEXT_BYTES), ("source", SOURCE_BYTES), ("place", PLACE_BYTES))
+    limits = (
+        ("text", TEXT_BYTES), ("source", SOURCE_BYTES), ("place", PLACE_BYTES),
+        ("heading", HEADING_BYTES),
+    )  # fmt: skip
     for n, p in enumerate(passages):
         for field, limit in limits:
             size = len(getattr(p, field).encode("utf-8"))
@@ -590,6 +609,13 @@ def _check_texts(passages: Sequence[Passage]) -> None:
                     f"Passage {n}'s {field} is {size:,} bytes; Milvus keeps at most {limit:,}. "
                     "Cut it into smaller passages (a window chunking) before saving."
                 )
+
+
+def _passage(row: Mapping[str, Any]) -> Passage:
+    """A Passage from a row or hit entity (``heading``/``metadata`` absent in old bases)."""
+    fields = row.get("metadata") or {}
+    return Passage(row["text"], row["source"], row["place"], row.get("heading") or "",
+                   tuple((str(k), str(v)) for k, v in fields.items()))  # fmt: skip
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:

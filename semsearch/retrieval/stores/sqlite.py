@@ -84,11 +84,16 @@ CREATE TABLE IF NOT EXISTS passages (
     tokens INTEGER NOT NULL,
     vector BLOB NOT NULL DEFAULT x'',
     hash TEXT NOT NULL DEFAULT '',
+    heading TEXT NOT NULL DEFAULT '',
+    metadata TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (base, position)
 );
 """
+# ``metadata`` is a JSON object (field -> value) so that SQLite's json_extract can filter it.
 # ``vector`` holds the vectors of bases saved before vector files existed; they move to a
 # file the first time such a base is used (see ``_migrate``), leaving the column empty.
+_PASSAGE = "text, source, place, heading, metadata"
+"""The columns :func:`_passage` makes a Passage of, in its order."""
 _INFO_COLUMNS = (
     "name, model, model_spec, native_dim, dim, max_length, dtype, settings, passages, "
     "created, updated"
@@ -505,17 +510,17 @@ class KnowledgeBaseStore:
         with self._reading(name) as (connection, mapped):
             for start in range(0, mapped.rows, max(1, batch)):
                 found = connection.execute(
-                    "SELECT position, text, source, place, tokens, hash FROM passages "
+                    f"SELECT position, tokens, hash, {_PASSAGE} FROM passages "
                     "WHERE base = ? AND position >= ? AND position < ? ORDER BY position",
                     (name, start, start + batch),
                 ).fetchall()
                 ids = [row[0] for row in found]
                 yield StoredRows(
                     ids=ids,
-                    passages=[Passage(row[1], row[2], row[3]) for row in found],
+                    passages=[_passage(row[3:]) for row in found],
                     vectors=np.array(mapped.matrix[start : start + len(ids)]),
-                    token_counts=[row[4] for row in found],
-                    hashes=[row[5] for row in found],
+                    token_counts=[row[1] for row in found],
+                    hashes=[row[2] for row in found],
                 )
 
     def load(self, name: str) -> SavedBase:
@@ -523,14 +528,14 @@ class KnowledgeBaseStore:
         info = self.info(name)
         with self._reading(name) as (connection, mapped):
             found = connection.execute(
-                "SELECT text, source, place, tokens FROM passages WHERE base = ? ORDER BY position",
+                f"SELECT tokens, {_PASSAGE} FROM passages WHERE base = ? ORDER BY position",
                 (name,),
             ).fetchall()
         return SavedBase(
             info=info,
-            passages=[Passage(row[0], row[1], row[2]) for row in found],
+            passages=[_passage(row[1:]) for row in found],
             vectors=mapped.matrix,
-            token_counts=np.array([row[3] for row in found], dtype=np.int64),
+            token_counts=np.array([row[0] for row in found], dtype=np.int64),
         )
 
     def _missing(self, name: str) -> str:
@@ -591,6 +596,13 @@ def _scores(mapped: _Mapped, query: np.ndarray, ids: np.ndarray | None) -> np.nd
     return scores
 
 
+def _passage(row: Sequence[Any]) -> Passage:
+    """A Passage from the columns :data:`_PASSAGE` names."""
+    text, source, place, heading, metadata = row
+    fields = json.loads(metadata or "{}")
+    return Passage(text, source, place, heading, tuple((k, str(v)) for k, v in fields.items()))
+
+
 def _passages(connection: sqlite3.Connection, name: str, ids: Sequence[int]) -> list[Passage]:
     found: dict[int, Passage] = {}
     unique = sorted(set(ids))
@@ -598,11 +610,10 @@ def _passages(connection: sqlite3.Connection, name: str, ids: Sequence[int]) -> 
         chunk = unique[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         for row in connection.execute(
-            "SELECT position, text, source, place FROM passages "
-            f"WHERE base = ? AND position IN ({marks})",
+            f"SELECT position, {_PASSAGE} FROM passages WHERE base = ? AND position IN ({marks})",
             (name, *chunk),
         ):
-            found[row[0]] = Passage(row[1], row[2], row[3])
+            found[row[0]] = _passage(row[1:])
     missing = [i for i in unique if i not in found]
     if missing:
         raise StoreError(f"{name!r} has no passages with ids {missing[:5]}.")
@@ -617,13 +628,15 @@ def _insert_passages(
     token_counts: Sequence[int],
     hashes: Sequence[str],
 ) -> None:
+    rows = [
+        (name, first + i, p.text, p.source, p.place, int(token_counts[i]), hashes[i], p.heading,
+         json.dumps(dict(p.metadata), ensure_ascii=False))
+        for i, p in enumerate(passages)
+    ]  # fmt: skip
     connection.executemany(
-        "INSERT INTO passages (base, position, text, source, place, tokens, vector, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, x'', ?)",
-        (
-            (name, first + i, p.text, p.source, p.place, int(token_counts[i]), hashes[i])
-            for i, p in enumerate(passages)
-        ),
+        "INSERT INTO passages (base, position, text, source, place, tokens, vector, hash, "
+        "heading, metadata) VALUES (?, ?, ?, ?, ?, ?, x'', ?, ?, ?)",
+        rows,
     )
 
 
@@ -642,13 +655,20 @@ def _unlink(path: Path) -> None:
 
 
 def _upgrade(connection: sqlite3.Connection) -> None:
-    """Add the columns of vector files and content hashes to a store made before them."""
+    """Add the columns a store made before them lacks (vector files, hashes, metadata).
+
+    Passages saved before headings and metadata get none: ``''`` and ``{}``.
+    """
     bases = {row[1] for row in connection.execute("PRAGMA table_info(knowledge_bases)")}
     if "vectors" not in bases:
         connection.execute("ALTER TABLE knowledge_bases ADD COLUMN vectors TEXT")
     passages = {row[1] for row in connection.execute("PRAGMA table_info(passages)")}
     if "hash" not in passages:
         connection.execute("ALTER TABLE passages ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+    if "heading" not in passages:
+        connection.execute("ALTER TABLE passages ADD COLUMN heading TEXT NOT NULL DEFAULT ''")
+    if "metadata" not in passages:
+        connection.execute("ALTER TABLE passages ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}'")
 
 
 def _now() -> str:

@@ -1,0 +1,309 @@
+"""Markdown, HTML and Word files into sections that follow their headings.
+
+Each file is first read into a flat list of :class:`Block` s, in order: headings (with
+their level) and content blocks (a paragraph, a whole list, a code block, a table), with
+the markup stripped but kept readable: list items as ``- item`` / ``1. item``, table rows
+as ``cell | cell``, code as written. Then :func:`sections` cuts the list at every heading:
+the content under one heading is one section, carrying the path of headings above it
+(``"Pricing › Student discounts"``). A heading with nothing under it is no section of its
+own: it lives on in the paths of the sections below it.
+
+Parsers: markdown-it-py (CommonMark + tables, what Streamlit itself uses), BeautifulSoup
+with Python's own ``html.parser``, and python-docx.
+
+What it does not do: keep links' targets, images (their alt text is kept), footnotes,
+or Word's headers, footers and comments.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from semsearch.documents.encodings import decode
+from semsearch.documents.sections import HEADING_SEPARATOR, Document, DocumentError, Section
+
+_SKIPPED_HTML = ("script", "style", "noscript", "template", "nav", "svg", "head", "form")
+_HTML_BLOCKS = ("p", "pre", "table", "ul", "ol", "dl", "blockquote", "figcaption", "address")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading (``level`` 1-6) or a content block (``level`` 0), as readable text."""
+
+    text: str
+    level: int = 0
+
+
+def sections(blocks: list[Block]) -> list[Section]:
+    """The content under each heading as one section with its heading path (module doc)."""
+    found: list[Section] = []
+    path: list[Block] = []
+    content: list[str] = []
+
+    def close() -> None:
+        if content:
+            heading = HEADING_SEPARATOR.join(b.text for b in path)
+            found.append(Section("\n\n".join(content), f"§ {len(found) + 1}", heading,
+                                 blocks=tuple(content)))  # fmt: skip
+
+    for block in blocks:
+        if not block.text.strip():
+            continue
+        if block.level:
+            close()
+            content = []
+            path = [b for b in path if b.level < block.level] + [block]
+        else:
+            content.append(block.text)
+    close()
+    return found
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+
+def _inline(token: Any) -> str:
+    """An inline token's text without markup: emphasis, links and code marks dropped."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+def _closing(tokens: list[Any], start: int) -> int:
+    """The index of the token closing the one at ``start`` (same nesting level)."""
+    level = tokens[start].level
+    for i in range(start + 1, len(tokens)):
+        if tokens[i].level == level and tokens[i].nesting == -1:
+            return i
+    return len(tokens) - 1
+
+
+def _markdown_list(tokens: list[Any]) -> str:
+    """A whole (nested) list as ``- item`` / ``1. item`` lines, indented by depth."""
+    lines: list[str] = []
+    stack: list[list[Any]] = []  # [ordered, next number]
+    marker = False
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrGet("start") or 1)
+            stack.append([token.type == "ordered_list_open", start])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            stack.pop()
+        elif token.type == "list_item_open":
+            marker = True
+        elif token.type in ("inline", "fence", "code_block") and stack:
+            text = _inline(token) if token.type == "inline" else token.content.rstrip()
+            depth = "  " * (len(stack) - 1)
+            if marker:
+                ordered, number = stack[-1]
+                prefix = f"{number}. " if ordered else "- "
+                stack[-1][1] += 1
+                marker = False
+            else:
+                prefix = "  "
+            lines.extend(f"{depth}{prefix if i == 0 else '  '}{line}"
+                         for i, line in enumerate(text.splitlines()))  # fmt: skip
+    return "\n".join(lines)
+
+
+def _markdown_table(tokens: list[Any]) -> str:
+    rows: list[list[str]] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows:
+            rows[-1].append(_inline(token))
+    return "\n".join(" | ".join(row) for row in rows)
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """The headings and content blocks of a Markdown text."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    blocks: list[Block] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        end = _closing(tokens, i) if token.nesting == 1 else i
+        if token.type == "heading_open":
+            blocks.append(Block(_inline(tokens[i + 1]), int(token.tag[1:])))
+        elif token.type == "paragraph_open":
+            blocks.append(Block(_inline(tokens[i + 1])))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            blocks.append(Block(_markdown_list(tokens[i : end + 1])))
+        elif token.type == "table_open":
+            blocks.append(Block(_markdown_table(tokens[i : end + 1])))
+        elif token.type == "blockquote_open":
+            inner = [_inline(t) for t in tokens[i:end] if t.type == "inline"]
+            blocks.append(Block("\n".join(inner)))
+        elif token.type in ("fence", "code_block"):
+            blocks.append(Block(token.content.rstrip("\n")))
+        elif token.type == "html_block":
+            blocks.extend(html_blocks(token.content))
+        i = end + 1
+    return blocks
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+def _text(element: Any) -> str:
+    """An element's visible text, runs of whitespace as one space."""
+    return re.sub(r"\s+", " ", element.get_text(" ")).strip()
+
+
+def _html_list(element: Any, depth: int = 0) -> list[str]:
+    lines = []
+    ordered = element.name == "ol"
+    number = int(element.get("start") or 1)
+    for item in element.find_all("li", recursive=False):
+        nested = item.find_all(["ul", "ol"], recursive=False)
+        for inner in nested:
+            inner.extract()
+        prefix = f"{number}. " if ordered else "- "
+        lines.append("  " * depth + prefix + _text(item))
+        number += 1
+        for inner in nested:
+            lines.extend(_html_list(inner, depth + 1))
+    return lines
+
+
+def _html_block(element: Any) -> Block:
+    name = element.name
+    if name == "pre":
+        return Block(element.get_text().strip("\n"))
+    if name == "table":
+        rows = [
+            " | ".join(_text(cell) for cell in row.find_all(["th", "td"]))
+            for row in element.find_all("tr")
+        ]
+        return Block("\n".join(row for row in rows if row.strip(" |")))
+    if name in ("ul", "ol"):
+        return Block("\n".join(_html_list(element)))
+    if name == "dl":
+        return Block("\n".join(_text(item) for item in element.find_all(["dt", "dd"])))
+    return Block(_text(element))
+
+
+def _walk(element: Any) -> Iterator[Block]:
+    """Blocks in document order; loose text in containers becomes a paragraph."""
+    loose: list[str] = []
+    for child in element.children:
+        name = getattr(child, "name", None)
+        if name is None:
+            if type(child).__name__ == "NavigableString" and str(child).strip():
+                loose.append(str(child))
+            continue
+        if name in _SKIPPED_HTML:
+            continue
+        if name in ("br",) or (name not in _HTML_BLOCKS and not _is_block(name)):
+            loose.append(child.get_text(" ") if name != "br" else "\n")
+            continue
+        if loose:
+            yield Block(re.sub(r"\s+", " ", "".join(loose)).strip())
+            loose = []
+        if re.fullmatch(r"h[1-6]", name):
+            yield Block(_text(child), int(name[1]))
+        elif name in _HTML_BLOCKS:
+            yield _html_block(child)
+        else:
+            yield from _walk(child)
+    if loose:
+        yield Block(re.sub(r"\s+", " ", "".join(loose)).strip())
+
+
+def _is_block(name: str) -> bool:
+    return name in ("html", "body", "main", "article", "section", "div", "header", "footer",
+                    "aside", "figure", "details", "summary", "center", "hr") or bool(
+        re.fullmatch(r"h[1-6]", name)
+    )  # fmt: skip
+
+
+def html_blocks(text: str) -> list[Block]:
+    """The headings and content blocks of an HTML page (scripts, styles, navigation left out)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    root = soup.body or soup
+    return [block for block in _walk(root) if block.text]
+
+
+# -- Word ----------------------------------------------------------------------------------
+
+
+def docx_blocks(name: str, data: bytes) -> list[Block]:
+    """The headings, paragraphs, lists and tables of a .docx file, in order.
+
+    Raises:
+        DocumentError: not a Word .docx file (an old .doc, or broken).
+    """
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # noqa: BLE001 - zip, XML and package errors alike
+        raise DocumentError(
+            f"{name} is not a readable Word .docx file ({type(error).__name__}); an old .doc "
+            "must be saved as .docx first."
+        ) from None
+    blocks: list[Block] = []
+    listing: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in item.rows]
+            blocks.append(Block("\n".join(row for row in rows if row.strip(" |"))))
+            continue
+        style = item.style.name if item.style is not None else ""
+        text = item.text.strip()
+        if style.startswith("List") and text:
+            listing.append(f"{_list_number(style, listing)}{text}")
+            continue
+        if listing:
+            blocks.append(Block("\n".join(listing)))
+            listing = []
+        level = _heading_level(style)
+        blocks.append(Block(text, level))
+    if listing:
+        blocks.append(Block("\n".join(listing)))
+    return blocks
+
+
+def _list_number(style: str, listing: list[str]) -> str:
+    return f"{len(listing) + 1}. " if "Number" in style else "- "
+
+
+def _heading_level(style: str) -> int:
+    if style == "Title":
+        return 1
+    found = re.fullmatch(r"Heading (\d)", style)
+    return int(found.group(1)) if found else 0
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+def read_markup(name: str, data: bytes, kind: str) -> Document:
+    """A Markdown (``"markdown"``), HTML (``"html"``) or Word (``"docx"``) file as sections.
+
+    Raises:
+        DocumentError: an unreadable encoding or Word file, or no text in it.
+    """
+    if kind == "docx":
+        blocks, encoding = docx_blocks(name, data), ""
+    else:
+        decoded = decode(name, data)
+        parse = markdown_blocks if kind == "markdown" else html_blocks
+        blocks, encoding = parse(decoded.text), decoded.encoding
+    return Document(name, sections(blocks), encoding)

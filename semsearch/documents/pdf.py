@@ -1,0 +1,200 @@
+"""PDF pages into paragraphs, found from the layout: one section per page, ¶ per paragraph.
+
+pypdf's layout mode (``extract_text(extraction_mode="layout")``) renders each page as
+fixed-width text where a vertical gap becomes a blank line and an indent leading spaces.
+From that:
+
+* a paragraph ends at a blank line (a vertical gap) or where the next line is indented
+  deeper than the one before (a first-line indent);
+* lines within a paragraph are joined with a space, a word hyphenated across a line break
+  is mended (``re-`` + ``set`` -> ``reset``), and the column padding inside lines goes;
+* running headers and footers (the first or last two lines of a page, digits ignored) that
+  repeat on most pages are dropped, and so are bare page numbers (``3``, ``Page 3 of 9``,
+  ``- 3 -``) there;
+* a paragraph cut by a page break (no closing punctuation, the next page going on in
+  lower case) is kept whole on the page where it starts.
+
+Each page's paragraphs are separated by blank lines, so paragraph chunking numbers them
+``page N · ¶ M`` with the real paragraph number. A PDF without a text layer (a scan) and an
+encrypted one are refused, each with what to do.
+
+What it does not do: OCR, or read multi-column layouts column by column (their lines are
+read across).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from semsearch.documents.sections import Document, DocumentError, Section
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+_PAGE_NUMBER = re.compile(
+    r"^\W*(page|p\.|seite|página|第)?\s*\d+(\s*(of|/|de|von)\s*\d+)?\s*(页)?\W*$", re.IGNORECASE
+)
+_ENDS_SENTENCE = re.compile(r"[.!?:;。！？：；…\"”’)\]]$")
+_EDGE_LINES = 2
+"""Lines at each end of a page that may be a running header or footer."""
+
+
+def _lines(layout: str) -> list[tuple[int, str]]:
+    """(indent, text) per line; blank lines as (-1, "")."""
+    found = []
+    for raw in layout.splitlines():
+        stripped = raw.strip()
+        indent = len(raw) - len(raw.lstrip()) if stripped else -1
+        found.append((indent, re.sub(r"\s{2,}", " ", stripped)))
+    return found
+
+
+def _edges(lines: list[tuple[int, str]]) -> list[int]:
+    """Positions of the first and last non-blank lines of a page (header/footer candidates)."""
+    filled = [i for i, (_, text) in enumerate(lines) if text]
+    return sorted(set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]))
+
+
+def _shape(text: str) -> str:
+    """A line with its digits ignored: "Page 3" and "Page 4" repeat as one running footer."""
+    return re.sub(r"\d+", "#", text.casefold())
+
+
+def _drop_running(pages: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+    """Pages without the running headers, footers and page numbers at their edges."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({_shape(lines[i][1]) for i in _edges(lines)})
+    filled = sum(1 for lines in pages if any(text for _, text in lines))
+    repeated = {shape for shape, n in counts.items() if filled >= 2 and n > filled / 2}
+    kept = []
+    for lines in pages:
+        drop = {
+            i for i in _edges(lines)
+            if _shape(lines[i][1]) in repeated or _PAGE_NUMBER.match(lines[i][1])
+        }  # fmt: skip
+        kept.append([line if i not in drop else (-1, "") for i, line in enumerate(lines)])
+    return kept
+
+
+def _join(lines: list[str]) -> str:
+    """Lines of one paragraph as one line, hyphenation across a break mended."""
+    text = ""
+    for line in lines:
+        if not text:
+            text = line
+        elif re.search(r"[^\W\d_]-$", text) and line[:1].islower():
+            text = text[:-1] + line
+        elif _is_cjk(text[-1]) and _is_cjk(line[0]):
+            text += line
+        else:
+            text += " " + line
+    return text
+
+
+def _is_cjk(char: str) -> bool:
+    point = ord(char)
+    return 0x2E80 <= point <= 0x9FFF or 0xF900 <= point <= 0xFAFF or 0xFF00 <= point <= 0xFFEF
+
+
+def _paragraphs(lines: list[tuple[int, str]]) -> list[str]:
+    """Paragraphs of one page: split at blank lines and at deeper first-line indents."""
+    found: list[list[str]] = []
+    current: list[str] = []
+    previous = -1
+    for indent, text in lines:
+        if not text:
+            if current:
+                found.append(current)
+            current, previous = [], -1
+            continue
+        if current and previous >= 0 and indent > previous + 1:
+            found.append(current)
+            current = []
+        current.append(text)
+        previous = indent
+    if current:
+        found.append(current)
+    return [_join(paragraph) for paragraph in found]
+
+
+def _continues(paragraphs: list[str], following: list[str]) -> bool:
+    """Whether a page's last paragraph goes on at the top of the next page."""
+    return bool(
+        paragraphs and following and not _ENDS_SENTENCE.search(paragraphs[-1])
+        and following[0][:1].islower()
+    )  # fmt: skip
+
+
+def _open(name: str, data: bytes) -> PdfReader:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:  # many PDFs are encrypted only to restrict printing: no password to open
+                opened = bool(reader.decrypt(""))
+            except Exception:  # noqa: BLE001 - a missing crypto library or a broken file
+                opened = False
+            if not opened:
+                raise DocumentError(
+                    f"{name} is encrypted (it needs a password to open); save an unprotected "
+                    "copy (e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf) and add that."
+                )
+        return reader
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise DocumentError(
+            f"{name} is not a readable PDF ({type(error).__name__}: {error})."
+        ) from None
+
+
+def read_pdf(name: str, data: bytes) -> Document:
+    """One section per page with text, its paragraphs separated by blank lines.
+
+    Raises:
+        DocumentError: not a PDF, encrypted with a password, or no text layer (a scan:
+            the message says how to add one with OCR).
+    """
+    from pypdf.errors import PdfReadError
+
+    reader = _open(name, data)
+    pages = reader.pages
+    try:
+        layouts = [page.extract_text(extraction_mode="layout") or "" for page in pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, ZeroDivisionError) as error:
+        raise DocumentError(
+            f"{name} is not a readable PDF ({type(error).__name__}: {error})."
+        ) from None
+    texts = [_paragraphs(lines) for lines in _drop_running([_lines(t) for t in layouts])]
+    for n in range(len(texts) - 1):
+        if _continues(texts[n], texts[n + 1]):
+            texts[n][-1] = f"{texts[n][-1]} {texts[n + 1].pop(0)}"
+    sections = [
+        Section("\n\n".join(paragraphs), f"page {n}")
+        for n, paragraphs in enumerate(texts, start=1)
+        if paragraphs
+    ]
+    if not sections:
+        raise DocumentError(_no_text(name, pages))
+    return Document(name, sections)
+
+
+def _no_text(name: str, pages: Any) -> str:
+    count = len(pages)
+    try:
+        images = sum(len(page.images) for page in pages)
+    except Exception:  # noqa: BLE001 - a broken image does not change the answer
+        images = 0
+    if images:
+        return (
+            f"{name} has no text layer: its {count} page(s) are images (a scanned PDF). "
+            f"Add a text layer with OCR first, e.g. `ocrmypdf {name} ocr-{name}` "
+            "(add -l chi_sim for Chinese), and add that file."
+        )
+    return f"{name} has no text to extract ({count} page(s)); a scanned PDF needs OCR first."

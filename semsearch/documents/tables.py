@@ -1,0 +1,193 @@
+"""CSV and TSV files: delimiter and encoding found, chosen columns embedded, the rest kept.
+
+Each data row becomes one section. The chosen columns are what the model reads: one column
+as its bare value, several as ``column: value`` lines (so the model knows which is which);
+every other non-empty cell is kept as the section's metadata, shown with each result and
+exported. Nothing is dropped without a word: a row with more cells than the header keeps
+the extra ones as ``column N`` metadata, a short row is read with its missing cells empty,
+and a row with nothing in the chosen columns is left out; each of these is said once in
+the document's notes.
+
+What it does not do: infer types (every value is text) or read spreadsheets (.xlsx).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from semsearch.documents.encodings import decode
+from semsearch.documents.sections import Document, DocumentError, Section
+
+DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file read: its header (made unique) and rows, with how it was read."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    delimiter: str
+    encoding: str
+
+
+def _delimiter(text: str, name: str) -> str:
+    """The candidate that splits the first rows into the same number (> 1) of cells most.
+
+    A ``.tsv`` file is tab-separated by name; otherwise the sample decides, ties going to
+    the earlier candidate in :data:`DELIMITERS` (a one-column file is comma-separated).
+    """
+    if name.lower().endswith(".tsv"):
+        return "\t"
+    sample = "\n".join(text.splitlines()[:_SAMPLE_ROWS])
+    best, best_score = ",", (0, 0)
+    for candidate in DELIMITERS:
+        rows = [row for row in csv.reader(io.StringIO(sample), delimiter=candidate) if row]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        score = (sum(len(row) == width for row in rows), width)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _unique(header: Sequence[str]) -> list[str]:
+    """Header names stripped, blanks named ``column N``, repeats numbered ``name (2)``."""
+    names: list[str] = []
+    for n, raw in enumerate(header, start=1):
+        base = raw.strip() or f"column {n}"
+        name, k = base, 2
+        while name in names:
+            name, k = f"{base} ({k})", k + 1
+        names.append(name)
+    return names
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """The header and rows of a CSV/TSV file (blank lines skipped).
+
+    Raises:
+        DocumentError: no header row, or an unreadable encoding.
+    """
+    decoded = decode(name, data)
+    delimiter = _delimiter(decoded.text, name)
+    rows = [row for row in csv.reader(io.StringIO(decoded.text), delimiter=delimiter)
+            if any(cell.strip() for cell in row)]  # fmt: skip
+    if not rows:
+        raise DocumentError(f"{name} has no header row; the first row must name the columns.")
+    return Table(_unique(rows[0]), rows[1:], delimiter, decoded.encoding)
+
+
+def csv_columns(name: str, data: bytes) -> list[str]:
+    """The header of a CSV/TSV file."""
+    return read_table(name, data).columns
+
+
+def best_text_column(name: str, data: bytes) -> str:
+    """The column with the longest texts on average: the likely one to search."""
+    table = read_table(name, data)
+    totals = [0] * len(table.columns)
+    for row in table.rows:
+        for i, cell in enumerate(row[: len(totals)]):
+            totals[i] += len(cell.strip())
+    return table.columns[max(range(len(totals)), key=lambda i: (totals[i], -i))]
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``[3, 4, 5, 9]`` as ``"3–5, 9"`` (at most ten runs, then ``…``)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = [f"{a}–{b}" if a != b else str(a) for a, b in runs[:10]]
+    return ", ".join(shown) + (", …" if len(runs) > 10 else "")
+
+
+def read_csv(name: str, data: bytes, chosen: Sequence[str] | None) -> Document:
+    """Sections of the rows of ``data``: ``chosen`` columns as text, others as metadata.
+
+    ``chosen`` empty or None: the column with the longest texts.
+
+    Raises:
+        DocumentError: no header row, a chosen column that is not there, or no row with
+            text in the chosen columns.
+    """
+    table = read_table(name, data)
+    columns = table.columns
+    picked = list(chosen) if chosen else [best_text_column(name, data)]
+    missing = [c for c in picked if c not in columns]
+    if missing:
+        raise DocumentError(
+            f"{name} has no column {', '.join(map(repr, missing))}; its columns are "
+            f"{', '.join(columns)}."
+        )
+    index = {column: i for i, column in enumerate(columns)}
+    long_rows: list[int] = []
+    short_rows: list[int] = []
+    empty_rows: list[int] = []
+    blanks: dict[str, list[int]] = {}
+    sections = []
+    for number, row in enumerate(table.rows, start=1):
+        if len(row) > len(columns):
+            long_rows.append(number)
+        elif len(row) < len(columns):
+            short_rows.append(number)
+        cells = [*row, *[""] * (len(columns) - len(row))]
+        names = columns + [f"column {n}" for n in range(len(columns) + 1, len(cells) + 1)]
+        values = [(c, cells[index[c]].strip()) for c in picked]
+        shown = [(c, v) for c, v in values if v]
+        if not shown:
+            empty_rows.append(number)
+            continue
+        for column, value in zip(columns, cells, strict=False):
+            if not value.strip():
+                blanks.setdefault(column, []).append(number)
+        text = shown[0][1] if len(picked) == 1 else "\n".join(f"{c}: {v}" for c, v in shown)
+        metadata = tuple(
+            (column, value.strip())
+            for column, value in zip(names, cells, strict=True)
+            if column not in picked and value.strip()
+        )
+        sections.append(Section(text, f"row {number}", metadata=metadata, blocks=(text,)))
+    notes = _notes(len(columns), picked, long_rows, short_rows, empty_rows, blanks)
+    if not sections:
+        raise DocumentError(f"{name} has no text in the column(s) {', '.join(picked)}.")
+    return Document(name, sections, table.encoding, notes)
+
+
+def _notes(
+    width: int,
+    picked: list[str],
+    long_rows: list[int],
+    short_rows: list[int],
+    empty_rows: list[int],
+    blanks: dict[str, list[int]],
+) -> tuple[str, ...]:
+    """What was not read as it stood, one sentence per kind."""
+    notes = []
+    if long_rows:
+        notes.append(
+            f"rows {_ranges(long_rows)} have more cells than the header's {width}: "
+            "the extra cells are kept as 'column N' fields."
+        )
+    if short_rows:
+        notes.append(
+            f"rows {_ranges(short_rows)} have fewer cells than the header's {width}: "
+            "the missing cells are read as empty."
+        )
+    if empty_rows:
+        notes.append(
+            f"rows {_ranges(empty_rows)} have nothing in {', '.join(picked)}: not indexed "
+            "(choose other columns to include them)."
+        )
+    if blanks:
+        cells = "; ".join(f"{column} in rows {_ranges(rows)}" for column, rows in blanks.items())
+        notes.append(f"empty cells ({cells}) are left out of those rows' text and fields.")
+    return tuple(notes)
