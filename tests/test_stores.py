@@ -17,7 +17,8 @@ import pytest
 
 from semsearch.cli import main
 from semsearch.documents.chunking import Passage
-from semsearch.errors import SettingsError
+from semsearch.errors import InvalidArgumentError, SettingsError
+from semsearch.retrieval.filters import matching
 from semsearch.retrieval.stores import BaseSpec, StoreError, VectorStore, copy_base, open_store
 from semsearch.retrieval.stores.milvus import MilvusStore, alias_for
 from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
@@ -173,8 +174,46 @@ def test_where_filters_on_source_and_place(store, source):
     both = store.search("kb", query, top_k=5, where={"source": source, "place": f"line {ids[1]}"})
     assert [h.id for h in both] == [ids[1]]
     assert store.search("kb", query, top_k=5, where={"source": "nowhere"}) == []
-    with pytest.raises(StoreError, match="Cannot filter on text: filter on source or place"):
+    with pytest.raises(
+        InvalidArgumentError,
+        match="Cannot filter on 'text': filter on source, place, heading or a metadata field",
+    ):
         store.search("kb", query, top_k=5, where={"text": "x"})
+
+
+WHERES = [
+    pytest.param({"heading": "Setup"}, id="heading"),
+    pytest.param({"price": "50元"}, id="metadata-cjk-value"),
+    pytest.param({"名称": 'quote " and \\ back'}, id="metadata-quoted-cjk-key"),
+    pytest.param({"column 4": ""}, id="metadata-empty-value"),
+    pytest.param({"id": ["7", "8"], "source": ["manual.pdf", "名字.md"]}, id="any-of-and"),
+    pytest.param({"heading": ["Setup", ""], "place": "line 5"}, id="column-any-of"),
+    pytest.param({"price": "50"}, id="no-partial-match"),
+    pytest.param({"missing key": "x"}, id="absent-key"),
+]
+
+
+@pytest.mark.parametrize("where", WHERES)
+def test_where_filters_on_headings_and_metadata_as_the_page_does(store, where):
+    passages, vectors = save(store, n=17)
+    query = unit(np.arange(8.0) - 3)
+    ids = matching(passages, where)
+    hits = store.search("kb", query, top_k=17, where=where)
+    assert_same(hits, exact(vectors, query, 17, ids=ids) if ids else [])
+    assert [h.passage for h in hits] == [passages[h.id] for h in hits]
+    assert_same(store.search("kb", query, top_k=2, threshold=0.0, where=where),
+                exact(vectors, query, 2, 0.0, ids=ids) if ids else [])  # fmt: skip
+
+
+def test_the_filters_expected_sets_are_right():
+    passages = make_rows(17)[0]
+    assert matching(passages, {"heading": "Setup"}) == [2, 5, 8, 11, 14]
+    assert matching(passages, {"price": "50元"}) == [1, 4, 7, 10, 13, 16]
+    assert matching(passages, {"id": ["7", "8"], "source": ["manual.pdf", "名字.md"]}) == [
+        2, 8, 14,
+    ]  # fmt: skip
+    assert matching(passages, {"heading": ["Setup", ""], "place": "line 5"}) == [5]
+    assert matching(passages, {"price": "50"}) == matching(passages, {"x": "y"}) == []
 
 
 def test_headings_and_metadata_come_back_from_every_read(store):

@@ -11,7 +11,7 @@ store itself, holding none of the base's vectors.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ import numpy as np
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
+from semsearch.retrieval.filters import Where
 from semsearch.retrieval.stores.base import (
     BaseInfo,
     BaseSpec,
@@ -136,10 +137,12 @@ def search_base(
     *,
     top_k: int,
     threshold: float | None = None,
-    where: Mapping[str, str] | None = None,
+    where: Where | None = None,
     instruction: str | None = None,
 ) -> list[StoredHit]:
     """Encode ``query`` at ``embedder``'s dimension and rank the base in the store.
+
+    ``where`` keeps only matching passages (:mod:`semsearch.retrieval.filters`).
 
     Raises:
         StoreError: no such base, or ``embedder`` is not the model that made it.

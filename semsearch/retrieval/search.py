@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +23,7 @@ from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.encoding.vectors import normalise
+from semsearch.retrieval.filters import Where, check_where
 from semsearch.retrieval.stores.base import VectorStore
 
 DEFAULT_CANDIDATES = 2000
@@ -45,6 +46,8 @@ class BaseScope:
     """The store id of each text of the run."""
     passages: tuple[Passage, ...] = ()
     """The passage of each text of the run (source and place, for exports and citations)."""
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The metadata filter the store applied (field, allowed values); empty for none."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def run_base_search(
     instruction: str | None = None,
     candidates: int | None = None,
     sample: int | None = None,
-    where: Mapping[str, str] | None = None,
+    where: Where | None = None,
     seed: int = 0,
 ) -> SearchRun:
     """Search the saved base ``base`` for ``query``, keeping a bounded candidate set.
@@ -134,19 +137,22 @@ def run_base_search(
     up to that many results is the exact answer) and ``sample`` more drawn at random
     (default :data:`DEFAULT_SAMPLE`; seeded: the same each rerun), with their vectors, for
     the views. Memory is bounded by ``candidates + sample`` rows, whatever the base's size.
+    With a filter (``where``, see :mod:`semsearch.retrieval.filters`) the store ranks only
+    the passages that match, and no sample is drawn (it could hold passages that do not).
     """
     started = time.perf_counter()
     candidates = DEFAULT_CANDIDATES if candidates is None else candidates
     sample = DEFAULT_SAMPLE if sample is None else sample
     question = embedder.embed([query], kind="query", instruction=instruction)
     query_vector = question.vectors[0]
-    hits = store.search(base, query_vector, top_k=candidates, where=where)
+    fields = check_where(where)
+    hits = store.search(base, query_vector, top_k=candidates, where=fields or None)
     best = [hit.id for hit in hits]
     total = store.count(base)
     chosen = set(best)
     rest = max(0, min(sample, total - len(chosen)))
     extra: list[int] = []
-    if rest and where is None:
+    if rest and not fields:
         rng = np.random.default_rng(seed)
         for draw in rng.permutation(total)[: rest + len(chosen)]:
             if int(draw) not in chosen:
@@ -175,7 +181,9 @@ def run_base_search(
         encoded=0,
         reused=len(ids),
         seconds=time.perf_counter() - started,
-        scope=BaseScope(base, total, len(best), len(extra), tuple(ids), tuple(passages)),
+        scope=BaseScope(
+            base, total, len(best), len(extra), tuple(ids), tuple(passages), tuple(fields.items())
+        ),
     )
 
 

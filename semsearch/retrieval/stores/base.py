@@ -18,7 +18,7 @@ base copied between stores keeps its ids and its results.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -26,9 +26,11 @@ import numpy as np
 
 from semsearch.documents.chunking import Passage
 from semsearch.errors import SemsearchError
+from semsearch.retrieval.filters import PASSAGE_FIELDS, Where
+from semsearch.retrieval.filters import check_where as check_where
 
-FILTER_FIELDS = ("source", "place")
-"""Passage fields a metadata filter may name (equality)."""
+FILTER_FIELDS = PASSAGE_FIELDS
+"""Passage columns a metadata filter may name; any other key names a metadata field."""
 MAX_NAME = 120
 """Longest base name, in characters."""
 
@@ -183,14 +185,18 @@ class VectorStore(Protocol):
         *,
         top_k: int,
         threshold: float | None = None,
-        where: Mapping[str, str] | None = None,
+        where: Where | None = None,
     ) -> list[StoredHit]:
         """The ``top_k`` best passages for a unit ``query`` vector, best first.
 
         ``query`` may be shorter than the base's native size (Matryoshka): stored vectors
         are then cut to its length and re-normalised before scoring. Only passages scoring
-        at least ``threshold`` and whose fields equal every ``where`` item are returned.
-        Ties keep the lower id first.
+        at least ``threshold`` and matching ``where`` are returned: each field named
+        (``source``, ``place``, ``heading`` or a metadata key) must hold one of its values
+        (:mod:`semsearch.retrieval.filters`). Ties keep the lower id first.
+
+        Raises:
+            InvalidArgumentError: a field that cannot be filtered (``text``, an empty name).
         """
         ...
 
@@ -249,17 +255,6 @@ def check_rows(
             "add vectors of the model that made the base, at its full size."
         )
     return rows
-
-
-def check_where(where: Mapping[str, str] | None) -> dict[str, str]:
-    """The filter as a plain dict, or a StoreError naming the fields that may be filtered."""
-    items = dict(where or {})
-    unknown = sorted(set(items) - set(FILTER_FIELDS))
-    if unknown:
-        raise StoreError(
-            f"Cannot filter on {', '.join(unknown)}: filter on {' or '.join(FILTER_FIELDS)}."
-        )
-    return {key: str(value) for key, value in items.items()}
 
 
 def check_query(query: np.ndarray, native_dim: int) -> np.ndarray:

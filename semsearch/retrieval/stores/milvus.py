@@ -43,6 +43,8 @@ from typing import Any
 import numpy as np
 
 from semsearch.documents.chunking import Passage
+from semsearch.retrieval import filters
+from semsearch.retrieval.filters import Filter, Where
 from semsearch.retrieval.stores.base import (
     BaseInfo,
     BaseSpec,
@@ -473,9 +475,12 @@ class MilvusStore:
         *,
         top_k: int,
         threshold: float | None = None,
-        where: Mapping[str, str] | None = None,
+        where: Where | None = None,
     ) -> list[StoredHit]:
         """Top-k by cosine in Milvus (exact below :data:`EXACT_BELOW` passages).
+
+        A filter becomes a Milvus expression (``source == "a.pdf"``, ``metadata["price"] ==
+        "12"``, ``or`` between one field's values), applied by Milvus while ranking.
 
         Raises:
             StoreError: the query's size is neither the base's native size nor the size
@@ -487,6 +492,9 @@ class MilvusStore:
         spec = _spec(self._binding(collection))
         vector = check_query(query, spec.native_dim)
         field = _field_for(spec, vector.shape[0])
+        held = self._passage_fields(collection)
+        if any(_column(key) not in held for key in fields):
+            return []  # a base saved before headings and metadata: none of its passages match
         limit = min(top_k + TIE_MARGIN, MAX_LIMIT)
         params: dict[str, Any] = {"metric_type": "COSINE", "params": {"ef": max(128, limit)}}
         if threshold is not None:
@@ -497,7 +505,7 @@ class MilvusStore:
             params["params"].update(radius=radius, range_filter=1.0 + 1e-4)
         found = self._call(
             "search", collection, [vector.tolist()], anns_field=field, limit=limit,
-            filter=_filter(fields), output_fields=self._passage_fields(collection),
+            filter=_filter(fields), output_fields=held,
             search_params=params,
         )[0]  # fmt: skip
         hits = [
@@ -587,9 +595,20 @@ def _field_for(spec: BaseSpec, size: int) -> str:
     )
 
 
-def _filter(fields: Mapping[str, str]) -> str:
-    """A Milvus boolean expression for equality on each field, values escaped."""
-    return " and ".join(f'{field} == "{_escape(value)}"' for field, value in fields.items())
+def _column(key: str) -> str:
+    """The Milvus field a filter key reads: a passage column, else the metadata JSON."""
+    return key if key in filters.PASSAGE_FIELDS else "metadata"
+
+
+def _filter(fields: Filter) -> str:
+    """A Milvus boolean expression: each field in its values, names and values escaped."""
+    terms = []
+    for key, values in fields.items():
+        target = key if key in filters.PASSAGE_FIELDS else f'metadata["{_escape(key)}"]'
+        # ``or`` of equalities rather than ``in``: Milvus takes ``in`` on plain fields only.
+        either = " or ".join(f'{target} == "{_escape(value)}"' for value in values)
+        terms.append(f"({either})" if len(values) > 1 else either)
+    return " and ".join(terms)
 
 
 def _escape(value: str) -> str:

@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from semsearch.documents.chunking import Passage
+from semsearch.retrieval.filters import PASSAGE_FIELDS, Filter, Where
 from semsearch.retrieval.ranking import top_hits
 from semsearch.retrieval.stores.base import (
     BaseInfo,
@@ -467,20 +468,23 @@ class KnowledgeBaseStore:
         *,
         top_k: int,
         threshold: float | None = None,
-        where: Mapping[str, str] | None = None,
+        where: Where | None = None,
     ) -> list[StoredHit]:
-        """Exact top-k by cosine over the mapped vectors (see ``VectorStore.search``)."""
+        """Exact top-k by cosine over the mapped vectors (see ``VectorStore.search``).
+
+        A filter is a set of ids found by SQL first; only those rows are scored.
+        """
         check_top_k(top_k)
         fields = check_where(where)
         with self._reading(name) as (connection, mapped):
             vector = check_query(query, mapped.matrix.shape[1])
             ids: np.ndarray | None = None
             if fields:
-                clause = " AND ".join(f"{field} = ?" for field in fields)
+                clause, values = _where_sql(fields)
                 ids = np.array(
                     [row[0] for row in connection.execute(
                         f"SELECT position FROM passages WHERE base = ? AND {clause} "
-                        "ORDER BY position", (name, *fields.values()))],
+                        "ORDER BY position", (name, *values))],
                     dtype=np.int64,
                 )  # fmt: skip
             scores = _scores(mapped, vector, ids)
@@ -594,6 +598,28 @@ def _scores(mapped: _Mapped, query: np.ndarray, ids: np.ndarray | None) -> np.nd
         norms = mapped.norms(dim)
         scores /= norms if ids is None else norms[ids]
     return scores
+
+
+def _where_sql(fields: Filter) -> tuple[str, list[str]]:
+    """A SQL condition on ``passages`` for a checked filter, and its parameters.
+
+    Metadata keys go through ``json_each`` rather than a ``json_extract`` path, so that any
+    key (quotes, dots, CJK) is a bound parameter, never spliced into SQL.
+    """
+    clauses: list[str] = []
+    values: list[str] = []
+    for field, allowed in fields.items():
+        marks = ", ".join("?" * len(allowed))
+        if field in PASSAGE_FIELDS:  # a fixed column name, never user text
+            clauses.append(f"{field} IN ({marks})")
+        else:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(passages.metadata) AS item "
+                f"WHERE item.key = ? AND item.value IN ({marks}))"
+            )
+            values.append(field)
+        values.extend(allowed)
+    return " AND ".join(clauses), values
 
 
 def _passage(row: Sequence[Any]) -> Passage:
