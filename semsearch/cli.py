@@ -3,6 +3,8 @@
     python -m semsearch search --kb faq.txt --query "my phone won't charge" --json
     python -m semsearch index manual.pdf notes.md --name manuals --chunk paragraph
     python -m semsearch search --name manuals --query "how do I reset it?" --json
+    python -m semsearch search --name manuals --query "reset" --where source=manual.pdf
+    python -m semsearch eval --name manuals --judgements questions.csv
     python -m semsearch ask --name manuals --query "how do I reset it?"
     python -m semsearch list
     python -m semsearch copy manuals --to milvus:./bases.db
@@ -71,6 +73,15 @@ def _ranking_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _where_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--where", action="append", metavar="FIELD=VALUE",
+        help="rank only passages whose FIELD (source, place, heading or a CSV column kept as "
+        "metadata) is VALUE, exactly; repeat it: the same field again means either value, "
+        "another field must hold too (with --name)",
+    )  # fmt: skip
+
+
 def _store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", help="folder of the saved knowledge bases (default: $SEMSEARCH_DATA_DIR)"
@@ -96,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_options(search)
     _ranking_options(search)
     search.add_argument("--instruction", help="task for the query instruction (Qwen3; '' for none)")
+    _where_option(search)
     _store_option(search)
 
     index = commands.add_parser("index", help="save files as a knowledge base")
@@ -128,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--name", required=True, help="a saved knowledge base (see index)")
     _ranking_options(ask)
     ask.add_argument("--max-new-tokens", type=int, default=512, help="longest answer in tokens")
+    _where_option(ask)
     _model_options(ask, model=False)
     _store_option(ask)
 
@@ -149,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", help="folder of the sqlite store (default: $SEMSEARCH_DATA_DIR)"
     )
 
+    _eval_parser(commands)
+
     embed = commands.add_parser("embed", help="write the vectors of a file's lines to .npy")
     embed.add_argument("--kb", required=True, help="a UTF-8 file, one text per line")
     _model_options(embed)
@@ -156,6 +171,35 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--queries", action="store_true", help="encode the lines as queries")
     embed.add_argument("--instruction", help="task for the query instruction (with --queries)")
     return parser
+
+
+def _eval_parser(commands: Any) -> None:
+    evaluate = commands.add_parser(
+        "eval", help="does search work on my data? recall@k, MRR@10, nDCG@10 per method",
+        description="Rank a knowledge base for labelled queries with the model, BM25, their "
+        "hybrid (RRF) and optionally the reranker, and report recall@k, MRR@10 and nDCG@10 "
+        "side by side (computed by pytrec_eval), with the queries each method missed.",
+    )  # fmt: skip
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--kb", help="a UTF-8 file, one passage per line (ids: line order from 0)")
+    source.add_argument("--name", help="a saved knowledge base (ids: as search prints them)")
+    evaluate.add_argument(
+        "--judgements", required=True,
+        help="a CSV with the columns query,text or query,passage_id (optional relevant: 1/0), "
+        "or BEIR queries.jsonl (then --qrels)",
+    )  # fmt: skip
+    evaluate.add_argument("--qrels", help="BEIR qrels.tsv: query-id, corpus-id, score")
+    evaluate.add_argument("--k", type=int, default=10, help="recall@k's k (default 10)")
+    evaluate.add_argument(
+        "--rerank", action="store_true",
+        help="add the reranker (Qwen3-Reranker, $SEMSEARCH_RERANKER) over the model's top 20",
+    )  # fmt: skip
+    evaluate.add_argument("--instruction", help="task for the query instruction (Qwen3)")
+    evaluate.add_argument(
+        "--json", action="store_true", help="print JSON (metrics, per query, misses)"
+    )
+    _model_options(evaluate)
+    _store_option(evaluate)
 
 
 def _load(args: argparse.Namespace) -> Embedder:
@@ -213,8 +257,20 @@ def _print_hits(hits: list[Hit], texts: Sequence[str], matrix: np.ndarray, query
             print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {text}{where}")
 
 
+def _where(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
+    """``--where`` items as a filter; None without any."""
+    from semsearch.retrieval.filters import parse_where
+
+    return parse_where(args.where) if args.where else None
+
+
 def _search(args: argparse.Namespace) -> int:
     _check_ranking(args)
+    if args.where and args.name is None:
+        raise InvalidArgumentError(
+            "--where filters a saved base's passages (--name): the lines of a --kb file carry "
+            "no source or metadata. Index the file (semsearch index) and search it by name."
+        )
     if args.name is not None:
         if args.model or args.dim or args.max_length:
             raise InvalidArgumentError(
@@ -250,7 +306,7 @@ def _ranked(store: Any, embedder: Embedder, args: argparse.Namespace, **options:
     from semsearch.retrieval.library import search_base
 
     return search_base(store, args.name, embedder, args.query, top_k=args.top_k,
-                       threshold=args.threshold, **options)  # fmt: skip
+                       threshold=args.threshold, where=_where(args), **options)  # fmt: skip
 
 
 def _print_stored(
@@ -262,9 +318,16 @@ def _print_stored(
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
         query = embedder.encode_queries([args.query], instruction=args.instruction)[0]
-        best = store.search(args.name, query, top_k=1)
-        score = best[0].score if best else float("nan")
-        print(f"No line reaches the threshold {args.threshold:.2f}; the best score is {score:.4f}.")
+        fields = _where(args)
+        best = store.search(args.name, query, top_k=1, where=fields)
+        if not best and fields:
+            from semsearch.retrieval.filters import describe
+
+            print(f"No passage of {args.name!r} matches --where {describe(fields)}.")
+        else:
+            score = best[0].score if best else float("nan")
+            print(f"No line reaches the threshold {args.threshold:.2f}; the best score is "
+                  f"{score:.4f}.")  # fmt: skip
     for row in [] if args.json else rows:
         where = f" ({row['source']})" if row["source"] else ""
         text = _one_line(row["text"])
@@ -285,6 +348,11 @@ def _index(args: argparse.Namespace) -> int:
             "indexed."
         )
     store = _store(args)
+    from semsearch.retrieval.indexing import check_resume
+
+    # Before the model loads (seconds to minutes): a resume that would be refused anyway.
+    check_resume(store, args.name, settings, model=args.model or Settings.from_env().model,
+                 max_length=args.max_length, replace=args.replace)  # fmt: skip
     embedder = _load(args)
     with _ProgressBar() as bar:
         report = index_files(
@@ -421,10 +489,80 @@ def _copy(args: argparse.Namespace) -> int:
 
     source = _store(args)
     target = open_store(args.to, data_dir=args.data_dir)
+    taken = args.new_name or args.name
+    if not args.replace and taken in {base.name for base in target.list()}:
+        raise InvalidArgumentError(
+            f"{target.uri} already holds a base named {taken!r}; pass --replace to overwrite "
+            "it, or --as to give the copy another name."
+        )
     info = copy_base(source, args.name, target, new_name=args.new_name, replace=args.replace)
     print(f"copied {args.name!r} ({info.passages} passages) from {source.uri} to "
           f"{target.uri} as {info.name!r}", file=sys.stderr)  # fmt: skip
     return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from semsearch.analysis.evaluation import evaluate, passage_ids, read_judgements
+    from semsearch.encoding.vectors import normalise
+
+    if args.k < 1:
+        raise InvalidArgumentError(f"--k must be at least 1, got {args.k}.")
+    if args.name is not None:
+        if args.model or args.dim or args.max_length:
+            raise InvalidArgumentError(
+                "With --name the model, --dim and --max-length are the saved base's; "
+                "leave out --model, --dim and --max-length."
+            )
+        from semsearch.retrieval.library import embedder_for, read_base
+
+        saved = read_base(_store(args), args.name)
+        texts = [p.text for p in saved.passages]
+        # Judgements are read before any model loads: a wrong file fails in a second.
+        judgements = read_judgements(args.judgements, texts, qrels=args.qrels,
+                                     ids=passage_ids(saved.passages))  # fmt: skip
+        _quiet_libraries()
+        embedder = embedder_for(saved.info, device=args.device, embed_url=args.embed_url)
+        matrix = normalise(np.asarray(saved.vectors), embedder.dim)
+    else:
+        texts = read_lines(args.kb)
+        judgements = read_judgements(args.judgements, texts, qrels=args.qrels)
+        embedder = _load(args)
+        matrix = embedder.encode_documents(texts)
+    queries = embedder.encode_queries(judgements.queries, instruction=args.instruction)
+    rerank = None
+    if args.rerank:
+        import os
+
+        from semsearch.answers.reranker import DEFAULT_RERANKER, Reranker
+
+        spec = os.environ.get("SEMSEARCH_RERANKER", "").strip() or DEFAULT_RERANKER
+        reranker = Reranker.load(spec, device=embedder.device, dtype=embedder.dtype)
+        rerank = lambda query, texts: reranker.score(query, texts)  # noqa: E731
+    result = evaluate(texts, matrix, judgements, queries, k=args.k, rerank=rerank)
+    if args.json:
+        print(json.dumps({"model_name": embedder.name, **result.as_dict()}, ensure_ascii=False,
+                         indent=2))  # fmt: skip
+        return 0
+    _print_evaluation(result, texts, embedder.name)
+    return 0
+
+
+def _print_evaluation(result: Any, texts: Sequence[str], model: str, shown: int = 20) -> None:
+    k = result.k
+    print(f"{result.queries} queries, {result.passages} passages; model: {model}")
+    print(f"{'method':<10}{f'recall@{k}':>11}{'MRR@10':>9}{'nDCG@10':>9}")
+    for m in result.methods:
+        print(f"{m.method:<10}{m.recall:>11.3f}{m.mrr:>9.3f}{m.ndcg:>9.3f}")
+    if result.misses:
+        print(f"\nRelevant passages not in the top {k}:")
+    for miss in result.misses[:shown]:
+        where = f"rank {miss.rank}" if miss.rank else "not ranked"
+        print(f"  {miss.method:<9} {_one_line(miss.query)!r} -> [{miss.passage}] "
+              f"{_one_line(texts[miss.passage])[:70]} ({where})")  # fmt: skip
+    if len(result.misses) > shown:
+        print(f"  ... {len(result.misses) - shown} more (--json lists them all)")
+    for note in result.unmatched:
+        print(f"semsearch: judgement skipped: {note}", file=sys.stderr)
 
 
 def _embed(args: argparse.Namespace) -> int:
@@ -454,6 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _list,
         "delete": _delete,
         "copy": _copy,
+        "eval": _eval,
         "embed": _embed,
     }
     try:

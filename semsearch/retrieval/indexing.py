@@ -18,15 +18,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from semsearch.documents.chunking import ChunkSettings, Passage, chunk_documents
 from semsearch.documents.readers import TYPES, DocumentError, read_document
 from semsearch.encoding.embedder import Embedder
+from semsearch.encoding.model_source import AUTO
 from semsearch.errors import InvalidArgumentError
 from semsearch.retrieval.library import base_spec, content_hash, mismatch
-from semsearch.retrieval.stores.base import BaseSpec, StoreError, VectorStore
+from semsearch.retrieval.stores.base import BaseInfo, BaseSpec, StoreError, VectorStore
 
 DEFAULT_BATCH = 256
 
@@ -158,6 +160,58 @@ def _batches(items: Iterable[Passage], size: int) -> Iterator[list[Passage]]:
         yield batch
 
 
+def chunking(settings: ChunkSettings) -> dict[str, Any]:
+    """How a base's passages were cut, as its settings record it."""
+    return {"chunk": settings.mode, "window": settings.window, "overlap": settings.overlap}
+
+
+def _check_chunking(info: BaseInfo, asked: dict[str, Any]) -> None:
+    made = {key: info.settings.get(key) for key in asked}
+    if made != asked:
+        raise StoreError(
+            f"{info.name!r} was cut into passages with {made}, not {asked}: "
+            "resume it with its own settings, or pass --replace to start it over."
+        )
+
+
+def check_resume(
+    store: VectorStore,
+    name: str,
+    settings: ChunkSettings,
+    *,
+    model: str | None = None,
+    max_length: int | None = None,
+    replace: bool = False,
+) -> None:
+    """Refuse, before any model loads, to resume ``name`` with settings it was not made with.
+
+    Checks what is known without the model: the chunking, the token cap when one is given,
+    and the model when ``model`` names one (``bundled`` or a hub id; ``auto`` and folders
+    resolve only on loading, and :func:`index_files` checks the loaded model again). A new
+    base, or ``replace``, has nothing to check.
+
+    Raises:
+        StoreError: the base exists and something differs, naming it and ``--replace``.
+    """
+    name = name.strip()
+    if replace or name not in {info.name for info in store.list()}:
+        return
+    info = store.info(name)
+    _check_chunking(info, chunking(settings))
+    asked = (model or "").strip()
+    if (asked and asked != AUTO and asked not in (info.model_spec, info.model)
+            and not Path(asked).expanduser().exists()):  # fmt: skip
+        raise StoreError(
+            f"{name!r} was encoded by {info.model} (--model {info.model_spec}), not {asked}: "
+            f"resume it with --model {info.model_spec}, or pass --replace to start it over."
+        )
+    if max_length is not None and max_length != info.max_length:
+        raise StoreError(
+            f"{name!r} was encoded with a {info.max_length}-token cap, not {max_length}: resume "
+            f"it with --max-length {info.max_length}, or pass --replace to start it over."
+        )
+
+
 def _open_or_create(
     store: VectorStore, spec: BaseSpec, embedder: Embedder, *, replace: bool
 ) -> set[str]:
@@ -168,12 +222,7 @@ def _open_or_create(
         reason = mismatch(info, embedder)
         if reason:
             raise StoreError(f"{reason} Or pass --replace to start the base over.")
-        made = {key: info.settings.get(key) for key in spec.settings}
-        if made != spec.settings:
-            raise StoreError(
-                f"{spec.name!r} was cut into passages with {made}, not {spec.settings}: "
-                "resume it with its own settings, or pass --replace to start it over."
-            )
+        _check_chunking(info, spec.settings)
         return store.hashes(spec.name)
     store.create(spec, replace=replace)
     return set()
@@ -213,8 +262,7 @@ def index_files(
     settings.check()
     started = time.perf_counter()
     full = embedder.with_options(dim=embedder.native_dim)
-    chunking = {"chunk": settings.mode, "window": settings.window, "overlap": settings.overlap}
-    spec = base_spec(name.strip(), embedder, chunking)
+    spec = base_spec(name.strip(), embedder, chunking(settings))
     files = [Path(p) for p in paths]
     known: set[str] | None = None  # opened with the first batch: no empty base when none reads
     stream = _Stream(files, settings, embedder, csv_column)
