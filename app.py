@@ -17,6 +17,7 @@ from app_views.answer import answer_ui
 from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
+from app_views.filters import filter_ui, filtered
 from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
 from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
@@ -398,9 +399,10 @@ def main() -> None:
         saved_ui(lang, embedder, passages, state.vector_cache, instruction)
     with right:
         requested, threshold, top_k = query_ui(lang)
+        searched = filtered(lang, passages, filter_ui(lang, passages))
         if requested:
-            search_ui(lang, embedder, passages, instruction)
-        current = refresh_if_free(state, embedder, passages, instruction)
+            search_ui(lang, embedder, searched, instruction)
+        current = refresh_if_free(state, embedder, searched, instruction)
         run = state.run
         if run is None:
             st.caption(t(lang, "hint_start"))

@@ -10,6 +10,7 @@ from semsearch.page.state import Keys
 from .calibrate import calibrate_view
 from .compare import compare_view
 from .context import ViewContext
+from .evaluate import evaluate_view
 from .heatmap import heatmap_view
 from .keywords import keywords_view
 from .map import map_view
@@ -22,11 +23,12 @@ VIEWS = [
     ("tab_tokens", tokens_view),
     ("tab_calibrate", calibrate_view),
     ("tab_compare", compare_view),
+    ("tab_eval", evaluate_view),
 ]
 
 
 def why_these_results(ctx: ViewContext) -> None:
-    """Lay out the six views as tabs under the results."""
+    """Lay out the views as tabs under the results."""
     st.subheader(t(ctx.lang, "why_header"))
     st.caption(t(ctx.lang, "why_caption"))
     tabs = st.tabs([t(ctx.lang, key) for key, _ in VIEWS], key=Keys.WHY_TAB, on_change="rerun")

@@ -87,7 +87,8 @@ def test_kept_keys_are_distinct_from_widget_keys_and_keep_the_names_read_outside
     assert set(kept.values()) == KEPT_KEYS
     assert not KEPT_KEYS & WIDGET_KEYS
     assert READ_FROM_OUTSIDE <= KEPT_KEYS
-    assert all(not key.startswith((Keys.LABEL_PREFIX, Keys.CSV_COLUMN_PREFIX)) for key in KEPT_KEYS)
+    prefixes = (Keys.LABEL_PREFIX, Keys.CSV_COLUMN_PREFIX, Keys.FILTER_PREFIX)
+    assert all(not key.startswith(prefixes) for key in KEPT_KEYS)
 
 
 def test_per_item_widget_keys() -> None:

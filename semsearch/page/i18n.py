@@ -361,6 +361,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_help": 'Several columns are read as "column: value" lines; the other columns '
         "are kept with each passage, shown with each result and exported.",
         "file_read": "{name} ({encoding}): {count} passages",
+        "filter_header": "Filter by source or metadata",
+        "filter_typed": "(typed lines)",
+        "filter_empty": "(empty)",
+        "filter_active": "Searching {kept} of {total} passages: {where}",
+        "filter_none_match": "No passage matches the filter; clear a choice to search again.",
+        "filter_store": (
+            "Filters apply to passages on the page; a base searched in its store is filtered "
+            "from the command line: semsearch search --name … --where field=value."
+        ),
+        "tab_eval": "Does it work on my data?",
+        "eval_caption": (
+            "Your relevance labels (the Calibrate tab: label results, or load a query,text,"
+            "relevant CSV) as judgements: for each labelled query, every method ranks all "
+            "{passages} passages. recall@{k}: share of the relevant passages in the top {k}; "
+            "MRR@10: 1 / rank of the first relevant one; nDCG@10: the top 10's order against "
+            "the best possible. Computed by pytrec_eval (TREC's trec_eval)."
+        ),
+        "eval_none": (
+            "No labelled query yet. Label results as relevant in the Calibrate tab (or load a "
+            "labels CSV there), then come back: the model, BM25 and the hybrid are compared "
+            "on them."
+        ),
+        "eval_scope": (
+            "This base is searched in its store: the evaluation ranks only the {count} "
+            "passages this search holds, not the whole base (the command line's semsearch "
+            "eval --name ranks all of it)."
+        ),
+        "eval_unmatched": "{count} labels name texts not among these passages; they are left out.",
+        "eval_method": "Method",
+        "eval_model": "Embedding model",
+        "eval_bm25": "BM25 (keywords)",
+        "eval_hybrid": "Hybrid (RRF)",
+        "eval_reranker": "Reranker",
+        "eval_queries": "{count} labelled queries",
+        "eval_misses": "Missed in the top {k}",
+        "eval_no_misses": "Every method found every relevant passage in its top {k}.",
+        "eval_rank": "Rank",
+        "eval_not_ranked": "not ranked",
+        "eval_query": "Query",
     },
     "zh": {
         "page_title": "语义搜索",
@@ -682,6 +721,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_columns": "模型读取的列",
         "csv_help": "多列以“列名: 值”逐行读取;其余各列随每段保存,随结果显示并导出。",
         "file_read": "{name}({encoding}):{count} 段",
+        "filter_header": "按来源或元数据筛选",
+        "filter_typed": "(手动输入的行)",
+        "filter_empty": "(空)",
+        "filter_active": "在 {total} 段中搜索 {kept} 段:{where}",
+        "filter_none_match": "没有段落符合筛选条件;取消某个选择后再搜索。",
+        "filter_store": (
+            "筛选作用于页面上的段落;在存储中搜索的知识库请用命令行筛选:"
+            "semsearch search --name … --where 字段=值。"
+        ),
+        "tab_eval": "在我的数据上效果如何?",
+        "eval_caption": (
+            "以你的相关性标注(“校准阈值”页:标注结果,或载入 query,text,relevant CSV)作为评测依据:"
+            "对每个已标注的查询,每种方法都对全部 {passages} 段排序。"
+            "recall@{k}:相关段落出现在前 {k} "
+            "中的比例;MRR@10:第一个相关段落排名的倒数;nDCG@10:前 10 的顺序与最佳顺序之比。"
+            "由 pytrec_eval(TREC 的 trec_eval)计算。"
+        ),
+        "eval_none": (
+            "还没有已标注的查询。请在“校准阈值”页把结果标为相关(或在那里载入标注 CSV),"
+            "然后回到这里:模型、BM25 与混合检索会在这些标注上比较。"
+        ),
+        "eval_scope": (
+            "该知识库在存储中搜索:评测只对本次搜索持有的 {count} 段排序,而非整个知识库"
+            "(命令行 semsearch eval --name 会对全部段落排序)。"
+        ),
+        "eval_unmatched": "{count} 条标注的文本不在这些段落中,已忽略。",
+        "eval_method": "方法",
+        "eval_model": "向量模型",
+        "eval_bm25": "BM25(关键词)",
+        "eval_hybrid": "混合检索(RRF)",
+        "eval_reranker": "重排序模型",
+        "eval_queries": "{count} 个已标注查询",
+        "eval_misses": "未进入前 {k} 的相关段落",
+        "eval_no_misses": "每种方法都在前 {k} 中找到了所有相关段落。",
+        "eval_rank": "排名",
+        "eval_not_ranked": "未排入",
+        "eval_query": "查询",
     },
 }
 

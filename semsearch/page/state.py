@@ -116,6 +116,7 @@ class Keys:
 
     LABEL_PREFIX = "label_"
     CSV_COLUMN_PREFIX = "csv_column_"
+    FILTER_PREFIX = "filter_"
 
     @staticmethod
     def label_switch(query: str, text: str) -> str:
@@ -127,6 +128,11 @@ class Keys:
     def csv_column(file_id: str) -> str:
         """The key of the column picker of an uploaded CSV file."""
         return Keys.CSV_COLUMN_PREFIX + file_id
+
+    @staticmethod
+    def filter_field(field: str) -> str:
+        """The key of the filter control of ``field`` (a source, heading or metadata key)."""
+        return Keys.FILTER_PREFIX + field
 
 
 class Kept:
@@ -158,6 +164,9 @@ class Kept:
     MAP_POINTS = "map_points"
     RERANK_SCORES = "rerank_scores"
     LANGUAGE_FIT = "language_fit"
+    FACETS = "facets"
+    FILTERED = "kb_filtered"
+    EVALUATION = "evaluation"
 
 
 def _constants(holder: type) -> dict[str, str]:

@@ -1,0 +1,93 @@
+"""Does it work on my data? The model, BM25, the hybrid (and the reranker) on your labels.
+
+The Calibrate tab's relevance labels are the judgements: each labelled query is ranked
+over the search's passages by every method, and recall@k, MRR@10 and nDCG@10 are shown side
+by side, with the relevant passages each method left out of its top k. The numbers come
+from :mod:`semsearch.analysis.evaluation`; only the labelled queries are encoded here.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from semsearch.analysis.evaluation import Evaluation, Rerank, evaluate, judgements_from_labels
+from semsearch.answers.reranker import DEFAULT_RERANKER
+from semsearch.errors import SemsearchError
+from semsearch.page.i18n import t
+from semsearch.page.state import Kept
+
+from .context import ViewContext, page_state, plain, short
+from .rerank import shared_reranker
+
+
+def evaluate_view(ctx: ViewContext) -> None:
+    """The metrics table and the misses, for the labels that name passages of this search."""
+    lang, run = ctx.lang, ctx.run
+    state = page_state()
+    labels = dict(state.labels)
+    judgements = judgements_from_labels(labels, run.texts)
+    if not judgements.relevant:
+        st.info(t(lang, "eval_none"))
+        return
+    if run.scope is not None:
+        st.info(t(lang, "eval_scope", count=len(run.texts)))
+    k = ctx.top_k
+    rerank = _reranker(ctx) if state.rerank else None
+    key = (run.key, frozenset(labels.items()), k, rerank is not None)
+
+    def compute() -> Evaluation:
+        queries = ctx.cache.embed(
+            ctx.embedder, judgements.queries, kind="query", instruction=run.instruction
+        ).embedding.vectors
+        return evaluate(run.texts, run.kb_embeddings, judgements, queries, k=k, rerank=rerank)
+
+    try:
+        with st.spinner():
+            result = state.remembered(Kept.EVALUATION, key, compute)
+    except (SemsearchError, RuntimeError) as error:
+        st.error(plain(error))
+        return
+    st.caption(t(lang, "eval_caption", passages=len(run.texts), k=k))
+    st.text(t(lang, "eval_queries", count=result.queries))
+    if judgements.unmatched:
+        st.caption(t(lang, "eval_unmatched", count=len(judgements.unmatched)))
+    names = {m: t(lang, f"eval_{m}") for m in ("model", "bm25", "hybrid", "reranker")}
+    table = pd.DataFrame(
+        {
+            t(lang, "eval_method"): [names[m.method] for m in result.methods],
+            f"recall@{k}": [m.recall for m in result.methods],
+            "MRR@10": [m.mrr for m in result.methods],
+            "nDCG@10": [m.ndcg for m in result.methods],
+        }
+    )
+    st.dataframe(table, hide_index=True, key="eval_table")
+    st.markdown(f"**{t(lang, 'eval_misses', k=k)}**")
+    if not result.misses:
+        st.success(t(lang, "eval_no_misses", k=k))
+        return
+    misses = pd.DataFrame(
+        {
+            t(lang, "eval_query"): [miss.query for miss in result.misses],
+            t(lang, "eval_method"): [names[miss.method] for miss in result.misses],
+            t(lang, "eval_rank"): [
+                str(miss.rank) if miss.rank else t(lang, "eval_not_ranked")
+                for miss in result.misses
+            ],
+            t(lang, "col_text"): [short(run.texts[miss.passage]) for miss in result.misses],
+        }
+    )
+    st.dataframe(misses, hide_index=True, key="eval_misses_table")
+
+
+def _reranker(ctx: ViewContext) -> Rerank | None:
+    """The page's reranker as a scoring function, or None when it cannot load (said)."""
+    spec = os.environ.get("SEMSEARCH_RERANKER", "").strip() or DEFAULT_RERANKER
+    try:
+        model = shared_reranker(spec, ctx.embedder.device, ctx.embedder.dtype)
+    except (SemsearchError, RuntimeError) as error:
+        st.warning(t(ctx.lang, "rerank_failed", cause=plain(error)))
+        return None
+    return lambda query, texts: model.score(query, texts)

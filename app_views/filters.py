@@ -1,0 +1,76 @@
+"""The metadata filter beside the query: one multiselect per source file and metadata field.
+
+The page's own passages (typed lines, files, a base opened into the page) are filtered
+here, before the search: the run, its results, its exports and every view then hold only
+the passages that match. What it does not do: decide what matches
+(:mod:`semsearch.retrieval.filters`), or filter a base searched in its store.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from semsearch.documents.chunking import Passage
+from semsearch.page.i18n import t
+from semsearch.page.state import Kept, Keys
+from semsearch.retrieval.filters import Filter, describe, facets, matching
+
+from .context import page_state
+
+
+def filter_ui(lang: str, passages: list[Passage]) -> Filter:
+    """Draw the filter control; returns the filter chosen (empty: every passage)."""
+    state = page_state()
+    opened = state.opened_base
+    if opened is not None and opened.in_store:
+        st.caption(t(lang, "filter_store"))
+        return {}
+    found = state.remembered(Kept.FACETS, passages, lambda: facets(passages))
+    if not found:
+        return {}
+    chosen: Filter = {}
+    for field, values in found.items():
+        key = Keys.filter_field(field)
+        kept = [value for value in state.mapping.get(key) or [] if value in values]
+        if key in state.mapping:
+            # A value of a file no longer on the page would make Streamlit refuse the widget.
+            state.mapping[key] = kept
+        if kept:
+            chosen[field] = tuple(kept)
+    with st.expander(t(lang, "filter_header"), expanded=bool(chosen)):
+        for field, values in found.items():
+            st.multiselect(
+                field,
+                values,
+                key=Keys.filter_field(field),
+                format_func=partial(_shown, lang, field),
+            )
+    chosen = {
+        field: tuple(picked)
+        for field in found
+        if (picked := state.mapping.get(Keys.filter_field(field)))
+    }
+    return chosen
+
+
+def _shown(lang: str, field: str, value: str) -> str:
+    if value:
+        return value
+    return t(lang, "filter_typed") if field == "source" else t(lang, "filter_empty")
+
+
+def filtered(lang: str, passages: list[Passage], where: Filter) -> list[Passage]:
+    """The passages the search may rank under ``where``; says how many when it filters."""
+    if not where:
+        return passages
+    state = page_state()
+    kept = state.remembered(
+        Kept.FILTERED, (passages, tuple(where.items())),
+        lambda: [passages[i] for i in matching(passages, where)],
+    )  # fmt: skip
+    st.caption(t(lang, "filter_active", kept=len(kept), total=len(passages), where=describe(where)))
+    if not kept:
+        st.warning(t(lang, "filter_none_match"))
+    return kept
