@@ -470,3 +470,16 @@ def test_recall_is_one_where_the_search_is_exact(store):
     truth = exact_top_k(store, "kb", queries, k=4, batch=5)
     assert truth.tolist() == [[i for i, _ in exact(vectors, q, 4)] for q in queries]
     assert recall_at_k(store, "kb", queries, k=4) == 1.0
+
+
+def test_a_filter_sees_passages_added_and_saved_after_it(store):
+    passages, vectors, counts, hashes = make_rows(17)
+    store.create(spec())
+    store.add("kb", passages[:9], vectors[:9], counts[:9], hashes[:9])
+    where = {"heading": "Setup"}
+    query = unit(np.ones(8))
+    assert {h.id for h in store.search("kb", query, top_k=17, where=where)} == {2, 5, 8}
+    store.add("kb", passages[9:], vectors[9:], counts[9:], hashes[9:])
+    assert {h.id for h in store.search("kb", query, top_k=17, where=where)} == {2, 5, 8, 11, 14}
+    store.save(spec(), passages[:3], vectors[:3], counts[:3], hashes[:3], replace=True)
+    assert {h.id for h in store.search("kb", query, top_k=17, where=where)} == {2}

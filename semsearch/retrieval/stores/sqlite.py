@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,7 @@ class _Mapped:
     """One vector file mapped read-only, and its row norms at each Matryoshka size asked."""
 
     def __init__(self, path: Path, rows: int, dim: int) -> None:
+        self.path = path
         self.rows = rows
         self.matrix: np.ndarray = (
             np.memmap(path, dtype=np.float32, mode="r", shape=(rows, dim))
@@ -165,6 +166,35 @@ class _Mappings:
 
 
 _MAPPINGS = _Mappings()
+
+
+class _IdSets:
+    """The ids matching a filter, per vector file, row count and filter, found by SQL once.
+
+    A base's rows never change in place: a save writes a new file, an add raises the count;
+    either makes a new key, so an entry is never stale. The newest ``size`` are kept.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._entries: OrderedDict[object, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object, make: Callable[[], np.ndarray]) -> np.ndarray:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = make()  # outside the lock: SQL may take a while on a large base
+        with self._lock:
+            self._entries[key] = found
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return found
+
+
+_ID_SETS = _IdSets()
 
 
 class KnowledgeBaseStore:
@@ -472,7 +502,8 @@ class KnowledgeBaseStore:
     ) -> list[StoredHit]:
         """Exact top-k by cosine over the mapped vectors (see ``VectorStore.search``).
 
-        A filter is a set of ids found by SQL first; only those rows are scored.
+        A filter is a set of ids found by SQL first (and kept for the next search with the
+        same filter); only those rows are scored.
         """
         check_top_k(top_k)
         fields = check_where(where)
@@ -481,12 +512,13 @@ class KnowledgeBaseStore:
             ids: np.ndarray | None = None
             if fields:
                 clause, values = _where_sql(fields)
-                ids = np.array(
+                key = (os.fspath(mapped.path), mapped.rows, tuple(fields.items()))
+                ids = _ID_SETS.get(key, lambda: np.array(
                     [row[0] for row in connection.execute(
                         f"SELECT position FROM passages WHERE base = ? AND {clause} "
-                        "ORDER BY position", (name, *values))],
+                        "AND position < ? ORDER BY position", (name, *values, mapped.rows))],
                     dtype=np.int64,
-                )  # fmt: skip
+                ))  # fmt: skip
             scores = _scores(mapped, vector, ids)
             hits = top_hits(scores, top_k=top_k, threshold=threshold)
             chosen = [int(ids[h.index]) if ids is not None else h.index for h in hits]
