@@ -30,28 +30,20 @@ def filter_ui(lang: str, passages: list[Passage]) -> Filter:
     found = state.remembered(Kept.FACETS, passages, lambda: facets(passages))
     if not found:
         return {}
-    chosen: Filter = {}
+    active = False
     for field, values in found.items():
         key = Keys.filter_field(field)
-        kept = [value for value in state.mapping.get(key) or [] if value in values]
         if key in state.mapping:
             # A value of a file no longer on the page would make Streamlit refuse the widget.
-            state.mapping[key] = kept
-        if kept:
-            chosen[field] = tuple(kept)
-    with st.expander(t(lang, "filter_header"), expanded=bool(chosen)):
+            state.mapping[key] = [value for value in state.mapping[key] or [] if value in values]
+            active = active or bool(state.mapping[key])
+    chosen: Filter = {}
+    with st.expander(t(lang, "filter_header"), expanded=active):
         for field, values in found.items():
-            st.multiselect(
-                field,
-                values,
-                key=Keys.filter_field(field),
-                format_func=partial(_shown, lang, field),
-            )
-    chosen = {
-        field: tuple(picked)
-        for field in found
-        if (picked := state.mapping.get(Keys.filter_field(field)))
-    }
+            shown = partial(_shown, lang, field)
+            picked = st.multiselect(field, values, key=Keys.filter_field(field), format_func=shown)
+            if picked:
+                chosen[field] = tuple(picked)
     return chosen
 
 

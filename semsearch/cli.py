@@ -21,7 +21,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from semsearch.encoding.embedder import Embedder, Kind
 from semsearch.errors import InvalidArgumentError, SemsearchError
 from semsearch.retrieval.ranking import Hit, rank
 from semsearch.settings import Settings
+
+if TYPE_CHECKING:
+    from semsearch.analysis.evaluation import Evaluation
 
 DEFAULT_THRESHOLD = 0.4
 
@@ -547,7 +550,9 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_evaluation(result: Any, texts: Sequence[str], model: str, shown: int = 20) -> None:
+def _print_evaluation(
+    result: Evaluation, texts: Sequence[str], model: str, shown: int = 20
+) -> None:
     k = result.k
     print(f"{result.queries} queries, {result.passages} passages; model: {model}")
     print(f"{'method':<10}{f'recall@{k}':>11}{'MRR@10':>9}{'nDCG@10':>9}")

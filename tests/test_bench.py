@@ -51,3 +51,9 @@ def test_app_rerank_times_the_page_without_encoding():
     result = run_bench("bench/app_rerank.py", "--lines", "300", "--moves", "4")
     assert result["lines"] == 300
     assert 0 < result["rerank_p50_ms"] <= result["rerank_max_ms"]
+
+
+def test_filters_bench_times_every_filter_in_both_stores():
+    rows = run_bench("bench/filters.py", "--size", "300", "--repeat", "1")
+    assert [(r["store"], r["size"]) for r in rows] == [("sqlite", 300)] * 4 + [("milvus", 300)] * 4
+    assert all(r["ms"] > 0 for r in rows)
