@@ -17,6 +17,7 @@ from app_views.answer import answer_ui
 from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
+from app_views.memory import memory_ui, page_memory
 from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
 from semsearch.documents.chunking import Passage
@@ -28,6 +29,7 @@ from semsearch.page.heap import note_load, settle
 from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.indexes import ranking_index
 from semsearch.page.passages import all_passages, typed_passages
+from semsearch.page.reload import keep, restore, take_free_search
 from semsearch.page.samples import SAMPLES, sample
 from semsearch.page.staleness import SearchInputs, refresh_if_free, search
 from semsearch.page.state import CUSTOM, DEFAULT_RERANK_CANDIDATES, MODEL_CHOICES, Keys, PageState
@@ -317,6 +319,7 @@ def main() -> None:
         st.error(str(error))
         st.stop()
     state.init(settings)
+    restore(state, page_memory(), st.query_params)  # first run: what the last visit kept
     with st.sidebar:
         lang = st.radio(
             "Language / 语言",
@@ -330,6 +333,7 @@ def main() -> None:
         instruction: str | None = None
         if embedder is not None:
             embedder, instruction = settings_ui(lang, embedder, settings)
+        memory_ui(lang)
     state.init_sample(lang, embedder)
 
     st.title(t(lang, "page_title"))
@@ -340,7 +344,8 @@ def main() -> None:
         saved_ui(lang, embedder, passages, state.vector_cache, instruction)
     with right:
         requested, threshold, top_k = query_ui(lang)
-        if requested:
+        restored = take_free_search(state, embedder, passages, instruction)  # a reload: free
+        if requested or restored:
             search_ui(lang, embedder, passages, instruction)
         current = refresh_if_free(state, embedder, passages, instruction)
         run = state.run
@@ -369,6 +374,7 @@ def main() -> None:
         )
         why_these_results(context)
     behind_the_scenes_ui(lang)
+    keep(state, page_memory(), st.query_params)  # for the next visit: URL and page memory
     if run is not None:
         settle()  # once per loaded model, after its first search: later reruns skip it in GC
 

@@ -13,6 +13,7 @@ from semsearch.page.i18n import t
 from semsearch.page.state import DEFAULT_CHUNKS, Keys
 
 from .context import page_state, plain
+from .memory import kept_files_ui
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "csv", "pdf"]
 
@@ -73,7 +74,7 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     state = page_state()
     if embedder is None:
         return []
-    passages: list[Passage] = []
+    uploaded: dict[str, list[Passage]] = {}
     used: list[object] = []
     for upload in uploads or []:
         try:
@@ -90,6 +91,8 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
             st.error(t(lang, "file_failed", cause=plain(error)))
             continue
         st.text(t(lang, "file_passages", name=upload.name, count=len(found)))
-        passages.extend(found)
+        name = upload.name if upload.name not in uploaded else f"{upload.name} ({upload.file_id})"
+        uploaded[name] = found
     state.forget_files(keep=used)  # removed files, other splits: not kept for a session's life
-    return passages
+    earlier = kept_files_ui(lang, uploaded)  # Streamlit forgets files on reload: not their text
+    return earlier + [passage for found in uploaded.values() for passage in found]

@@ -349,24 +349,28 @@ class DiskVectorCache:
 
     # -- whole cache ---------------------------------------------------------------------
 
-    def info(self) -> CacheInfo:
-        """Rows, bytes and models now on disk."""
+    def info(self, *, per_model: bool = True) -> CacheInfo:
+        """Rows, bytes and (``per_model``: a slower full scan) the models now on disk."""
         models: list[tuple[str, int]] = []
-        used = 0
+        used = total = 0
         if self._connection is not None:
             with self._lock:
                 try:
-                    models = [
-                        (str(model), int(count))
-                        for model, count in self._connection.execute(
-                            "SELECT model, count(*) FROM vectors GROUP BY model "
-                            "ORDER BY count(*) DESC, model"
-                        )
-                    ]
+                    if per_model:
+                        models = [
+                            (str(model), int(count))
+                            for model, count in self._connection.execute(
+                                "SELECT model, count(*) FROM vectors GROUP BY model "
+                                "ORDER BY count(*) DESC, model"
+                            )
+                        ]
+                        total = sum(count for _, count in models)
+                    else:
+                        query = "SELECT count(*) FROM vectors INDEXED BY vectors_used"
+                        total = int(self._connection.execute(query).fetchone()[0])
                     used = self.used_bytes()
                 except sqlite3.Error as error:
                     self._failed("read", error)
-        total = sum(count for _, count in models)
         return CacheInfo(
             self.path, self.status, total, used, self.max_bytes, tuple(models), self.notice
         )
