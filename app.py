@@ -333,7 +333,6 @@ def main() -> None:
         instruction: str | None = None
         if embedder is not None:
             embedder, instruction = settings_ui(lang, embedder, settings)
-        memory_ui(lang)
     state.init_sample(lang, embedder)
 
     st.title(t(lang, "page_title"))
@@ -374,6 +373,8 @@ def main() -> None:
         )
         why_these_results(context)
     behind_the_scenes_ui(lang)
+    with st.sidebar:
+        memory_ui(lang)  # last: its count includes what this run encoded
     keep(state, page_memory(), st.query_params)  # for the next visit: URL and page memory
     if run is not None:
         settle()  # once per loaded model, after its first search: later reruns skip it in GC

@@ -6,6 +6,7 @@ import streamlit as st
 
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.disk_cache import shared_disk_cache
+from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import CacheError
 from semsearch.page.i18n import t
 from semsearch.page.memory import PageMemory, shared_page_memory
@@ -41,6 +42,7 @@ def memory_ui(lang: str) -> None:
             except CacheError as error:
                 st.error(plain(error))
             else:
+                page_state().vector_cache = VectorCache(disk=disk)  # this session forgets too
                 st.success(t(lang, "cache_cleared", count=removed))
         info = disk.info(per_model=False)
         st.caption(
