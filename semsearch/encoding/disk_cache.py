@@ -237,6 +237,8 @@ class DiskVectorCache:
         by_disk = dict(zip(self._keys(embedder, keys), keys, strict=True))
         found: dict[str, tuple[np.ndarray, int]] = {}
         with self._lock:
+            if self._connection is None:  # closed meanwhile
+                return {}
             try:
                 for chunk in _chunks(list(by_disk)):
                     rows = self._connection.execute(
@@ -261,6 +263,8 @@ class DiskVectorCache:
             return 0
         present = 0
         with self._lock:
+            if self._connection is None:
+                return 0
             try:
                 for chunk in _chunks(self._keys(embedder, keys)):
                     (count,) = self._connection.execute(
@@ -294,6 +298,8 @@ class DiskVectorCache:
             for key, row, count in zip(self._keys(embedder, keys), rows, token_counts, strict=True)
         ]
         with self._lock:
+            if self.status != "on":
+                return
             if self._write("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?, ?)", records):
                 self._evict()
 
@@ -408,6 +414,8 @@ class DiskVectorCache:
 
 _SHARED: dict[Path, DiskVectorCache] = {}
 _SHARED_LOCK = threading.Lock()
+SHARED_FOLDERS = 8
+"""Folders with an open object at once; a server uses one (tests use one per test)."""
 
 
 def shared_disk_cache(folder: str | Path | None = None) -> DiskVectorCache:
@@ -418,8 +426,9 @@ def shared_disk_cache(folder: str | Path | None = None) -> DiskVectorCache:
     """
     path = Path(folder).expanduser() if folder is not None else data_dir()
     with _SHARED_LOCK:
-        cache = _SHARED.get(path)
-        if cache is None:
-            cache = DiskVectorCache(path)
-            _SHARED[path] = cache
+        cache = _SHARED.pop(path, None) or DiskVectorCache(path)
+        _SHARED[path] = cache  # last: the most recently used
+        while len(_SHARED) > SHARED_FOLDERS:
+            # Dropped, not closed: a session may still hold it (the last one closes it).
+            del _SHARED[next(iter(_SHARED))]
         return cache

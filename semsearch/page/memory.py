@@ -240,6 +240,14 @@ class PageMemory:
         ]  # fmt: skip
         self._change(browser, [("DELETE FROM files WHERE browser = ?", (browser,)), *rows])
 
+    def close(self) -> None:
+        """Close the connection (the memory is then off for this object)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
+            self.status = "off"
+
     def pages(self) -> int:
         """How many pages are kept (for ``semsearch cache info`` and tests)."""
         if self._connection is None:
@@ -250,14 +258,17 @@ class PageMemory:
 
 _SHARED: dict[Path, PageMemory] = {}
 _SHARED_LOCK = threading.Lock()
+SHARED_FOLDERS = 8
+"""Folders with an open object at once; a server uses one (tests use one per test)."""
 
 
 def shared_page_memory(folder: str | Path | None = None) -> PageMemory:
     """The page memory of this process for ``folder`` (default: the data folder), made once."""
     path = Path(folder).expanduser() if folder is not None else data_dir()
     with _SHARED_LOCK:
-        memory = _SHARED.get(path)
-        if memory is None:
-            memory = PageMemory(path)
-            _SHARED[path] = memory
+        memory = _SHARED.pop(path, None) or PageMemory(path)
+        _SHARED[path] = memory  # last: the most recently used
+        while len(_SHARED) > SHARED_FOLDERS:
+            # Dropped, not closed: a session may still hold it (the last one closes it).
+            del _SHARED[next(iter(_SHARED))]
         return memory
