@@ -23,6 +23,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import short_lines
@@ -40,10 +44,10 @@ def markdown(paragraphs: int, seed: int = 5) -> bytes:
     return ("\n\n".join(blocks) + "\n").encode()
 
 
-def timed_run(at: object) -> tuple[object, float]:
+def timed_run(at: AppTest) -> tuple[AppTest, float]:
     """``at.run()`` and its seconds."""
     started = time.perf_counter()
-    at = at.run()  # type: ignore[attr-defined]
+    at = at.run()
     return at, time.perf_counter() - started
 
 
@@ -69,9 +73,9 @@ def page_reload(passages: int) -> tuple[dict[str, float | int], list[str]]:
     again = reloaded.session_state["run"]
 
     for module in (disk_cache, memory):
-        for shared in module._SHARED.values():  # type: ignore[attr-defined]
+        for shared in module._SHARED.values():
             shared.close()
-        module._SHARED.clear()  # type: ignore[attr-defined]
+        module._SHARED.clear()
     restarted = AppTest.from_file(APP, default_timeout=3600)
     restarted.query_params.update(params)
     restarted, restart_s = timed_run(restarted)

@@ -117,10 +117,7 @@ class PageMemory:
                 self.status = "on"
                 return
             if self.path.exists():
-                self._connection = sqlite3.connect(
-                    f"{self.path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
-                )
-                self._connection.execute("SELECT count(*) FROM pages").fetchone()
+                self._connection = self._connect_read_only()
                 self.status = "read-only"
         except (OSError, sqlite3.Error) as error:
             self._connection = None
@@ -146,6 +143,20 @@ class PageMemory:
             connection.close()
             raise
         return connection
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        # Read-only, then immutable (when the WAL index cannot be opened): as the disk cache.
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            connection = sqlite3.connect(
+                f"{self.path.as_uri()}?{query}", uri=True, check_same_thread=False
+            )
+            try:
+                connection.execute("SELECT count(*) FROM pages").fetchone()
+            except sqlite3.Error:
+                connection.close()
+                continue
+            return connection
+        raise sqlite3.DatabaseError("neither read-only nor immutable opening can read it")
 
     @staticmethod
     def _forget_old(connection: sqlite3.Connection) -> None:
