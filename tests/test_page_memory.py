@@ -120,6 +120,7 @@ def test_the_url_query_wins_and_a_bad_id_is_replaced(tmp_path):
     state, params = PageState({}), {"id": page, "q": "linked query", "lang": "xx"}
     restore(state, memory, params)
     assert (state.query, state.lang) == ("linked query", "en")
+    restore(PageState({}), memory, {"lang": ["zh", "en"]})  # repeated: ignored, no error
     fresh, params = PageState({}), {"id": "bad id!"}
     restore(fresh, memory, params)
     assert valid_id(params["id"])

@@ -51,7 +51,7 @@ def restore(state: PageState, memory: PageMemory, params: MutableMapping[str, An
     state.browser = cast(str, browser)
     mapping = state.mapping
     lang = params.get(LANG)
-    if lang in LANGUAGES:
+    if isinstance(lang, str) and lang in LANGUAGES:  # a repeated parameter is a list
         mapping.setdefault(Keys.LANG, lang)
     kept = memory.load(state.browser)
     query = params.get(QUERY) if isinstance(params.get(QUERY), str) else kept.query
