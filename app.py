@@ -20,19 +20,30 @@ from app_views.files import files_ui
 from app_views.memory import memory_ui, page_memory
 from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
+from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
+from semsearch.encoding.engines.local import default_device
 from semsearch.encoding.loading import load_embedder
-from semsearch.encoding.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
+from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model
 from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
 from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.indexes import ranking_index
+from semsearch.page.naming import auto_label, fallback_notice, in_use_line
 from semsearch.page.passages import all_passages, typed_passages
+from semsearch.page.reading import fit_warning, sample_label, unreadable_samples
 from semsearch.page.reload import keep, restore, take_free_search
 from semsearch.page.samples import SAMPLES, sample
 from semsearch.page.staleness import SearchInputs, refresh_if_free, search
-from semsearch.page.state import CUSTOM, DEFAULT_RERANK_CANDIDATES, MODEL_CHOICES, Keys, PageState
+from semsearch.page.state import (
+    CUSTOM,
+    DEFAULT_RERANK_CANDIDATES,
+    MODEL_CHOICES,
+    Kept,
+    Keys,
+    PageState,
+)
 from semsearch.retrieval.export import ResultRow, results_csv, results_json
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
@@ -40,7 +51,7 @@ from semsearch.retrieval.tiers import tier_of
 from semsearch.retrieval.vector_index import VectorIndex
 from semsearch.settings import Settings
 
-st.set_page_config(page_title="Semantic search · Qwen3-Embedding", page_icon="🔎", layout="wide")
+st.set_page_config(page_title="Semantic search", page_icon="🔎", layout="wide")
 state = PageState(st.session_state)
 
 
@@ -71,31 +82,53 @@ def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedde
     return _shared_embedder(spec, device, dtype, os.environ.get("SEMSEARCH_EMBED_URL") or None)
 
 
-def model_choice_ui(lang: str) -> str:
-    """The model picker; returns what to load (``auto``, ``bundled``, an id or a folder)."""
-    labels = {
-        AUTO: t(lang, "model_auto"),
-        BUNDLED: t(lang, "model_bundled"),
-        CUSTOM: t(lang, "model_custom"),
-    }
-    choice = st.selectbox(
+def chosen_model() -> str:
+    """What the model picker asks for (``auto``, ``bundled``, an id or a folder).
+
+    Read from the session before the picker is drawn: its ``auto`` entry names what ``auto``
+    resolved to, which is known only once the model is loaded.
+    """
+    if state.model_choice != CUSTOM:
+        return state.model_choice
+    return state.custom_model.strip() or AUTO
+
+
+def model_choice_ui(lang: str, embedder: Embedder | None, settings: Settings) -> None:
+    """The model picker; its ``auto`` entry says what ``auto`` is (or would be) and why."""
+    report = embedder.report if embedder is not None else None
+    local = embedder is not None and embedder.engine.kind == "local"
+    if embedder is not None and not local and (report is None or report.requested != AUTO):
+        auto = t(lang, "auto_server")
+    else:
+        device = embedder.device if embedder is not None and local else None
+        auto = auto_label(lang, report, device or settings.device or default_device())
+    labels = {AUTO: auto, BUNDLED: t(lang, "model_bundled"), CUSTOM: t(lang, "model_custom")}
+    st.selectbox(
         t(lang, "model_choice"),
         MODEL_CHOICES,
         key=Keys.MODEL_CHOICE,
         format_func=lambda c: labels.get(c, c),
     )
-    if choice != CUSTOM:
-        return str(choice)
-    return st.text_input(t(lang, "custom_model"), key=Keys.CUSTOM_MODEL).strip() or AUTO
+    if state.model_choice == CUSTOM:
+        st.text_input(t(lang, "custom_model"), key=Keys.CUSTOM_MODEL)
 
 
-def load_model_ui(lang: str, spec: str, settings: Settings) -> Embedder | None:
-    """Load (or reuse) the chosen model and show what is in use; ``None`` when it failed."""
+def load_model_ui(lang: str, settings: Settings) -> Embedder | None:
+    """Load (or reuse) the chosen model, draw the picker, show what is in use.
+
+    ``None`` when the model failed to load (the sidebar says why).
+    """
+    spec = chosen_model()
+    failure: SemsearchError | None = None
+    embedder: Embedder | None = None
     try:
         with st.spinner(t(lang, "loading_model", model=spec)):
             embedder = shared_embedder(spec, settings.device, settings.dtype)
     except SemsearchError as error:
-        st.error(t(lang, "model_failed", model=spec, cause=getattr(error, "cause", error)))
+        failure = error
+    model_choice_ui(lang, embedder, settings)
+    if embedder is None:
+        st.error(t(lang, "model_failed", model=spec, cause=getattr(failure, "cause", failure)))
         st.caption(t(lang, "model_failed_hint"))
         return None
     report = embedder.report
@@ -110,8 +143,6 @@ def load_model_ui(lang: str, spec: str, settings: Settings) -> Embedder | None:
     st.text(f"{t(lang, 'info_dim')}: {embedder.native_dim}")
     if report is not None:
         st.text(f"{t(lang, 'info_load')}: {report.seconds:.1f} s ({report.how})")
-        if report.fallback_reason:
-            st.warning(t(lang, "fallback", reason=report.fallback_reason))
     for notice in embedder.engine.notices:
         st.warning(t(lang, "engine_notice", notice=notice))
     return embedder
@@ -171,7 +202,8 @@ def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     """The knowledge base: typed lines, then an opened saved base and uploaded files."""
     st.subheader(t(lang, "kb_header"))
     pick, load = st.columns([3, 1], vertical_alignment="bottom")
-    titles = {s.key: s.titles[lang] for s in SAMPLES}
+    unreadable = unreadable_samples(reading_of(embedder)) if embedder else frozenset()
+    titles = {s.key: sample_label(lang, s, s.key not in unreadable) for s in SAMPLES}
     pick.selectbox(t(lang, "sample"), list(titles), key=Keys.SAMPLE, format_func=titles.__getitem__)
     load.button(t(lang, "load_sample"), key=Keys.LOAD_SAMPLE, on_click=_load_sample, args=(lang,))
     st.text_area(t(lang, "kb_text"), key=Keys.KB_TEXT, height=340, help=t(lang, "kb_help"))
@@ -239,6 +271,23 @@ def search_ui(
         state.keep_run(run, list(run.scope.passages) if run.scope is not None else passages)
     finally:
         bar.empty()
+
+
+def language_fit_ui(lang: str, run: SearchRun, embedder: Embedder | None) -> None:
+    """A warning beside the results when the model cannot read the knowledge base or query."""
+    if embedder is None or not run.fingerprint.startswith(embedder.model_fingerprint + "|"):
+        return  # another model made these results: they are stale, and said to be
+
+    def check() -> tuple[LanguageFit, LanguageFit]:
+        reading = reading_of(embedder)
+        fix = auto_model(embedder.device if embedder.engine.kind == "local" else "cpu")
+        return (language_fit(reading, run.texts, fix=fix),
+                language_fit(reading, [run.query], fix=fix))  # fmt: skip
+
+    kb, query = state.remembered(Kept.LANGUAGE_FIT, (run.key, embedder.name), check)
+    warning = fit_warning(lang, kb, query, escape=plain)
+    if warning is not None:
+        st.warning(warning, icon="🌐")
 
 
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
@@ -329,13 +378,18 @@ def main() -> None:
             horizontal=True,
         )
         st.header(t(lang, "model_header"))
-        embedder = load_model_ui(lang, model_choice_ui(lang), settings)
+        embedder = load_model_ui(lang, settings)
         instruction: str | None = None
         if embedder is not None:
             embedder, instruction = settings_ui(lang, embedder, settings)
     state.init_sample(lang, embedder)
 
     st.title(t(lang, "page_title"))
+    if embedder is not None:
+        st.text(in_use_line(lang, embedder))  # a name is plain text, never markdown
+        notice = fallback_notice(lang, embedder.report, escape=plain)
+        if notice is not None:
+            st.warning(notice)
     st.caption(t(lang, "page_caption"))
     left, right = st.columns(2, gap="large")
     with left:
@@ -353,6 +407,7 @@ def main() -> None:
         else:
             index = index_of(run, embedder)
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
+            language_fit_ui(lang, run, embedder)
             results_ui(lang, run, hits, judged, current, index, threshold)
             export_ui(lang, run, hits, embedder.name if embedder else "")
             if embedder is not None:
@@ -369,7 +424,6 @@ def main() -> None:
             top_k=top_k,
             cache=state.vector_cache,
             load_model=lambda spec: shared_embedder(spec, settings.device, settings.dtype),
-            model_choices=[BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B],
         )
         why_these_results(context)
     behind_the_scenes_ui(lang)

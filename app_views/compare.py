@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from semsearch.analysis.comparison import overlap_at_k, spearman
+from semsearch.encoding.model_source import BUNDLED, QWEN3_0_6B, download_command, local_models
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
 from semsearch.page.state import CUSTOM, Comparison, Keys
@@ -16,17 +17,18 @@ from .context import ViewContext, hit_table, page_state, short, table_columns
 
 
 def _pick_model(ctx: ViewContext) -> str:
+    """Models that run here without a download (bundled, cached), or a folder typed in."""
     lang = ctx.lang
-    # The bundled model is offered unless it is the one in use; hub models always are
-    # (which model an id means is known only once it is loaded).
-    report = ctx.embedder.report
-    bundled_in_use = report is not None and report.how == "bundled"
-    choices = [c for c in ctx.model_choices if not (bundled_in_use and c == "bundled")]
-    choices.append(CUSTOM)
-    labels = {CUSTOM: t(lang, "model_custom")}
+    offered = [m.spec for m in local_models() if m.name != ctx.embedder.name]
+    labels = {spec: t(lang, "cmp_cached", model=spec) for spec in offered}
+    labels[BUNDLED] = t(lang, "model_bundled")
+    labels[CUSTOM] = t(lang, "model_custom")
+    if not offered:
+        st.info(t(lang, "cmp_none"))
+    st.caption(t(lang, "cmp_more", command=download_command(QWEN3_0_6B), custom=labels[CUSTOM]))
     choice = st.selectbox(
         t(lang, "cmp_model"),
-        choices,
+        [*offered, CUSTOM],
         key=Keys.COMPARE_MODEL,
         format_func=lambda c: labels.get(c, c),
     )
@@ -37,6 +39,8 @@ def _pick_model(ctx: ViewContext) -> str:
 
 def _run_comparison(ctx: ViewContext, spec: str) -> None:
     lang, run = ctx.lang, ctx.run
+    state = page_state()
+    state.comparison = None  # a new attempt: an old comparison must not sit under its error
     try:
         other = ctx.load_model(spec)
     except SemsearchError as error:
@@ -61,7 +65,7 @@ def _run_comparison(ctx: ViewContext, spec: str) -> None:
     finally:
         bar.empty()
     scores = documents @ query.embedding.vectors[0]
-    page_state().comparison = Comparison(run.key, other.name, scores)
+    state.comparison = Comparison(run.key, other.name, scores)
 
 
 def compare_view(ctx: ViewContext) -> None:

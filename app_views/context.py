@@ -31,7 +31,6 @@ class ViewContext:
     top_k: int
     cache: VectorCache
     load_model: Callable[[str], Embedder]
-    model_choices: list[str]
 
 
 def page_state() -> PageState:

@@ -198,6 +198,9 @@ def _save(
 
 def export_vectors_ui(lang: str, run: SearchRun, passages: Sequence[Passage]) -> None:
     """Download the searched knowledge base's vectors (at the current dimension) with its texts."""
+    if run.scope is not None:  # only candidates are here; the base itself is in its store
+        st.caption(t(lang, "export_in_store", name=plain(run.scope.base)))
+        return
     if len(passages) != len(run.texts):
         return
     vectors: np.ndarray = run.kb_embeddings

@@ -24,6 +24,8 @@ def _token_table(tokens: list[str], key: str) -> None:
 
 def _lengths_chart(ctx: ViewContext) -> None:
     lang, run = ctx.lang, ctx.run
+    if run.scope is not None:  # a base searched in its store: its token counts stay there
+        return
     lengths = pd.DataFrame({"tokens": run.kb_token_counts})
     st.markdown(f"**{t(lang, 'tok_lengths', cap=run.max_length)}**")
     spec = {

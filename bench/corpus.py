@@ -6,6 +6,9 @@ exactly the same texts. Lines come in families of five that share a set of core 
 each query is made of one family's core words: its top five are that family, clearly apart
 from the rest. Comparing two engines' top-5 then tests rankings that mean something, not
 the order of near-equal scores among unrelated lines.
+
+The words come from the bundled model's vocabulary; where that model is not installed (the
+lent GPU machine) a made-up vocabulary of the same size stands in (:func:`vocabulary_source`).
 """
 
 from __future__ import annotations
@@ -14,16 +17,44 @@ import random
 from functools import cache
 
 from semsearch.encoding.model_source import bundled_folder
+from semsearch.errors import ModelLoadError
 
 FAMILY = 5
 
 
 @cache
 def _vocabulary() -> tuple[list[str], list[str]]:
-    words = (bundled_folder() / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    try:
+        folder = bundled_folder()
+    except ModelLoadError:  # a GPU machine with nothing installable: see vocabulary_source()
+        return _synthetic_vocabulary()
+    words = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")
     english = [w for w in words if w.isascii() and w.isalpha() and len(w) > 2]
     chinese = [w for w in words if len(w) == 1 and "\u4e00" <= w <= "\u9fff"]
     return english, chinese
+
+
+def _synthetic_vocabulary() -> tuple[list[str], list[str]]:
+    """Made-up words of 2-4 syllables and common CJK characters, the same on every machine.
+
+    For random-weight twins, whose tokenizers learn whatever words they are given, only the
+    lengths matter; figures from this vocabulary compare with each other, not with the
+    bundled-vocabulary corpus.
+    """
+    rng = random.Random(0)
+    syllables = [c + v for c in "bcdfghklmnprstvwz" for v in "aeiou"]
+    english = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(22000)})
+    chinese = [chr(code) for code in range(0x4E00, 0x4E00 + 5000)]
+    return english, chinese
+
+
+def vocabulary_source() -> str:
+    """``bundled`` (the model's vocab.txt) or ``synthetic`` (the bundled model is absent)."""
+    try:
+        bundled_folder()
+    except ModelLoadError:
+        return "synthetic"
+    return "bundled"
 
 
 def _family(rng: random.Random, words: list[str], joiner: str) -> tuple[list[str], str]:

@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     _store_option(search)
 
     index = commands.add_parser("index", help="save files as a knowledge base")
-    index.add_argument("files", nargs="+", help=".txt, .md, .csv or .pdf files")
+    index.add_argument("files", nargs="+", help=".txt, .md, .csv or .pdf files, or folders of them")
     index.add_argument("--name", required=True, help="the knowledge base's name")
     index.add_argument("--chunk", choices=["line", "paragraph", "window"], default="paragraph")
     index.add_argument("--window", type=int, default=256, help="tokens per window (default 256)")
@@ -274,21 +274,21 @@ def _print_stored(
 
 def _index(args: argparse.Namespace) -> int:
     from semsearch.documents.chunking import ChunkSettings
-    from semsearch.retrieval.indexing import index_files
+    from semsearch.retrieval.indexing import expand_paths, index_files
 
     settings = ChunkSettings(args.chunk, args.window, args.overlap)
     settings.check()
-    missing = [name for name in args.files if not Path(name).is_file()]
-    if len(missing) == len(args.files):
+    files = expand_paths(args.files)
+    if not any(path.is_file() for path in files):
         raise InvalidArgumentError(
-            f"None of the files could be read (no such file: {', '.join(missing)}); "
-            "nothing was indexed."
+            f"None of the files could be read (no such file, or a folder without .txt, .md, "
+            f".csv or .pdf files: {', '.join(args.files)}); nothing was indexed."
         )
     store = _store(args)
     embedder = _load(args)
     with _ProgressBar() as bar:
         report = index_files(
-            store, args.name, embedder, args.files, settings, csv_column=args.column,
+            store, args.name, embedder, files, settings, csv_column=args.column,
             replace=args.replace, batch=args.batch, progress=bar.update,
         )  # fmt: skip
     for path, reason in report.failed:

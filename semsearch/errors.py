@@ -17,9 +17,13 @@ class InvalidArgumentError(SemsearchError, ValueError):
 class ModelLoadError(SemsearchError):
     """A model could not be found, downloaded or loaded (seen on the page and the CLI)."""
 
-    def __init__(self, model: str, cause: str) -> None:
+    def __init__(self, model: str, cause: str, *, reason: str = "error") -> None:
         self.model = model
         self.cause = cause
+        self.reason = reason
+        """Why, as one word the page can translate: ``offline`` (not cached, hub out of
+        reach), ``missing`` (no such model), ``download`` (a download failed), ``memory`` or
+        ``error`` (anything else; :attr:`cause` says what)."""
         super().__init__(f"Could not load the model {model!r}: {cause}")
 
 

@@ -49,3 +49,34 @@ def bundled():
     from semsearch import load_embedder
 
     return load_embedder("bundled", device="cpu")
+
+
+class HubCache:
+    """A Hugging Face cache folder of a test's own, laid out as the library writes it."""
+
+    COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def put(self, repo_id: str, folder: Path) -> Path:
+        """Copy ``folder`` in as the cached snapshot of ``repo_id``; returns the snapshot."""
+        import shutil
+
+        repo = self.path / f"models--{repo_id.replace('/', '--')}"
+        snapshot = repo / "snapshots" / self.COMMIT
+        shutil.copytree(folder, snapshot)
+        (repo / "refs").mkdir()
+        (repo / "refs" / "main").write_text(self.COMMIT)
+        return snapshot
+
+
+@pytest.fixture
+def hub_cache(tmp_path, monkeypatch) -> HubCache:
+    """An empty Hugging Face cache, read in place of the user's (as ``HF_HUB_CACHE`` would be)."""
+    from huggingface_hub import constants
+
+    cache = tmp_path / "hub"
+    cache.mkdir()
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    return HubCache(cache)

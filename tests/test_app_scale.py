@@ -102,3 +102,16 @@ def test_closing_the_base_searches_the_page_again(large_base, monkeypatch):
     run = at.session_state["run"]
     assert run.scope is None
     assert run.texts == ("A typed line that the base search leaves alone.",)
+
+
+def test_every_view_explains_a_base_search_from_its_candidates(large_base, monkeypatch):
+    from .test_app_views import TABS
+
+    at = open_page(monkeypatch)
+    at.text_input(key="query").set_value("charging a phone")
+    at = at.button(key="search").click().run()
+    for name in TABS:
+        at.session_state["why_tab"] = TABS[name]
+        at = at.run()
+        assert not at.exception, name
+    assert any("The vectors of 'notes' stay in its store" in c.value for c in at.main.caption)

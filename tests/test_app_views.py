@@ -180,7 +180,8 @@ def test_compare_with_a_second_model(support, tiny_qwen3):
 
 def test_compare_with_a_model_that_cannot_load(support):
     at = open_tab(support, "compare")
-    at.selectbox(key="compare_model").set_value("Qwen/Qwen3-Embedding-0.6B").run()
+    at.selectbox(key="compare_model").set_value("custom").run()
+    at.text_input(key="compare_custom").input("Qwen/Qwen3-Embedding-0.6B").run()
     at = at.button(key="compare_run").click().run()
     assert not at.exception
     assert (

@@ -150,3 +150,16 @@ def test_cli_index_resumes_and_says_so(tmp_path, files, capsys, monkeypatch):
     assert "indexed 17 passages from 2 file(s) into 'docs' (17 passages" in first
     assert main(args) == 0
     assert "indexed 0 passages, 17 already stored from 2 file(s)" in capsys.readouterr().err
+
+
+def test_a_folder_means_every_readable_file_in_it(tmp_path, files):
+    from semsearch.retrieval.indexing import expand_paths
+
+    folder = files[0].parent
+    (folder / "sub").mkdir()
+    (folder / "sub" / "more.md").write_text("# More", "utf-8")
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "secret.txt").write_text("no", "utf-8")
+    extra = tmp_path / "extra.txt"
+    assert expand_paths([folder, extra]) == [*sorted(files), folder / "sub" / "more.md", extra]

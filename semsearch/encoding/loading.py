@@ -32,6 +32,10 @@ class LoadReport:
     seconds: float
     fallback_reason: str | None = None
     """Set when ``auto`` fell back to the bundled model: the Qwen3 error, for the notice."""
+    fallback_from: str | None = None
+    """The model ``auto`` meant when it fell back (e.g. ``Qwen/Qwen3-Embedding-0.6B``)."""
+    fallback_code: str | None = None
+    """Why it fell back, as :attr:`semsearch.errors.ModelLoadError.reason` says it."""
 
 
 def _load_exact(
@@ -43,6 +47,8 @@ def _load_exact(
     dim: int | None,
     max_length: int,
     fallback_reason: str | None = None,
+    fallback_from: str | None = None,
+    fallback_code: str | None = None,
 ) -> Embedder:
     from semsearch.encoding.engines.local import TransformerRuntime
     from semsearch.encoding.engines.tokens import TokenEngine
@@ -58,6 +64,8 @@ def _load_exact(
         how=location.how,
         seconds=time.perf_counter() - started,
         fallback_reason=fallback_reason,
+        fallback_from=fallback_from,
+        fallback_code=fallback_code,
     )
     files = runtime.files
     prompting = Prompting(files.default_task, files.query_prefix, files.document_prefix)
@@ -134,9 +142,11 @@ def load_embedder(
             preferred, requested=AUTO, device=device, dtype=dtype, dim=dim, max_length=length
         )
     except ModelLoadError as error:
-        reason = f"{preferred} could not be loaded: {error.cause}"
+        reason, code = f"{preferred} could not be loaded: {error.cause}", error.reason
     except (RuntimeError, MemoryError) as error:  # e.g. out of memory while moving weights
         reason = f"{preferred} could not be loaded: {type(error).__name__}: {error}"
+        memory = isinstance(error, MemoryError) or "out of memory" in str(error).lower()
+        code = "memory" if memory else "error"
     # The fallback keeps a requested dimension only where the small model has it.
     fallback_dim = dim if dim is not None and dim <= _BUNDLED_DIM else None
     return _load_exact(
@@ -147,4 +157,6 @@ def load_embedder(
         dim=fallback_dim,
         max_length=length,
         fallback_reason=reason,
+        fallback_from=preferred,
+        fallback_code=code,
     )

@@ -73,37 +73,106 @@ def locate(spec: str) -> ModelLocation:
     if path.is_dir():
         return ModelLocation(str(path.resolve()), path.resolve(), "local folder")
     if _looks_like_path(spec) or path.exists():
-        raise ModelLoadError(spec, "no such folder; give a model folder or a Hugging Face id")
+        raise ModelLoadError(
+            spec, "no such folder; give a model folder or a Hugging Face id", reason="missing"
+        )
     return _from_hub(spec)
+
+
+def cached_folder(repo_id: str) -> Path | None:
+    """The folder of hub model ``repo_id`` in the local Hugging Face cache; never downloads."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        folder = snapshot_download(repo_id, allow_patterns=_HUB_FILES, local_files_only=True)
+    except (LocalEntryNotFoundError, ValueError, OSError):  # ValueError: not an id
+        return None
+    return Path(folder)
+
+
+def download_command(repo_id: str) -> str:
+    """The shell command that puts ``repo_id`` into the local cache (``hf``: huggingface_hub)."""
+    return f"hf download {repo_id}"
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    """An embedding model that loads on this machine without a download."""
+
+    spec: str
+    """What to pass to the loader: ``bundled`` or a hub id."""
+    name: str
+    """The name the loaded model carries (``Embedder.name``)."""
+    how: str
+    """``bundled`` or ``hub cache``."""
+
+
+def _is_embedding_folder(folder: Path) -> bool:
+    # modules.json marks a sentence-transformers model: a reranker or a chat model in the
+    # same cache has config.json and weights too, but must not be offered as an embedder.
+    return (
+        (folder / "config.json").is_file()
+        and (folder / "modules.json").is_file()
+        and any(folder.glob("*.safetensors"))
+    )
+
+
+def local_models() -> list[LocalModel]:
+    """Embedding models that load here without a network: bundled first, then the cache's.
+
+    The Hugging Face cache (``HF_HUB_CACHE``) is read, not the hub; a cached model counts
+    when its snapshot holds a sentence-transformers model folder with safetensors weights,
+    the files :func:`locate` asks for.
+    """
+    from huggingface_hub import constants
+
+    found: list[LocalModel] = []
+    try:
+        bundled_folder()
+        found.append(LocalModel(BUNDLED, BUNDLED_NAME, "bundled"))
+    except ModelLoadError:
+        pass
+    cache = Path(constants.HF_HUB_CACHE)
+    repos = sorted(cache.glob("models--*")) if cache.is_dir() else []
+    for repo in repos:
+        repo_id = repo.name.removeprefix("models--").replace("--", "/")
+        folder = cached_folder(repo_id)
+        if folder is not None and _is_embedding_folder(folder):
+            found.append(LocalModel(repo_id, repo_id, "hub cache"))
+    return found
 
 
 def _from_hub(repo_id: str) -> ModelLocation:
     from huggingface_hub import constants, model_info, snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import RepositoryNotFoundError
 
-    try:
-        folder = snapshot_download(repo_id, allow_patterns=_HUB_FILES, local_files_only=True)
-        return ModelLocation(repo_id, Path(folder), "hub cache")
-    except LocalEntryNotFoundError:
-        pass
+    cached = cached_folder(repo_id)
+    if cached is not None:
+        return ModelLocation(repo_id, cached, "hub cache")
     if constants.HF_HUB_OFFLINE:
         raise ModelLoadError(
-            repo_id, "it is not in the local Hugging Face cache and HF_HUB_OFFLINE is set"
+            repo_id,
+            "it is not in the local Hugging Face cache and HF_HUB_OFFLINE is set",
+            reason="offline",
         )
     try:
         model_info(repo_id, timeout=10)
     except RepositoryNotFoundError:
-        raise ModelLoadError(repo_id, "the Hugging Face hub has no such model") from None
+        raise ModelLoadError(
+            repo_id, "the Hugging Face hub has no such model", reason="missing"
+        ) from None
     except Exception as error:  # noqa: BLE001 - any network failure means "cannot download"
         raise ModelLoadError(
             repo_id,
             "it is not in the local Hugging Face cache and the hub cannot be reached "
             f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})",
+            reason="offline",
         ) from None
     try:
         folder = snapshot_download(repo_id, allow_patterns=_HUB_FILES)
     except Exception as error:  # noqa: BLE001 - a failed download is reported, not raised raw
         raise ModelLoadError(
-            repo_id, f"the download failed ({type(error).__name__}: {error})"
+            repo_id, f"the download failed ({type(error).__name__}: {error})", reason="download"
         ) from None
     return ModelLocation(repo_id, Path(folder), "downloaded")

@@ -116,12 +116,16 @@ def write_sentence_transformers_files(folder: Path, dim: int) -> None:
     (folder / "config_sentence_transformers.json").write_text(json.dumps(prompts))
 
 
-def _qwen3_config(size: str, tokenizer: Any, *, tie_embeddings: bool) -> Any:
+def _qwen3_config(
+    size: str, tokenizer: Any, *, tie_embeddings: bool, layers: int | None = None
+) -> Any:
     """A Qwen3 config of ``size`` whose special ids are the tokenizer's EOS, as in Qwen3."""
     from transformers import Qwen3Config
 
     eos_id = tokenizer.eos_token_id
     shape = dict(ARCHITECTURES[size])
+    if layers is not None:  # set before the config derives its per-layer lists from it
+        shape["num_hidden_layers"] = layers
     shape["vocab_size"] = shape["vocab_size"] or len(tokenizer)
     return Qwen3Config(
         **shape,
@@ -146,13 +150,15 @@ def build_qwen3_twin(
     device: str = "cpu",
     seed: int = 0,
     head_dim: int | None = None,
+    layers: int | None = None,
 ) -> Path:
     """Write a random-weight Qwen3 embedding model of ``size`` (``tiny``, ``0.6b``, ``4b``).
 
     The weights are created on ``device`` in ``dtype`` (a 4B twin in bf16 on a GPU takes
     seconds; 8 GB on disk). The tokenizer learns up to ``vocab_size`` tokens from
     ``tokenizer_texts``: a few thousand keep words whole, as Qwen's 151k-token vocabulary does.
-    ``head_dim`` overrides the size's attention head width (vLLM on CPU needs at least 32).
+    ``head_dim`` overrides the size's attention head width (vLLM on CPU needs at least 32);
+    ``layers`` its depth (a few layers of the 4B shape test the real kernels in seconds).
     """
     import torch
     from transformers import Qwen3Model
@@ -160,7 +166,7 @@ def build_qwen3_twin(
     from semsearch.encoding.engines.local import DTYPES
 
     tokenizer = train_tokenizer(tokenizer_texts, vocab_size, eos_in_template=eos_in_template)
-    config = _qwen3_config(size, tokenizer, tie_embeddings=size != "4b")
+    config = _qwen3_config(size, tokenizer, tie_embeddings=size != "4b", layers=layers)
     if head_dim is not None:
         config.head_dim = head_dim
     folder.mkdir(parents=True, exist_ok=True)

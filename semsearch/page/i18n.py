@@ -11,7 +11,7 @@ LANGUAGES = {"en": "English", "zh": "中文"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
-        "page_title": "Semantic search with Qwen3-Embedding",
+        "page_title": "Semantic search",
         "page_caption": (
             "Type a knowledge base on the left, ask a question in your own words on the right, "
             "and see which lines mean the same thing: texts become vectors, and the closest "
@@ -20,7 +20,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "language": "Language",
         "model_header": "Model",
         "model_choice": "Embedding model",
-        "model_auto": "auto: Qwen3-Embedding-4B on a GPU, 0.6B on CPU",
         "model_bundled": "bundled: all-MiniLM-L6-v2 (offline, English only)",
         "model_custom": "other: a Hugging Face id or a local folder",
         "custom_model": "Model id or folder",
@@ -36,12 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_dim": "Dimensions",
         "info_load": "Load time",
         "info_max_length": "Token cap",
-        "fallback": (
-            "Using the bundled **all-MiniLM-L6-v2** (English only, 384 dimensions), because "
-            "{reason}. To use Qwen3-Embedding, connect to the internet once (the model is "
-            "downloaded into the Hugging Face cache) or set `SEMSEARCH_MODEL` to a downloaded "
-            "model folder, then restart."
-        ),
+        "fallback": "auto fell back to {model} ({why}). {fix}",
         "engine_notice": "Note: {notice}",
         "tok_remote": (
             "{model} runs on the server at {url}, which does not share its tokenizer, so its "
@@ -267,6 +261,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_engine": "Engine",
         "engine_remote": "remote (an OpenAI-compatible embedding server)",
         "info_server": "Server",
+        "export_in_store": (
+            "The vectors of {name!r} stay in its store: `semsearch copy` moves the whole base, "
+            "vectors and all, to another store."
+        ),
         "base_scope": (
             "Searched all {total} passages of {base!r}. The results are exact; the views below "
             "work on its {candidates} best passages for this query and {sampled} more drawn "
@@ -298,6 +296,67 @@ STRINGS: dict[str, dict[str, str]] = {
         "rerank_failed": "Reranking is off: {cause}",
         "rerank_score": "reranker {score}",
         "origin": "from {origin}",
+        "in_use": "Model in use: {model} ({how})",
+        "how_bundled": "bundled with semsearch",
+        "how_cache": "from the Hugging Face cache",
+        "how_folder": "from a local folder",
+        "how_downloaded": "downloaded",
+        "how_given": "loaded by hand",
+        "how_remote": "served by {url}",
+        "how_fallback": "{how}; auto fell back to it",
+        "auto_would": "auto: {model} here, else the bundled model",
+        "auto_server": "auto: the server's only model",
+        "auto_served": "auto → {model} (served by {url})",
+        "auto_resolved": "auto → {model} ({why})",
+        "auto_gpu": "a GPU is here",
+        "auto_cpu": "no GPU: the small Qwen3",
+        "auto_fell_back": "auto → {model} ({why})",
+        "auto_why_offline": "{model} not cached: offline",
+        "auto_why_missing": "{model} not found",
+        "auto_why_download": "{model}: download failed",
+        "auto_why_memory": "{model} did not fit in memory",
+        "auto_why_error": "{model} failed to load",
+        "fallback_fix_offline": "To use it, run `{command}` once while online, then reload.",
+        "fallback_fix_missing": "Check the model name (SEMSEARCH_MODEL).",
+        "fallback_fix_download": "Retry, or run `{command}` yourself.",
+        "fallback_fix_memory": "Free memory, or choose a smaller model in the sidebar.",
+        "fallback_fix_error": "The cause: {cause}",
+        "lang_en": "English",
+        "lang_zh": "Chinese",
+        "list_sep": ", ",
+        "fit_lines": "{count} of {total} lines",
+        "fit_query": "the query",
+        "fit_query_and": "the query and {lines}",
+        "fit_script": (
+            "{model} cannot read {what}: it reads {languages} only (its model card says so), "
+            "and {share:.0%} of the letters are {script}. Its scores here say little."
+        ),
+        "fit_unknown": (
+            "{model} cannot read {what}: {share:.0%} of the tokens are unknown to it. "
+            "Its scores here say little."
+        ),
+        "fit_fix_pick": "Fix: choose {model} in the sidebar (it reads 100+ languages).",
+        "fit_fix_download": (
+            "Fix: run `{command}` once while online, then choose {model} in the sidebar "
+            "(it reads 100+ languages)."
+        ),
+        "script_Han": "Chinese characters",
+        "script_Hangul": "Korean Hangul",
+        "script_Hiragana": "Japanese kana",
+        "script_Katakana": "Japanese kana",
+        "script_Cyrillic": "Cyrillic",
+        "script_Arabic": "Arabic script",
+        "script_Greek": "Greek",
+        "script_Hebrew": "Hebrew",
+        "script_Devanagari": "Devanagari",
+        "script_Thai": "Thai",
+        "sample_unreadable": "{title} · the model in use cannot read it",
+        "cmp_none": "No other model can run here without a download.",
+        "cmp_more": (
+            "More models: run `{command}` once while online (it then appears here), or choose "
+            "“{custom}” and give a model folder."
+        ),
+        "cmp_cached": "{model} (Hugging Face cache)",
         "memory_header": "Kept between visits",
         "memory_explain": (
             "Vectors are kept on disk by model and text: a reload or a restart encodes nothing "
@@ -329,7 +388,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cal_kept": "Labels are kept for this page between visits; download them to share.",
     },
     "zh": {
-        "page_title": "Qwen3-Embedding 语义搜索",
+        "page_title": "语义搜索",
         "page_caption": (
             "左侧输入知识库,右侧用自己的话提问,看看哪些句子意思相同:"
             "文本被编码成向量,距离最近的向量胜出。"
@@ -337,7 +396,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "language": "语言",
         "model_header": "模型",
         "model_choice": "嵌入模型",
-        "model_auto": "auto:有 GPU 用 Qwen3-Embedding-4B,CPU 用 0.6B",
         "model_bundled": "bundled:all-MiniLM-L6-v2(离线,仅英文)",
         "model_custom": "其他:Hugging Face 模型 id 或本地文件夹",
         "custom_model": "模型 id 或文件夹",
@@ -351,11 +409,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_dim": "维度",
         "info_load": "加载耗时",
         "info_max_length": "长度上限",
-        "fallback": (
-            "正在使用内置的 **all-MiniLM-L6-v2**(仅英文,384 维),原因:{reason}。"
-            "要使用 Qwen3-Embedding,请联网一次(模型会下载到 Hugging Face 缓存),"
-            "或把 `SEMSEARCH_MODEL` 设为已下载的模型文件夹,然后重启。"
-        ),
+        "fallback": "auto 回退到了 {model}({why})。{fix}",
         "engine_notice": "提示:{notice}",
         "tok_remote": (
             "{model} 运行在服务器 {url} 上,服务器不提供它的分词器,因此这里无法显示分词。"
@@ -558,6 +612,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_engine": "引擎",
         "engine_remote": "远程(兼容 OpenAI 接口的向量服务)",
         "info_server": "服务器",
+        "export_in_store": (
+            "{name!r} 的向量保存在其存储中:"
+            "用 `semsearch copy` 可把整个知识库连同向量复制到另一个存储。"
+        ),
         "base_scope": (
             "已检索 {base!r} 的全部 {total} 段,结果精确;下方的分析视图只使用与本次查询最相关的 "
             "{candidates} 段,另加随机抽取的 {sampled} 段。"
@@ -587,6 +645,65 @@ STRINGS: dict[str, dict[str, str]] = {
         "rerank_failed": "重排序已关闭:{cause}",
         "rerank_score": "重排序 {score}",
         "origin": "来自 {origin}",
+        "in_use": "当前模型:{model}({how})",
+        "how_bundled": "semsearch 内置",
+        "how_cache": "来自 Hugging Face 缓存",
+        "how_folder": "来自本地文件夹",
+        "how_downloaded": "已下载",
+        "how_given": "手动加载",
+        "how_remote": "由 {url} 提供",
+        "how_fallback": "{how};auto 回退到了它",
+        "auto_would": "auto:本机用 {model},不行则用内置模型",
+        "auto_server": "auto:服务器上唯一的模型",
+        "auto_served": "auto → {model}(由 {url} 提供)",
+        "auto_resolved": "auto → {model}({why})",
+        "auto_gpu": "本机有 GPU",
+        "auto_cpu": "没有 GPU:用小号 Qwen3",
+        "auto_fell_back": "auto → {model}({why})",
+        "auto_why_offline": "{model} 未缓存:离线",
+        "auto_why_missing": "找不到 {model}",
+        "auto_why_download": "{model}:下载失败",
+        "auto_why_memory": "{model} 内存不足",
+        "auto_why_error": "{model} 加载失败",
+        "fallback_fix_offline": "要使用它,请在联网时运行一次 `{command}`,然后刷新页面。",
+        "fallback_fix_missing": "请检查模型名称(SEMSEARCH_MODEL)。",
+        "fallback_fix_download": "请重试,或自行运行 `{command}`。",
+        "fallback_fix_memory": "请释放内存,或在侧边栏选择更小的模型。",
+        "fallback_fix_error": "原因:{cause}",
+        "lang_en": "英文",
+        "lang_zh": "中文",
+        "list_sep": "、",
+        "fit_lines": "{total} 行中的 {count} 行",
+        "fit_query": "查询",
+        "fit_query_and": "查询和 {lines}",
+        "fit_script": (
+            "{model} 读不懂{what}:它只读{languages}(模型卡如此声明),"
+            "而其中 {share:.0%} 的字符是{script}。这里的得分没有意义。"
+        ),
+        "fit_unknown": (
+            "{model} 读不懂{what}:其中 {share:.0%} 的 token 它不认识。这里的得分没有意义。"
+        ),
+        "fit_fix_pick": "解决办法:在侧边栏选择 {model}(支持 100 多种语言)。",
+        "fit_fix_download": (
+            "解决办法:联网时运行一次 `{command}`,然后在侧边栏选择 {model}(支持 100 多种语言)。"
+        ),
+        "script_Han": "汉字",
+        "script_Hangul": "韩文",
+        "script_Hiragana": "日文假名",
+        "script_Katakana": "日文假名",
+        "script_Cyrillic": "西里尔字母",
+        "script_Arabic": "阿拉伯字母",
+        "script_Greek": "希腊字母",
+        "script_Hebrew": "希伯来字母",
+        "script_Devanagari": "天城文",
+        "script_Thai": "泰文",
+        "sample_unreadable": "{title} · 当前模型读不懂",
+        "cmp_none": "本机没有其他无需下载即可运行的模型。",
+        "cmp_more": (
+            "更多模型:联网时运行一次 `{command}`(之后会出现在这里),"
+            "或选择“{custom}”并填写模型文件夹。"
+        ),
+        "cmp_cached": "{model}(Hugging Face 缓存)",
         "memory_header": "跨访问保留",
         "memory_explain": (
             "向量按模型和文本保存在磁盘上:刷新页面或重启服务后,已编码过的文本不再重新编码。"

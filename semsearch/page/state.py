@@ -162,6 +162,7 @@ class Kept:
     KEYWORD_SCORES = "keyword_scores"
     MAP_POINTS = "map_points"
     RERANK_SCORES = "rerank_scores"
+    LANGUAGE_FIT = "language_fit"
     # Kept between visits (semsearch.page.reload): this page's id and what was last kept.
     BROWSER = "browser"
     KEPT_PAGE = "kept_page"

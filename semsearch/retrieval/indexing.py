@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from semsearch.documents.chunking import ChunkSettings, Passage, chunk_documents
-from semsearch.documents.readers import DocumentError, read_document
+from semsearch.documents.readers import TYPES, DocumentError, read_document
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import InvalidArgumentError
 from semsearch.retrieval.library import base_spec, content_hash, mismatch
@@ -110,6 +110,26 @@ class _Stream:
                     yield passage
             before += size
             self.done_bytes = before
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; for a folder, every readable file in it, recursively, by name.
+
+    Readable: of a type in :data:`semsearch.documents.readers.TYPES`; hidden files and
+    folders are left out.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(
+                found for found in path.rglob("*")
+                if found.is_file() and found.suffix.lower() in TYPES
+                and not any(part.startswith(".") for part in found.relative_to(path).parts)
+            )  # fmt: skip
+            files.extend(inside)
+        else:
+            files.append(path)
+    return files
 
 
 def _size(path: Path) -> int:

@@ -7,8 +7,9 @@ attention kernel is told where each text starts (``cu_seqlens``), so no token at
 across texts and no padding exists. All linear layers, most of the work, run on exactly
 the real tokens.
 
-The attention is registered with transformers as ``"semsearch_varlen"``. On CUDA it calls
-PyTorch's variable-length flash kernel (``torch.nn.attention.varlen``); elsewhere it runs
+The attention is registered with transformers as ``"semsearch_varlen"``. On CUDA in bf16 or
+fp16 it calls PyTorch's variable-length flash kernel (``torch.nn.attention.varlen``);
+elsewhere (the CPU, fp32 on CUDA) it runs
 one SDPA call per text, which is slow but exact, so the packed path can be tested on a CPU
 against the padded one. Whether a model may run packed is decided by the backend at
 warm-up, by comparing both paths on the device itself.
@@ -155,7 +156,9 @@ def varlen_attention(
     max_length = int(kwargs["max_length_q"])
     causal = is_causal if is_causal is not None else bool(getattr(module, "is_causal", True))
     q, k, v = (t[0].transpose(0, 1) for t in (query, key, value))  # [T, heads, d]
-    if q.is_cuda:
+    # Flash kernels take half precision only; fp32 runs one exact SDPA call per text, whose
+    # launches cost little next to fp32 matrix products on the real tokens.
+    if q.is_cuda and q.dtype in (torch.float16, torch.bfloat16):
         out = _cuda_varlen_attention(q, k, v, cu, max_length, causal, scaling)
     else:
         out = _per_text_attention(q, k, v, cu, causal, scaling)

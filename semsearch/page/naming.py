@@ -1,0 +1,81 @@
+"""Name the model that really answers: the line under the title, the picker's ``auto``, a fallback.
+
+The page used to say "Qwen3-Embedding" while the bundled all-MiniLM-L6-v2 answered. These
+functions turn a :class:`~semsearch.encoding.loading.LoadReport` into the page's words, in
+either language: what is in use and where it comes from, what ``auto`` resolved to and why,
+and, when ``auto`` fell back, what happened and how to get the model it meant.
+
+Names go in as given; a caller that places the result in markdown (``st.warning``) passes
+``escape`` so that a name is shown literally. Nothing here loads a model or imports streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from semsearch.encoding.model_source import AUTO, auto_model, download_command
+from semsearch.page.i18n import t
+
+if TYPE_CHECKING:
+    from semsearch.encoding.embedder import Embedder
+    from semsearch.encoding.loading import LoadReport
+
+_HOW = {"bundled": "how_bundled", "hub cache": "how_cache", "local folder": "how_folder",
+        "downloaded": "how_downloaded"}  # fmt: skip
+_REASONS = ("offline", "missing", "download", "memory", "error")
+
+
+def short_name(model: str) -> str:
+    """A hub id without its owner (``Qwen/Qwen3-Embedding-0.6B`` -> ``Qwen3-Embedding-0.6B``)."""
+    return model.rsplit("/", 1)[-1] if model.count("/") == 1 else model
+
+
+def _reason(code: str | None) -> str:
+    return code if code in _REASONS else "error"
+
+
+def in_use_line(lang: str, embedder: Embedder) -> str:
+    """One plain line naming the model in use and where it runs (shown under the title)."""
+    report = embedder.report
+    if embedder.engine.kind == "remote":
+        how = t(lang, "how_remote", url=embedder.device)
+    elif report is not None and report.how in _HOW:
+        how = t(lang, _HOW[report.how])
+        if report.fallback_from is not None:
+            how = t(lang, "how_fallback", how=how)
+    else:
+        how = t(lang, "how_given")
+    return t(lang, "in_use", model=embedder.name, how=how)
+
+
+def auto_label(lang: str, report: LoadReport | None, device: str) -> str:
+    """The picker's ``auto`` entry: what it resolved to and why, or what it would load.
+
+    ``report`` is the model in use; when it was loaded as ``auto`` the label says what
+    ``auto`` became (and why it fell back), else what ``auto`` would try on ``device``.
+    """
+    if report is None or report.requested != AUTO:
+        return t(lang, "auto_would", model=short_name(auto_model(device)))
+    if report.how == "remote":
+        return t(lang, "auto_served", model=report.name, url=report.folder)
+    if report.fallback_from is not None:
+        why = t(lang, f"auto_why_{_reason(report.fallback_code)}",
+                model=short_name(report.fallback_from))  # fmt: skip
+        return t(lang, "auto_fell_back", model=short_name(report.name), why=why)
+    where = t(lang, "auto_gpu" if device.startswith("cuda") else "auto_cpu")
+    return t(lang, "auto_resolved", model=short_name(report.name), why=where)
+
+
+def fallback_notice(
+    lang: str, report: LoadReport | None, escape: Callable[[str], str] = str
+) -> str | None:
+    """The main column's warning when ``auto`` fell back; ``None`` when it did not."""
+    if report is None or report.fallback_from is None:
+        return None
+    code = _reason(report.fallback_code)
+    wanted = report.fallback_from
+    why = t(lang, f"auto_why_{code}", model=escape(short_name(wanted)))
+    fix = t(lang, f"fallback_fix_{code}", command=download_command(wanted),
+            cause=escape(report.fallback_reason or ""))  # fmt: skip
+    return t(lang, "fallback", model=escape(report.name), why=why, fix=fix)

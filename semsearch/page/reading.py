@@ -1,0 +1,75 @@
+"""Language fit on the page: the warning beside the results and the marks on the samples.
+
+The judgement itself is :mod:`semsearch.analysis.language_fit`'s; this module words it in
+the page's language and says how to get the model that reads the text (pick it, or download
+it first when it is not cached). Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from semsearch.analysis.language_fit import LanguageFit, ModelReading, language_fit
+from semsearch.encoding.model_source import cached_folder, download_command
+from semsearch.page.i18n import STRINGS, t
+from semsearch.page.samples import SAMPLES, Sample
+
+
+def _languages(lang: str, codes: tuple[str, ...]) -> str:
+    names = [t(lang, f"lang_{code}") if code in ("en", "zh") else code for code in codes]
+    return t(lang, "list_sep").join(names)
+
+
+def _what(lang: str, kb: LanguageFit, query: LanguageFit) -> str:
+    lines = t(lang, "fit_lines", count=len(kb.unreadable), total=kb.texts)
+    if query.fits:
+        return lines
+    return t(lang, "fit_query_and", lines=lines) if kb.unreadable else t(lang, "fit_query")
+
+
+def fit_warning(
+    lang: str, kb: LanguageFit, query: LanguageFit, escape: Callable[[str], str] = str
+) -> str | None:
+    """The warning shown beside the results; ``None`` when the model reads them all.
+
+    ``kb`` is the fit of the knowledge base's passages, ``query`` that of the query alone.
+    ``escape`` makes names literal where the text goes into markdown.
+    """
+    if kb.fits and query.fits:
+        return None
+    worse = kb if not kb.fits else query
+    model, what = escape(worse.model), _what(lang, kb, query)
+    if worse.seen is not None and worse.languages:
+        share = max(kb.foreign_share, query.foreign_share)
+        cause = t(lang, "fit_script", model=model, what=what, share=share,
+                  languages=_languages(lang, worse.languages),
+                  script=_script(lang, worse.seen))  # fmt: skip
+    else:
+        shares = [f.unknown_share for f in (kb, query) if f.unknown_share is not None]
+        cause = t(lang, "fit_unknown", model=model, what=what, share=max(shares, default=1.0))
+    fix = worse.fix or ""
+    how = "fit_fix_pick" if cached_folder(fix) is not None else "fit_fix_download"
+    return cause + " " + t(lang, how, model=escape(fix), command=download_command(fix))
+
+
+def _script(lang: str, script: str) -> str:
+    """The script's name in the page's language; its Unicode name where the page has none."""
+    key = f"script_{script}"
+    return t(lang, key) if key in STRINGS["en"] else script
+
+
+def unreadable_samples(reading: ModelReading) -> frozenset[str]:
+    """Keys of the samples the model cannot read (most of their lines unreadable)."""
+    unreadable = set()
+    for sample in SAMPLES:
+        lines = [line for line in sample.text.splitlines() if line.strip()]
+        fit = language_fit(reading, lines)
+        if 2 * len(fit.unreadable) > len(lines):
+            unreadable.add(sample.key)
+    return frozenset(unreadable)
+
+
+def sample_label(lang: str, sample: Sample, readable: bool) -> str:
+    """The sample picker's entry: its title, marked when the model in use cannot read it."""
+    title = sample.titles[lang]
+    return title if readable else t(lang, "sample_unreadable", title=title)
