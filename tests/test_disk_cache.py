@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +111,8 @@ def test_size_is_bounded_and_the_least_recently_used_go_first(tmp_path):
     middle = [f"middle {i}" for i in range(100)]
     disk.put_many(embedder, middle, rows(100, seed=1), [3] * 100)
     assert disk.info().vectors == 200  # ~200 x 240 bytes: under the cap so far
+    with sqlite3.connect(tmp_path / FILE_NAME) as connection:  # written two hours ago
+        connection.execute("UPDATE vectors SET used = used - 7200")
     assert set(disk.get_many(embedder, old[:10])) == set(old[:10])  # used again: recent now
 
     for n in range(10):
@@ -121,6 +124,20 @@ def test_size_is_bounded_and_the_least_recently_used_go_first(tmp_path):
     assert set(disk.get_many(embedder, more)) == set(more)  # the newest stay
     assert disk.get_many(embedder, middle) == {}  # untouched since written: gone first
     assert len(disk.get_many(embedder, old[:10])) >= len(disk.get_many(embedder, old[10:]))
+
+
+def test_a_read_marks_a_row_as_used_only_when_its_mark_is_an_hour_old(tmp_path):
+    disk, embedder = DiskVectorCache(tmp_path), fake_embedder()
+    disk.put_many(embedder, ["a", "b"], rows(2), [1, 1])
+    with sqlite3.connect(tmp_path / FILE_NAME) as connection:
+        connection.execute("UPDATE vectors SET used = 1000 WHERE rowid = 1")
+        connection.execute("UPDATE vectors SET used = ? WHERE rowid = 2", (time.time() - 60,))
+        before = dict(connection.execute("SELECT rowid, used FROM vectors"))
+    assert len(disk.get_many(embedder, ["a", "b"])) == 2
+    with sqlite3.connect(tmp_path / FILE_NAME) as connection:
+        after = dict(connection.execute("SELECT rowid, used FROM vectors"))
+    assert after[1] > time.time() - 60  # an old mark: renewed
+    assert after[2] == before[2]  # a recent one: no write
 
 
 def test_clear_removes_everything_and_gives_the_space_back(tmp_path):

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 FILE_NAME = "vector-cache.sqlite3"
 KEEP_AFTER_EVICTION = 0.9
 """Eviction goes down to this share of the cap, so that the next writes do not evict again."""
+TOUCH_AFTER_S = 3600.0
+"""A row read is marked as used again only if its mark is older: an hour is precise enough
+for eviction, and a reload right after a search then writes nothing."""
 _CHUNK = 500  # keys per IN (...) query: far under SQLite's variable limit
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".onnx", ".gguf")
 
@@ -236,25 +239,28 @@ class DiskVectorCache:
         width = embedder.native_dim * 4
         by_disk = dict(zip(self._keys(embedder, keys), keys, strict=True))
         found: dict[str, tuple[np.ndarray, int]] = {}
+        now = time.time()
+        stale: list[tuple[float, bytes]] = []
         with self._lock:
             if self._connection is None:  # closed meanwhile
                 return {}
             try:
                 for chunk in _chunks(list(by_disk)):
                     rows = self._connection.execute(
-                        "SELECT key, vector, tokens FROM vectors WHERE key IN "
+                        "SELECT key, vector, tokens, used FROM vectors WHERE key IN "
                         f"({','.join('?' * len(chunk))})",
                         chunk,
                     ).fetchall()
-                    for key, blob, tokens in rows:
+                    for key, blob, tokens, used in rows:
                         if len(blob) == width:  # another size: not this model's row
                             found[by_disk[key]] = (np.frombuffer(blob, np.float32), int(tokens))
+                            if used < now - TOUCH_AFTER_S:
+                                stale.append((now, key))
             except sqlite3.Error as error:
                 self._failed("read", error)
                 return {}
-            if found and self.status == "on":
-                touched = [(time.time(), k) for k, key in by_disk.items() if key in found]
-                self._write("UPDATE vectors SET used = ? WHERE key = ?", touched)
+            if stale and self.status == "on":
+                self._write("UPDATE vectors SET used = ? WHERE key = ?", stale)
         return found
 
     def count_present(self, embedder: Embedder, keys: Sequence[str]) -> int:
