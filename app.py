@@ -17,6 +17,7 @@ from app_views.answer import answer_ui
 from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
+from app_views.memory import memory_ui, page_memory
 from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
 from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
@@ -32,6 +33,7 @@ from semsearch.page.indexes import ranking_index
 from semsearch.page.naming import auto_label, fallback_notice, in_use_line
 from semsearch.page.passages import all_passages, typed_passages
 from semsearch.page.reading import fit_warning, sample_label, unreadable_samples
+from semsearch.page.reload import keep, restore, take_free_search
 from semsearch.page.samples import SAMPLES, sample
 from semsearch.page.staleness import SearchInputs, refresh_if_free, search
 from semsearch.page.state import (
@@ -370,6 +372,7 @@ def main() -> None:
         st.error(str(error))
         st.stop()
     state.init(settings)
+    restore(state, page_memory(), st.query_params)  # first run: what the last visit kept
     with st.sidebar:
         lang = st.radio(
             "Language / 语言",
@@ -398,7 +401,8 @@ def main() -> None:
         saved_ui(lang, embedder, passages, state.vector_cache, instruction)
     with right:
         requested, threshold, top_k = query_ui(lang)
-        if requested:
+        restored = take_free_search(state, embedder, passages, instruction)  # a reload: free
+        if requested or restored:
             search_ui(lang, embedder, passages, instruction)
         current = refresh_if_free(state, embedder, passages, instruction)
         run = state.run
@@ -427,6 +431,9 @@ def main() -> None:
         )
         why_these_results(context)
     behind_the_scenes_ui(lang)
+    with st.sidebar:
+        memory_ui(lang)  # last: its count includes what this run encoded
+    keep(state, page_memory(), st.query_params)  # for the next visit: URL and page memory
     if run is not None:
         settle()  # once per loaded model, after its first search: later reruns skip it in GC
 

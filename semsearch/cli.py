@@ -7,6 +7,7 @@
     python -m semsearch list
     python -m semsearch copy manuals --to milvus:./bases.db
     python -m semsearch embed --kb faq.txt --out faq.npy
+    python -m semsearch cache info
 
 Errors a user can cause (missing file, empty knowledge base, a model that will not load)
 print one line on stderr and exit 1; usage errors exit 2, as argparse does.
@@ -155,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--out", required=True, help="output .npy file (float32 [lines, dim])")
     embed.add_argument("--queries", action="store_true", help="encode the lines as queries")
     embed.add_argument("--instruction", help="task for the query instruction (with --queries)")
+
+    cache = commands.add_parser("cache", help="show or clear the page's disk cache of vectors")
+    cache.add_argument(
+        "action", choices=["info", "clear"], help="info: what it holds; clear: empty it"
+    )
+    cache.add_argument("--data-dir", help="folder of the cache (default: $SEMSEARCH_DATA_DIR)")
+    cache.add_argument("--json", action="store_true", help="print JSON (info)")
     return parser
 
 
@@ -444,6 +452,36 @@ def _embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cache(args: argparse.Namespace) -> int:
+    from semsearch.encoding.disk_cache import DiskVectorCache
+
+    disk = DiskVectorCache(args.data_dir)
+    if args.action == "clear":
+        removed = disk.clear()
+        print(f"removed {removed} vectors from {disk.path}", file=sys.stderr)
+        return 0
+    info = disk.info()
+    if args.json:
+        fields = {"path": str(info.path), "status": info.status, "vectors": info.vectors,
+                  "bytes": info.bytes, "max_bytes": info.max_bytes, "notice": info.notice,
+                  "models": [{"model": m, "vectors": n} for m, n in info.models]}  # fmt: skip
+        print(json.dumps(fields, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{info.path} ({info.status})")
+    print(
+        f"{info.vectors} vectors, {_mb(info.bytes)} of {_mb(info.max_bytes)} (SEMSEARCH_CACHE_MAX)"
+    )
+    for model, count in info.models:
+        print(f"{count}\t{model}")
+    if info.notice:
+        print(info.notice, file=sys.stderr)
+    return 0
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:.1f} MB"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -455,6 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "delete": _delete,
         "copy": _copy,
         "embed": _embed,
+        "cache": _cache,
     }
     try:
         return handlers[args.command](args)

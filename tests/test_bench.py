@@ -51,3 +51,12 @@ def test_app_rerank_times_the_page_without_encoding():
     result = run_bench("bench/app_rerank.py", "--lines", "300", "--moves", "4")
     assert result["lines"] == 300
     assert 0 < result["rerank_p50_ms"] <= result["rerank_max_ms"]
+
+
+def test_reload_bench_reads_every_vector_from_disk():
+    result = run_bench("bench/reload.py", "--passages", "8")
+    assert result["passages"] == 8
+    assert result["first_search_s"] > 0
+    assert result["reload_s"] > 0
+    assert result["api_disk_read_s"] > 0
+    assert result["cache_file_bytes"] > 9 * 384 * 4  # 8 passages and the query

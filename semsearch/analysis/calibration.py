@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,3 +125,17 @@ def read_labels_csv(data: bytes) -> list[Label]:
         if fields["query"] and fields["text"]:
             labels.append(Label(fields["query"], fields["text"], verdict in _TRUE))
     return labels
+
+
+def labels_csv(labels: Iterable[Label]) -> bytes:
+    """Labels as the CSV :func:`read_labels_csv` reads: ``query,text,relevant`` (1 or 0).
+
+    UTF-8 with a BOM, so that spreadsheet programs read Chinese right; sorted by query, then
+    text, so that the same labels always give the same file.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["query", "text", "relevant"])
+    for label in sorted(labels, key=lambda label: (label.query, label.text)):
+        writer.writerow([label.query, label.text, int(label.relevant)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
