@@ -157,22 +157,22 @@ def test_uploaded_files_passages_come_back_without_the_files(monkeypatch):
     at.file_uploader(key="uploads").upload("notes.md", NOTES, "text/markdown").run()
     at.text_input(key="query").set_value("my phone charges badly")
     at = at.button(key="search").click().run()
-    assert at.session_state["run"].encoded == 4
+    assert at.session_state["run"].encoded == 3
 
     again = reload(monkeypatch, at)
     assert not again.exception
     shown = [t.value for t in again.main.text]
-    assert "notes.md: 3 passages" in shown
+    assert "notes.md: 2 passages" in shown
     assert any(c.value.startswith("From an earlier visit") for c in again.main.caption)
-    assert "4 passages: 1 typed, 3 from files" in [c.value for c in again.caption]
+    assert "3 passages: 1 typed, 2 from files" in [c.value for c in again.caption]
     run = again.session_state["run"]
     assert run.encoded == 0
-    assert "Dust in the charging port causes a poor connection." in run.texts
-    assert "notes.md · ¶ 2" in run.origins
+    assert "Notes\nDust in the charging port causes a poor connection." in run.texts
+    assert "notes.md · § 1 · ¶ 2" in run.origins
 
     again = again.button(key="forget_files").click().run()
-    assert "notes.md: 3 passages" not in [t.value for t in again.main.text]
-    assert "notes.md: 3 passages" not in [t.value for t in reload(monkeypatch, again).main.text]
+    assert "notes.md: 2 passages" not in [t.value for t in again.main.text]
+    assert "notes.md: 2 passages" not in [t.value for t in reload(monkeypatch, again).main.text]
 
 
 def test_the_sidebar_clears_the_vector_cache(monkeypatch, data_dir):
