@@ -26,6 +26,7 @@ from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.engines.local import default_device
 from semsearch.encoding.loading import load_embedder
 from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model
+from semsearch.encoding.precision import precision_note
 from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
 from semsearch.page.i18n import LANGUAGES, t
@@ -291,12 +292,18 @@ def language_fit_ui(lang: str, run: SearchRun, embedder: Embedder | None) -> Non
 
 
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
-               index: VectorIndex, threshold: float) -> None:  # fmt: skip
+               index: VectorIndex, threshold: float,
+               embedder: Embedder | None = None) -> None:  # fmt: skip
     """The ranked lines: rank, text as typed, origin, score bar, score and its colour tier."""
     if not current:
         st.info(t(lang, "stale"), icon="ℹ️")
     st.subheader(t(lang, "results_header"))
     st.text(t(lang, "results_for", query=run.query))
+    if embedder is not None and embedder.fingerprint == run.fingerprint:
+        # The precision the scores were computed in, next to them: students compare them
+        # with sentence-transformers' (fp32) output and with each other's machines.
+        note = precision_note(embedder.dtype, embedder.device)
+        st.caption(t(lang, f"precision_{note}", dtype=embedder.dtype, device=embedder.device))
     if run.scope is not None:
         scope = run.scope
         st.caption(t(lang, "base_scope", total=scope.total, base=plain(scope.base),
@@ -412,7 +419,7 @@ def main() -> None:
             index = index_of(run, embedder)
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
             language_fit_ui(lang, run, embedder)
-            results_ui(lang, run, hits, judged, current, index, threshold)
+            results_ui(lang, run, hits, judged, current, index, threshold, embedder)
             export_ui(lang, run, hits, embedder.name if embedder else "")
             if embedder is not None:
                 answer_ui(lang, run, hits, embedder.device, embedder.dtype)

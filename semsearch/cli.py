@@ -26,6 +26,7 @@ import numpy as np
 
 from semsearch.documents.knowledge_base import read_lines
 from semsearch.encoding.embedder import Embedder, Kind
+from semsearch.encoding.precision import describe_precision
 from semsearch.errors import InvalidArgumentError, SemsearchError
 from semsearch.retrieval.ranking import Hit, rank
 from semsearch.settings import Settings
@@ -56,7 +57,10 @@ def _model_options(parser: argparse.ArgumentParser, *, model: bool = True) -> No
     )
     parser.add_argument("--device", help="cpu, cuda... (default: CUDA when available)")
     parser.add_argument(
-        "--dtype", help="bf16, fp16 or fp32 (default: bf16 where the hardware has it, else fp32)"
+        "--dtype",
+        help="bf16, fp16 or fp32 (default: $SEMSEARCH_DTYPE, else fp32 on a CPU, giving "
+        "sentence-transformers' scores exactly, and bf16 on CUDA for Qwen3; bf16 on a CPU "
+        "with bf16 instructions encodes ~1.8x faster, scores within ~0.005)",
     )
 
 
@@ -239,6 +243,8 @@ def _search(args: argparse.Namespace) -> int:
     query = embedder.encode_queries([args.query], instruction=args.instruction)[0]
     hits = rank(query, matrix, top_k=args.top_k, threshold=args.threshold)
     _print_hits(hits, texts, matrix, query, args, None)
+    if not args.json:
+        print(f"({describe_precision(embedder.dtype, embedder.device)})")
     return 0
 
 
@@ -277,6 +283,11 @@ def _print_stored(
         where = f" ({row['source']})" if row["source"] else ""
         text = _one_line(row["text"])
         print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {text}{where}")
+    if not args.json:
+        # The passages' vectors are the base's, made in the precision it was indexed in.
+        made = store.info(args.name).dtype
+        dtype = embedder.dtype if made == "fp32" else made
+        print(f"({describe_precision(dtype, embedder.device)})")
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -310,7 +321,7 @@ def _index(args: argparse.Namespace) -> int:
     print(
         f"indexed {report.encoded} passages{resumed} from {report.files} file(s) into "
         f"{report.name!r} ({report.passages} passages; {embedder.name}, {embedder.dim} "
-        f"dimensions) in {store.uri} in {report.seconds:.1f} s",
+        f"dimensions, {embedder.dtype}) in {store.uri} in {report.seconds:.1f} s",
         file=sys.stderr,
     )
     return 0

@@ -2,8 +2,9 @@
 
 ``SEMSEARCH_MODEL``      a Hugging Face id, a local folder, ``bundled`` or ``auto`` (default)
 ``SEMSEARCH_DEVICE``     ``cpu``, ``cuda``, ``cuda:1``...; default: CUDA when available
-``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: bf16 on CUDA and on CPUs with
-                         bf16 instructions, fp32 on other CPUs
+``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: the model's reference precision,
+                         fp32 on a CPU (sentence-transformers' scores exactly), bf16 on CUDA
+                         for a model saved in bf16 (Qwen3); bf16 on a CPU is faster, inexact
 ``SEMSEARCH_MAX_LENGTH`` token cap per text, default 512
 ``SEMSEARCH_STORE``      where saved bases live: ``sqlite`` (default: the data folder),
                          ``sqlite:/folder``, ``milvus:PATH.db`` (Milvus Lite) or

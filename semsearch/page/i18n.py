@@ -390,6 +390,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "forget_files": "Forget these files",
         "cal_download": "Download labels (CSV)",
         "cal_kept": "Labels are kept for this page between visits; download them to share.",
+        "precision_exact": (
+            "Scores computed in fp32: the scores sentence-transformers prints, to 4 decimals."
+        ),
+        "precision_half_gpu": (
+            "Scores computed in {dtype} on {device}: Qwen3-Embedding's own precision (it was "
+            "trained in bf16); sentence-transformers in fp32 may differ by up to ~0.005."
+        ),
+        "precision_half_cpu": (
+            "Scores computed in {dtype}, as asked (SEMSEARCH_DTYPE): faster, but up to ~0.005 "
+            "from sentence-transformers' fp32 scores. Unset it for exact scores."
+        ),
+        "precision_server": "Scores computed by the embedding server, in its own precision.",
     },
     "zh": {
         "page_title": "语义搜索",
@@ -736,6 +748,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "forget_files": "移除这些文件",
         "cal_download": "下载标注(CSV)",
         "cal_kept": "标注会为本页跨访问保留;可下载后分享。",
+        "precision_exact": (
+            "分数以 fp32 计算:与 sentence-transformers 输出的分数一致(精确到小数点后 4 位)。"
+        ),
+        "precision_half_gpu": (
+            "分数在 {device} 上以 {dtype} 计算:这是 Qwen3-Embedding 自身的精度(以 bf16 训练);"
+            "与 sentence-transformers 的 fp32 分数最多相差约 0.005。"
+        ),
+        "precision_half_cpu": (
+            "分数按设置(SEMSEARCH_DTYPE)以 {dtype} 计算:更快,但与 sentence-transformers 的 "
+            "fp32 分数最多相差约 0.005。取消该设置即可得到精确分数。"
+        ),
+        "precision_server": "分数由嵌入服务器计算,精度由服务器决定。",
     },
 }
 
