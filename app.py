@@ -18,6 +18,7 @@ from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
 from app_views.filters import filter_ui, filtered
+from app_views.memory import memory_ui, page_memory
 from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
 from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
@@ -26,6 +27,7 @@ from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.engines.local import default_device
 from semsearch.encoding.loading import load_embedder
 from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model
+from semsearch.encoding.precision import precision_note
 from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
 from semsearch.page.i18n import LANGUAGES, t
@@ -33,6 +35,7 @@ from semsearch.page.indexes import ranking_index
 from semsearch.page.naming import auto_label, fallback_notice, in_use_line
 from semsearch.page.passages import all_passages, typed_passages
 from semsearch.page.reading import fit_warning, sample_label, unreadable_samples
+from semsearch.page.reload import keep, restore, take_free_search
 from semsearch.page.samples import SAMPLES, sample
 from semsearch.page.staleness import SearchInputs, refresh_if_free, search
 from semsearch.page.state import (
@@ -290,12 +293,18 @@ def language_fit_ui(lang: str, run: SearchRun, embedder: Embedder | None) -> Non
 
 
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
-               index: VectorIndex, threshold: float) -> None:  # fmt: skip
+               index: VectorIndex, threshold: float,
+               embedder: Embedder | None = None) -> None:  # fmt: skip
     """The ranked lines: rank, text as typed, origin, score bar, score and its colour tier."""
     if not current:
         st.info(t(lang, "stale"), icon="ℹ️")
     st.subheader(t(lang, "results_header"))
     st.text(t(lang, "results_for", query=run.query))
+    if embedder is not None and embedder.fingerprint == run.fingerprint:
+        # The precision the scores were computed in, next to them: students compare them
+        # with sentence-transformers' (fp32) output and with each other's machines.
+        note = precision_note(embedder.dtype, embedder.device)
+        st.caption(t(lang, f"precision_{note}", dtype=embedder.dtype, device=embedder.device))
     if run.scope is not None:
         scope = run.scope
         st.caption(t(lang, "base_scope", total=scope.total, base=plain(scope.base),
@@ -371,6 +380,7 @@ def main() -> None:
         st.error(str(error))
         st.stop()
     state.init(settings)
+    restore(state, page_memory(), st.query_params)  # first run: what the last visit kept
     with st.sidebar:
         lang = st.radio(
             "Language / 语言",
@@ -400,7 +410,8 @@ def main() -> None:
     with right:
         requested, threshold, top_k = query_ui(lang)
         searched = filtered(lang, passages, filter_ui(lang, passages))
-        if requested:
+        restored = take_free_search(state, embedder, searched, instruction)  # a reload: free
+        if requested or restored:
             search_ui(lang, embedder, searched, instruction)
         current = refresh_if_free(state, embedder, searched, instruction)
         run = state.run
@@ -410,7 +421,7 @@ def main() -> None:
             index = index_of(run, embedder)
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
             language_fit_ui(lang, run, embedder)
-            results_ui(lang, run, hits, judged, current, index, threshold)
+            results_ui(lang, run, hits, judged, current, index, threshold, embedder)
             export_ui(lang, run, hits, embedder.name if embedder else "")
             if embedder is not None:
                 answer_ui(lang, run, hits, embedder.device, embedder.dtype)
@@ -429,6 +440,9 @@ def main() -> None:
         )
         why_these_results(context)
     behind_the_scenes_ui(lang)
+    with st.sidebar:
+        memory_ui(lang)  # last: its count includes what this run encoded
+    keep(state, page_memory(), st.query_params)  # for the next visit: URL and page memory
     if run is not None:
         settle()  # once per loaded model, after its first search: later reruns skip it in GC
 

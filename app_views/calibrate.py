@@ -10,8 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from semsearch.analysis.calibration import (
+    Label,
     best_on_grid,
     best_threshold,
+    labels_csv,
     read_labels_csv,
     threshold_sweep,
 )
@@ -133,6 +135,12 @@ def calibrate_view(ctx: ViewContext) -> None:
     labels = _labels()
     if labels:
         st.button(t(lang, "cal_clear"), key=Keys.CAL_CLEAR, on_click=_clear)
+        rows = [Label(query, text, relevant) for (query, text), relevant in labels.items()]
+        st.download_button(
+            t(lang, "cal_download"), labels_csv(rows), "labels.csv", "text/csv",
+            key=Keys.LABELS_DOWNLOAD, on_click="ignore",
+        )  # fmt: skip
+        st.caption(t(lang, "cal_kept"))
     positives = sum(labels.values())
     queries = len({query for query, _ in labels})
     st.caption(t(lang, "cal_count", count=len(labels), queries=queries, positives=positives))

@@ -25,6 +25,7 @@ from semsearch.page.i18n import t
 from semsearch.page.state import DEFAULT_CHUNKS, Keys
 
 from .context import page_state, plain
+from .memory import kept_files_ui
 
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in TYPES]
 TABLE_SUFFIXES = (".csv", ".tsv")
@@ -113,7 +114,7 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     state = page_state()
     if embedder is None:
         return []
-    passages: list[Passage] = []
+    uploaded: dict[str, list[Passage]] = {}
     used: list[object] = []
     for upload in uploads or []:
         try:
@@ -131,6 +132,8 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
         st.text(line)
         for note in found.notes:
             st.caption(plain(f"{upload.name}: {note}"))
-        passages.extend(found)
+        name = upload.name if upload.name not in uploaded else f"{upload.name} ({upload.file_id})"
+        uploaded[name] = found
     state.forget_files(keep=used)  # removed files, other splits: not kept for a session's life
-    return passages
+    earlier = kept_files_ui(lang, uploaded)  # Streamlit forgets files on reload: not their text
+    return earlier + [passage for found in uploaded.values() for passage in found]

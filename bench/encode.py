@@ -14,6 +14,11 @@ attention available, and sentence-transformers' best settings: bf16 (no fp16 ove
 the fastest of batch 128 and 256.
 Agreement is the smallest cosine between the two engines' vectors of
 the same text, and the overlap of the top-5 lines for 200 queries (see ``corpus.py``).
+
+Precision side by side: ours runs in the model's default precision (fp32 on a CPU) and in
+each of ``--compare`` (default bf16), each timed on the same texts and compared with the
+baseline: speed, smallest cosine, largest score difference, and the share of query-line
+scores that print the same to 4 decimals as sentence-transformers'.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ from gpu_peaks import matmul_peak_tflops
 DECIDED = 0.005
 """Score gap between the 5th and 6th lines above which a top-5 counts as decided. bf16 moves
 a vector by up to about 0.017 (cosine 0.99986 to the fp32 one), which moves a score by up to
-about 0.005: lines closer than that are a coin toss between two correct engines."""
+about 0.005: lines closer than that are a coin toss between bf16 and fp32 (in fp32 ours and
+sentence-transformers' agree to ~1e-6)."""
 QUERY = "which fruit has vitamin C?"
 
 
@@ -203,6 +209,32 @@ def device_name(device: str) -> str:
     return f"{platform.machine()} CPU, {torch.get_num_threads()} threads"
 
 
+Measured = tuple[np.ndarray, np.ndarray, float]
+"""Documents' vectors, queries' vectors, seconds to encode the documents."""
+
+
+def precision_row(dtype: str, ours: Measured, base: Measured, tokens: int) -> dict[str, Any]:
+    """Speed and agreement with the baseline of our engine in one precision.
+
+    ``scores_equal_4dp`` is the share of query-line scores that print the same to 4
+    decimals as the baseline's (what a student comparing numbers sees); ``max_score_diff``
+    the largest difference between the two engines' scores.
+    """
+    vectors, queries, seconds = ours
+    base_vectors, base_queries, base_seconds = base
+    scores, base_scores = queries @ vectors.T, base_queries @ base_vectors.T
+    return {
+        "dtype": dtype,
+        "tokens_per_s": tokens / seconds,
+        "texts_per_s": len(vectors) / seconds,
+        "ratio": base_seconds / seconds,
+        "min_cosine": float(np.min(np.sum(vectors * base_vectors, axis=1))),
+        "max_score_diff": float(np.max(np.abs(scores - base_scores))),
+        "scores_equal_4dp": float(np.mean(np.round(scores, 4) == np.round(base_scores, 4))),
+        **agreement((queries, vectors), (base_queries, base_vectors)),
+    }
+
+
 def run(
     preset_name: str,
     device: str | None,
@@ -210,8 +242,12 @@ def run(
     repeats: int,
     dtype: str | None = None,
     best_batches: tuple[int, ...] | None = None,
+    compare: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Encode the corpus with both engines; every number of the report."""
+    """Encode the corpus with both engines; every number of the report.
+
+    ``compare``: more precisions of our engine to measure in the same run, side by side.
+    """
     from transformers.utils import logging as hf_logging
 
     from semsearch import load_embedder
@@ -230,6 +266,14 @@ def run(
         ours_vectors, ours_seconds = timed(lambda: ours.encode_documents(texts))
         ours_queries = ours.encode_queries(queries)
         ours_latency = latency_ms(lambda: ours.encode_queries([QUERY]), repeats)
+        others: dict[str, Measured] = {}
+        for other in [d for d in compare if d != ours.dtype]:
+            embedder = load_embedder(str(folder), device=device, dtype=other)
+            embedder.encode_documents(texts[:256])
+            started = time.perf_counter()
+            vectors = embedder.encode_documents(texts)
+            seconds = time.perf_counter() - started
+            others[other] = (vectors, embedder.encode_queries(queries), seconds)
 
         base_vectors, base_seconds, base_queries, base_latency = seeds_baseline(
             folder, device, preset, texts, queries, ours.max_length, repeats
@@ -237,6 +281,12 @@ def run(
         sizes = preset.best_batches if best_batches is None else best_batches
         best = best_baseline(folder, device, texts, ours.max_length, sizes)
 
+        precisions = [
+            precision_row(ours.dtype, (ours_vectors, ours_queries, ours_seconds),
+                          (base_vectors, base_queries, base_seconds), tokens),
+            *(precision_row(name, measured, (base_vectors, base_queries, base_seconds), tokens)
+              for name, measured in others.items()),
+        ]  # fmt: skip
         peak = matmul_peak_tflops(device)
         per_token = flops_per_token(backend.model, tokens / len(texts))
     batches = "packed" if backend.packs else "padded"
@@ -264,6 +314,7 @@ def run(
         "baseline_query_p99_ms": base_latency[1],
         "model_build_s": build_seconds,
         "corpus_vocabulary": vocabulary_source(),
+        "precisions": precisions,
     }
     if best:
         fastest = min(best, key=lambda batch: best[batch])
@@ -301,6 +352,14 @@ def print_table(r: dict[str, Any]) -> None:
             f"against sentence-transformers' best settings ({r['best_baseline_engine']}, "
             f"{r['best_baseline_tokens_per_s']:.0f} tokens/s): {r['ratio_best']:.2f}x"
         )
+    print(f"{'precision':10}{'tokens/s':>10}{'vs ST':>7}{'min cos':>9}{'max |Δscore|':>14}"
+          f"{'= ST at 4 dp':>14}{'top-5 decided':>15}")  # fmt: skip
+    for row in r["precisions"]:
+        print(
+            f"{row['dtype']:10}{row['tokens_per_s']:10.0f}{row['ratio']:6.2f}x"
+            f"{row['min_cosine']:9.5f}{row['max_score_diff']:14.5f}"
+            f"{row['scores_equal_4dp']:14.1%}{row['top5_identical_decided']:15.1%}"
+        )
     if "ours_mfu" in r:
         print(
             f"MFU against a measured bf16 peak of {r['matmul_peak_tflops']:.0f} TFLOP/s: "
@@ -315,18 +374,27 @@ def main() -> None:
     parser.add_argument("--device", help="cpu or cuda (default: the preset's)")
     parser.add_argument("--lines", type=int, help="corpus size (default: the preset's)")
     parser.add_argument("--repeats", type=int, default=50, help="single-query latency samples")
-    parser.add_argument("--dtype", help="our precision (default: the device's best)")
+    parser.add_argument("--dtype", help="our precision (default: the model's reference one)")
     parser.add_argument(
         "--best-batches",
         help="batch sizes for sentence-transformers' best settings, e.g. 128,256 "
         "(default: the preset's; 'none' skips them)",
+    )
+    parser.add_argument(
+        "--compare",
+        default="bf16",
+        help="more precisions of ours to measure side by side, comma-separated (default bf16; "
+        "'' for none)",
     )
     args = parser.parse_args()
     best: tuple[int, ...] | None = None
     if args.best_batches:
         chosen = "" if args.best_batches == "none" else args.best_batches
         best = tuple(int(size) for size in chosen.split(",") if size)
-    result = run(args.preset, args.device, args.lines, args.repeats, args.dtype, best)
+    compare = tuple(name.strip() for name in args.compare.split(",") if name.strip())
+    result = run(
+        args.preset, args.device, args.lines, args.repeats, args.dtype, best, compare=compare
+    )
     print_table(result)
     print(json.dumps(result))
 

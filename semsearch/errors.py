@@ -65,3 +65,7 @@ class BadServerResponseError(EmbeddingServerError):
 
 class DimensionMismatchError(EmbeddingServerError):
     """Vectors of a size other than expected (the server's probe, or a saved base's size)."""
+
+
+class CacheError(SemsearchError):
+    """The disk vector cache cannot do what was asked, e.g. clear a read-only cache (page, CLI)."""

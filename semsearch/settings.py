@@ -2,13 +2,16 @@
 
 ``SEMSEARCH_MODEL``      a Hugging Face id, a local folder, ``bundled`` or ``auto`` (default)
 ``SEMSEARCH_DEVICE``     ``cpu``, ``cuda``, ``cuda:1``...; default: CUDA when available
-``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: bf16 on CUDA and on CPUs with
-                         bf16 instructions, fp32 on other CPUs
+``SEMSEARCH_DTYPE``      ``bf16``, ``fp16`` or ``fp32``; default: the model's reference precision,
+                         fp32 on a CPU (sentence-transformers' scores exactly), bf16 on CUDA
+                         for a model saved in bf16 (Qwen3); bf16 on a CPU is faster, inexact
 ``SEMSEARCH_MAX_LENGTH`` token cap per text, default 512
 ``SEMSEARCH_STORE``      where saved bases live: ``sqlite`` (default: the data folder),
                          ``sqlite:/folder``, ``milvus:PATH.db`` (Milvus Lite) or
                          ``milvus:http://HOST:19530`` (a Milvus server or cluster)
 ``SEMSEARCH_STORE_TOKEN`` the Milvus server's token (``user:password`` or an API key), if any
+``SEMSEARCH_CACHE_MAX``  most disk the vector cache may use in the data folder: ``2GB``
+                         (default), ``500MB``, a number of bytes, or ``0``/``off`` for none
 
 An embedding server instead of a model in this process (see :class:`RemoteSettings`):
 
@@ -68,6 +71,8 @@ class Settings:
     store_token: str | None = None
     embed: RemoteSettings = field(default_factory=lambda: RemoteSettings())
     """Where an embedding server is, if one is used (``embed.url``)."""
+    cache_max: int = 2 * 1024**3
+    """Bytes the vector cache may take on disk; 0: no disk cache."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -90,7 +95,34 @@ class Settings:
             store=store,
             store_token=token,
             embed=RemoteSettings.from_env(env),
+            cache_max=parse_size(env.get("SEMSEARCH_CACHE_MAX", ""), "SEMSEARCH_CACHE_MAX"),
         )
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "kb": 1024, "k": 1024, "mb": 1024**2, "m": 1024**2,
+               "gb": 1024**3, "g": 1024**3, "tb": 1024**4, "t": 1024**4}  # fmt: skip
+DEFAULT_CACHE_MAX = 2 * 1024**3
+
+
+def parse_size(value: str, source: str = "size") -> int:
+    """Bytes for ``2GB``, ``500 MB``, ``1.5g``, ``1048576``; ``0``/``off``: 0; blank: the default.
+
+    Units are binary (1 GB = 1024³ bytes), as file managers that say "GiB" count.
+    """
+    text = value.strip().lower().replace(" ", "")
+    if not text:
+        return DEFAULT_CACHE_MAX
+    if text in ("off", "none", "no"):
+        return 0
+    number = text.rstrip("kmgtb")
+    unit = text[len(number) :]
+    try:
+        size = float(number)
+    except ValueError:
+        size = -1.0
+    if unit not in _SIZE_UNITS or not 0 <= size < float("inf"):
+        raise SettingsError(f"{source}={value!r} is not a size: write e.g. 2GB, 500MB or 0 (off).")
+    return int(size * _SIZE_UNITS[unit])
 
 
 Instruct = Literal["auto", "on", "off"]

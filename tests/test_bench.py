@@ -38,6 +38,13 @@ def test_encode_tiny_preset_compares_with_sentence_transformers():
     )
     assert result["min_cosine"] > 0.999
     assert 0.8 <= result["top5_overlap"] <= 1.0
+    # Precision side by side: fp32 (the default) gives the baseline's scores, bf16 does not.
+    fp32, bf16 = result["precisions"]
+    assert (fp32["dtype"], bf16["dtype"]) == ("fp32", "bf16")
+    assert fp32["max_score_diff"] < 1e-5
+    assert fp32["scores_equal_4dp"] >= 0.99
+    assert bf16["max_score_diff"] > fp32["max_score_diff"]
+    assert all(row["tokens_per_s"] > 0 for row in result["precisions"])
 
 
 def test_rank_compares_with_semantic_search_and_checks_answers():
@@ -51,6 +58,15 @@ def test_app_rerank_times_the_page_without_encoding():
     result = run_bench("bench/app_rerank.py", "--lines", "300", "--moves", "4")
     assert result["lines"] == 300
     assert 0 < result["rerank_p50_ms"] <= result["rerank_max_ms"]
+
+
+def test_reload_bench_reads_every_vector_from_disk():
+    result = run_bench("bench/reload.py", "--passages", "8")
+    assert result["passages"] == 8
+    assert result["first_search_s"] > 0
+    assert result["reload_s"] > 0
+    assert result["api_disk_read_s"] > 0
+    assert result["cache_file_bytes"] > 9 * 384 * 4  # 8 passages and the query
 
 
 def test_filters_bench_times_every_filter_in_both_stores():

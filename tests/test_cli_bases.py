@@ -39,7 +39,7 @@ def test_index_then_search_by_name(capsys, files):
     assert "semsearch: skipped" in err
     assert "photo.png: files of type .png are not supported" in err
     assert (
-        "indexed 4 passages from 2 file(s) into 'docs' (4 passages; sentence-transformers/all-MiniLM-L6-v2, 384 dimensions)"
+        "indexed 4 passages from 2 file(s) into 'docs' (4 passages; sentence-transformers/all-MiniLM-L6-v2, 384 dimensions, fp32)"
         in err
     )
     code, out, _ = run(capsys, "list", "--json")

@@ -2,12 +2,13 @@
 
 import hashlib
 import json
+import shutil
 import time
 
 import pytest
 
 from semsearch import ModelLoadError, load_embedder
-from semsearch.encoding.engines.local import cpu_has_native_bf16, default_dtype
+from semsearch.encoding.engines.local import default_dtype
 from semsearch.encoding.engines.model_files import read_model_files
 from semsearch.encoding.model_source import (
     BUNDLED_NAME,
@@ -96,11 +97,31 @@ def test_bundled_loads_with_its_report(bundled):
     assert not bundled.instruction_aware
 
 
-def test_default_precision_follows_the_hardware():
-    assert default_dtype("cuda") == "bf16"
-    assert default_dtype("cuda:1") == "bf16"
-    assert default_dtype("cpu") == ("bf16" if cpu_has_native_bf16() else "fp32")
-    assert default_dtype("mps") == "fp32"
+def test_default_precision_is_the_reference_implementations():
+    # On a CPU always fp32, bf16 instructions or not: sentence-transformers' scores exactly.
+    assert default_dtype("cpu") == "fp32"
+    assert default_dtype("cpu", "bf16") == "fp32"
+    assert default_dtype("mps", "bf16") == "fp32"
+    # On CUDA the precision the model was saved in: bf16 for Qwen3, fp32 for the bundled model.
+    assert default_dtype("cuda", "bf16") == "bf16"
+    assert default_dtype("cuda:1", "bf16") == "bf16"
+    assert default_dtype("cuda", "fp16") == "bf16"  # fp16 can overflow; bf16 has its range
+    assert default_dtype("cuda", "fp32") == "fp32"
+    assert default_dtype("cuda", None) == "fp32"
+
+
+def test_the_saved_precision_is_read_from_config(tmp_path, tiny_qwen3):
+    assert read_model_files(bundled_folder()).saved_dtype is None  # MiniLM's config is silent
+    for key, value, expected in [("dtype", "bfloat16", "bf16"), ("torch_dtype", "float32", "fp32")]:
+        folder = tmp_path / key
+        shutil.copytree(tiny_qwen3, folder)
+        config = json.loads((folder / "config.json").read_text())
+        config.pop("dtype", None)
+        config.pop("torch_dtype", None)
+        (folder / "config.json").write_text(json.dumps({**config, key: value}))
+        assert read_model_files(folder).saved_dtype == expected
+    # A model saved in bf16 still runs in fp32 on a CPU when nothing else is asked for.
+    assert load_embedder(str(tmp_path / "dtype"), device="cpu").dtype == "fp32"
 
 
 def test_cuda_without_a_gpu_is_refused():

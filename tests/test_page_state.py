@@ -59,6 +59,8 @@ WIDGETS = {
     "COMPARE_MODEL": "compare_model", "COMPARE_CUSTOM": "compare_custom",
     "COMPARE_RUN": "compare_run", "LABELS_CSV": "labels_csv", "CAL_CLEAR": "cal_clear",
     "CAL_APPLY": "cal_apply",
+    "CACHE_CLEAR": "cache_clear", "LABELS_DOWNLOAD": "labels_download",
+    "FORGET_FILES": "forget_files",
 }  # fmt: skip
 # Kept keys the tests and bench/app_rerank.py read from an AppTest's session state.
 READ_FROM_OUTSIDE = {"run", "kb_texts", "kb_embeddings", "query_vector", "vector_cache",

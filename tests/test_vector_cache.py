@@ -120,3 +120,16 @@ def test_truncated_lines_are_reported():
     run = run_search(embedder, cache, ["short", " ".join(["w"] * 30), "also short"], "q")
     assert run.truncated == [1]
     assert run.kb_token_counts.tolist() == [2, 31, 3]
+
+
+def test_embedders_differing_only_in_precision_never_share_vectors():
+    fp32, bf16, cache = fake_embedder(), fake_embedder(), VectorCache()
+    bf16.engine.runtime.dtype = "bf16"
+    assert (fp32.name, fp32.dim, fp32.max_length) == (bf16.name, bf16.dim, bf16.max_length)
+    cache.embed(bf16, KB)
+    assert cache.missing(fp32, KB) == 3
+    assert cache.embed(fp32, KB).encoded == 3
+    assert fp32.engine.runtime.encoded_rows == 3
+    cache.store(fp32, ["stored"], fp32.encode_documents(["stored"]), [2])
+    assert cache.missing(bf16, ["stored"]) == 1
+    assert cache.missing(fp32, ["stored"]) == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,9 +35,10 @@ def threshold_sweep(
 ) -> list[tuple[float, float, float, float]]:
     """(threshold, precision, recall, f1) for each distinct score as threshold, ascending.
 
-    At threshold t every score >= t is predicted relevant. Precision is the share of
-    predicted pairs that are relevant, recall the share of relevant pairs predicted; F1 is
-    their harmonic mean (0 when both are 0). With no relevant label, recall and F1 are 0.
+    At threshold t every score >= t is predicted relevant, so tied scores are predicted
+    together (one row per distinct score). Precision is the share of predicted pairs that
+    are relevant, recall the share of relevant pairs predicted; F1 is their harmonic mean
+    (0 when both are 0). With no relevant label, recall and F1 are 0.
 
     Raises:
         InvalidArgumentError: the two sequences differ in length or are empty.
@@ -54,12 +55,21 @@ def threshold_sweep(
     rows = []
     for threshold in np.unique(values):
         predicted = values >= threshold
-        true_positives = int((predicted & truth).sum())
-        precision = true_positives / int(predicted.sum())
-        recall = true_positives / positives if positives else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append((float(threshold), precision, recall, f1))
+        rows.append((float(threshold), *_scores(predicted, truth, positives)))
     return rows
+
+
+def _scores(predicted: np.ndarray, truth: np.ndarray, positives: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of one prediction; 0 where a ratio has nothing to count."""
+    hits = int((predicted & truth).sum())
+    chosen = int(predicted.sum())
+    precision = hits / chosen if chosen else 0.0
+    recall = hits / positives if positives else 0.0
+    # F1 as one ratio of counts, 2TP / (predicted + relevant): equal F1s are then equal
+    # floats, so the tie rules below (highest threshold) are not decided by rounding
+    # (2PR / (P + R) gives 0.33333333333333337 for 1/3 and 0.3333333333333333 for 2/6).
+    f1 = 2 * hits / (chosen + positives) if hits else 0.0
+    return precision, recall, f1
 
 
 def best_threshold(
@@ -80,11 +90,7 @@ def best_on_grid(
     positives = int(truth.sum())
     best = (float(grid[0]), -1.0)
     for threshold in grid:
-        predicted = values >= threshold
-        hits = int((predicted & truth).sum())
-        precision = hits / int(predicted.sum()) if predicted.any() else 0.0
-        recall = hits / positives if positives else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        f1 = _scores(values >= threshold, truth, positives)[2]
         if f1 > best[1] or (f1 == best[1] and threshold > best[0]):
             best = (float(threshold), f1)
     return best
@@ -125,3 +131,17 @@ def read_labels_csv(data: bytes) -> list[Label]:
         if fields["query"] and fields["text"]:
             labels.append(Label(fields["query"], fields["text"], verdict in _TRUE))
     return labels
+
+
+def labels_csv(labels: Iterable[Label]) -> bytes:
+    """Labels as the CSV :func:`read_labels_csv` reads: ``query,text,relevant`` (1 or 0).
+
+    UTF-8 with a BOM, so that spreadsheet programs read Chinese right; sorted by query, then
+    text, so that the same labels always give the same file.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["query", "text", "relevant"])
+    for label in sorted(labels, key=lambda label: (label.query, label.text)):
+        writer.writerow([label.query, label.text, int(label.relevant)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -43,7 +43,7 @@ def _load_exact(
     *,
     requested: str,
     device: str,
-    dtype: str,
+    dtype: str | None,
     dim: int | None,
     max_length: int,
     fallback_reason: str | None = None,
@@ -99,8 +99,10 @@ def load_embedder(
         model: ``auto`` (Qwen3-Embedding-4B with CUDA, 0.6B without, else the bundled
             model), ``bundled`` (all-MiniLM-L6-v2, offline), a Hugging Face id, or a folder.
         device: ``cpu``, ``cuda``...; ``None``: ``SEMSEARCH_DEVICE`` or CUDA when available.
-        dtype: ``bf16``, ``fp16`` or ``fp32``; ``None``: ``SEMSEARCH_DTYPE``, else bf16 on CUDA
-            and on CPUs with bf16 instructions, fp32 on other CPUs.
+        dtype: ``bf16``, ``fp16`` or ``fp32``; ``None``: ``SEMSEARCH_DTYPE``, else the
+            precision of the model's reference scores: fp32 on a CPU (sentence-transformers'
+            scores to 4 decimals), bf16 on CUDA for a model saved in bf16 such as Qwen3
+            (see :func:`~semsearch.encoding.engines.local.default_dtype`).
         dim: output dimension (Matryoshka truncation); ``None``: the model's own. When
             ``auto`` falls back, a ``dim`` above the bundled model's 384 is dropped.
         max_length: token cap per text; ``None``: ``SEMSEARCH_MAX_LENGTH`` or 512.
@@ -120,7 +122,7 @@ def load_embedder(
 
         return load_remote_embedder(url, model, dim=dim, max_length=max_length)
 
-    from semsearch.encoding.engines.local import default_device, default_dtype
+    from semsearch.encoding.engines.local import default_device
 
     device = device or env.device or default_device()
     if device.startswith("cuda"):
@@ -130,7 +132,8 @@ def load_embedder(
             raise ModelLoadError(
                 str(model), f"device {device!r} asked for, but PyTorch sees no GPU"
             )
-    dtype = parse_dtype(dtype) if dtype else env.dtype or default_dtype(device)
+    # None: the runtime picks the model's reference precision once it has read its files.
+    dtype = parse_dtype(dtype) if dtype else env.dtype
     length = max_length or env.max_length
     if model != AUTO:
         return _load_exact(

@@ -10,6 +10,12 @@ line of a knowledge base re-encodes that line only; duplicate lines are encoded 
 The cache holds NumPy arrays on the CPU (safe to keep in ``st.session_state``). One lock
 per cache means two overlapping calls (a second click while the first is still encoding)
 never encode the same text twice: the second waits, then finds the vectors cached.
+
+Given a :class:`~semsearch.encoding.disk_cache.DiskVectorCache`, the cache reads through
+it: a text missing here is looked up on disk before it is encoded, and every batch encoded
+is written there too, so a new session or a new process encodes nothing already seen.
+Vectors handed to :meth:`VectorCache.store` (a saved base's) are not copied to disk: their
+store keeps them already.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from semsearch.encoding.disk_cache import DiskVectorCache
 from semsearch.encoding.embedder import Embedder, Embedding, Kind, Progress
 from semsearch.encoding.vectors import normalise
 
@@ -35,6 +42,8 @@ class CachedEmbedding:
     """Distinct texts run through the model in this call."""
     reused: int
     """Texts answered from the cache (duplicates within the call included)."""
+    restored: int = 0
+    """Distinct texts of ``reused`` read from the disk cache in this call."""
 
 
 def text_key(embedder: Embedder, text: str, kind: Kind, instruction: str | None) -> str:
@@ -45,10 +54,14 @@ def text_key(embedder: Embedder, text: str, kind: Kind, instruction: str | None)
 
 
 class VectorCache:
-    """Vectors and token counts by content hash, bounded to ``max_entries`` (oldest go first)."""
+    """Vectors and token counts by content hash, bounded to ``max_entries`` (oldest go first).
 
-    def __init__(self, max_entries: int = 500_000) -> None:
+    ``disk``: a disk cache to read through and write to (``None``: memory only).
+    """
+
+    def __init__(self, max_entries: int = 500_000, disk: DiskVectorCache | None = None) -> None:
         self.max_entries = max_entries
+        self.disk = disk
         self._entries: OrderedDict[str, tuple[np.ndarray, int]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -76,6 +89,12 @@ class VectorCache:
             for key, text in zip(keys, texts, strict=True):
                 if key not in self._entries and key not in missing:
                     missing[key] = text
+            restored = 0
+            if missing and self.disk is not None:
+                for key, entry in self.disk.get_many(embedder, list(missing)).items():
+                    self._entries[key] = entry
+                    del missing[key]
+                    restored += 1
             pending = list(missing)
             done = 0
             for batch in full.embed_batches(
@@ -87,6 +106,9 @@ class VectorCache:
                     batch.indices, batch.vectors, batch.token_counts, strict=True
                 ):
                     self._entries[pending[i]] = (vector, count)
+                if self.disk is not None:
+                    batch_keys = [pending[i] for i in batch.indices]
+                    self.disk.put_many(embedder, batch_keys, batch.vectors, batch.token_counts)
                 done += len(batch.indices)
                 if progress is not None:
                     progress(done, len(pending))
@@ -101,7 +123,9 @@ class VectorCache:
                 self._entries.popitem(last=False)
         if embedder.dim != embedder.native_dim:
             vectors = normalise(vectors, embedder.dim)
-        return CachedEmbedding(Embedding(vectors, counts), len(missing), len(texts) - len(missing))
+        return CachedEmbedding(
+            Embedding(vectors, counts), len(missing), len(texts) - len(missing), restored
+        )
 
     def store(
         self,
@@ -138,4 +162,7 @@ class VectorCache:
         """How many distinct texts :meth:`embed` would have to encode now."""
         keys = {text_key(embedder, text, kind, instruction) for text in texts}
         with self._lock:
-            return sum(key not in self._entries for key in keys)
+            absent = [key for key in keys if key not in self._entries]
+        if absent and self.disk is not None:
+            return len(absent) - self.disk.count_present(embedder, absent)
+        return len(absent)

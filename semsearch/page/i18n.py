@@ -361,6 +361,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_help": 'Several columns are read as "column: value" lines; the other columns '
         "are kept with each passage, shown with each result and exported.",
         "file_read": "{name} ({encoding}): {count} passages",
+        "memory_header": "Kept between visits",
+        "memory_explain": (
+            "Vectors are kept on disk by model and text: a reload or a restart encodes nothing "
+            "already seen. Your knowledge base, query, labels and the passages of your files "
+            "are kept under this page's link (the id in the address bar): bookmark it to come "
+            "back to them."
+        ),
+        "cache_info": "Vector cache: {vectors} vectors, {size} of {limit}",
+        "cache_clear": "Clear the vector cache",
+        "cache_cleared": "{count} vectors removed from the disk cache.",
+        "cache_read_only": (
+            "The data folder is read-only: vectors already kept there are used, new ones last "
+            "for this visit only. Set SEMSEARCH_DATA_DIR to a writable folder to keep them."
+        ),
+        "cache_off": (
+            "The disk cache is off: every visit encodes its texts again. Set SEMSEARCH_DATA_DIR "
+            "to a writable folder (and SEMSEARCH_CACHE_MAX above 0) to keep vectors."
+        ),
+        "memory_off": (
+            "This page's text, query and labels are not kept for your next visit: the data "
+            "folder cannot be written. Set SEMSEARCH_DATA_DIR to a writable folder."
+        ),
+        "kept_files": (
+            "From an earlier visit (the browser forgets uploaded files on reload; their "
+            "passages are kept here):"
+        ),
+        "forget_files": "Forget these files",
+        "cal_download": "Download labels (CSV)",
+        "cal_kept": "Labels are kept for this page between visits; download them to share.",
+        "precision_exact": (
+            "Scores computed in fp32: the scores sentence-transformers prints, to 4 decimals."
+        ),
+        "precision_half_gpu": (
+            "Scores computed in {dtype} on {device}: Qwen3-Embedding's own precision (it was "
+            "trained in bf16); sentence-transformers in fp32 may differ by up to ~0.005."
+        ),
+        "precision_half_cpu": (
+            "Scores computed in {dtype}, as asked (SEMSEARCH_DTYPE): faster, but up to ~0.005 "
+            "from sentence-transformers' fp32 scores. Unset it for exact scores."
+        ),
+        "precision_server": "Scores computed by the embedding server, in its own precision.",
         "filter_header": "Filter by source or metadata",
         "filter_typed": "(typed lines)",
         "filter_empty": "(empty)",
@@ -721,6 +762,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_columns": "模型读取的列",
         "csv_help": "多列以“列名: 值”逐行读取;其余各列随每段保存,随结果显示并导出。",
         "file_read": "{name}({encoding}):{count} 段",
+        "memory_header": "跨访问保留",
+        "memory_explain": (
+            "向量按模型和文本保存在磁盘上:刷新页面或重启服务后,已编码过的文本不再重新编码。"
+            "你的知识库、查询、标注和文件的段落都保存在本页链接(地址栏中的 id)下:"
+            "收藏该链接即可随时回来。"
+        ),
+        "cache_info": "向量缓存:{vectors} 个向量,占用 {size}(上限 {limit})",
+        "cache_clear": "清空向量缓存",
+        "cache_cleared": "已从磁盘缓存删除 {count} 个向量。",
+        "cache_read_only": (
+            "数据文件夹只读:已保存的向量照常使用,新向量只在本次访问中保留。"
+            "请把 SEMSEARCH_DATA_DIR 设为可写文件夹以保存它们。"
+        ),
+        "cache_off": (
+            "磁盘缓存已关闭:每次访问都会重新编码文本。请把 SEMSEARCH_DATA_DIR 设为可写文件夹"
+            "(并把 SEMSEARCH_CACHE_MAX 设为大于 0)以保存向量。"
+        ),
+        "memory_off": (
+            "本页的文本、查询和标注不会保留到下次访问:数据文件夹无法写入。"
+            "请把 SEMSEARCH_DATA_DIR 设为可写文件夹。"
+        ),
+        "kept_files": "来自之前的访问(刷新后浏览器会忘记已上传的文件,但它们的段落保存在这里):",
+        "forget_files": "移除这些文件",
+        "cal_download": "下载标注(CSV)",
+        "cal_kept": "标注会为本页跨访问保留;可下载后分享。",
+        "precision_exact": (
+            "分数以 fp32 计算:与 sentence-transformers 输出的分数一致(精确到小数点后 4 位)。"
+        ),
+        "precision_half_gpu": (
+            "分数在 {device} 上以 {dtype} 计算:这是 Qwen3-Embedding 自身的精度(以 bf16 训练);"
+            "与 sentence-transformers 的 fp32 分数最多相差约 0.005。"
+        ),
+        "precision_half_cpu": (
+            "分数按设置(SEMSEARCH_DTYPE)以 {dtype} 计算:更快,但与 sentence-transformers 的 "
+            "fp32 分数最多相差约 0.005。取消该设置即可得到精确分数。"
+        ),
+        "precision_server": "分数由嵌入服务器计算,精度由服务器决定。",
         "filter_header": "按来源或元数据筛选",
         "filter_typed": "(手动输入的行)",
         "filter_empty": "(空)",

@@ -42,6 +42,7 @@ import numpy as np
 
 from semsearch.answers.generation import Citation
 from semsearch.documents.chunking import ChunkMode, ChunkSettings, Passage
+from semsearch.encoding.disk_cache import shared_disk_cache
 from semsearch.encoding.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.page.samples import default_sample
@@ -113,6 +114,10 @@ class Keys:
     LABELS_CSV = "labels_csv"
     CAL_CLEAR = "cal_clear"
     CAL_APPLY = "cal_apply"
+    # Kept between visits: the disk cache, the labels' file, files from the last visit.
+    CACHE_CLEAR = "cache_clear"
+    LABELS_DOWNLOAD = "labels_download"
+    FORGET_FILES = "forget_files"
 
     LABEL_PREFIX = "label_"
     CSV_COLUMN_PREFIX = "csv_column_"
@@ -164,6 +169,14 @@ class Kept:
     MAP_POINTS = "map_points"
     RERANK_SCORES = "rerank_scores"
     LANGUAGE_FIT = "language_fit"
+    # Kept between visits (semsearch.page.reload): this page's id and what was last kept.
+    BROWSER = "browser"
+    KEPT_PAGE = "kept_page"
+    KEPT_LABELS = "kept_labels"
+    KEPT_FILES = "kept_files"
+    KEPT_FILES_SAVED = "kept_files_saved"
+    RESTORE_SEARCH = "restore_search"
+    # Memos of the filter and the evaluation tab (latest entry only).
     FACETS = "facets"
     FILTERED = "kb_filtered"
     EVALUATION = "evaluation"
@@ -293,6 +306,11 @@ def _empty_vector() -> np.ndarray:
     return np.zeros(0, dtype=np.float32)
 
 
+def _session_cache() -> VectorCache:
+    # Reads through the process's disk cache: a reload or a restart encodes nothing seen.
+    return VectorCache(disk=shared_disk_cache())
+
+
 class PageState:
     """Typed access to one session's state (``st.session_state`` on the page).
 
@@ -327,7 +345,8 @@ class PageState:
     query_vector = Slot(Kept.QUERY_VECTOR, _empty_vector)
 
     # What the session keeps besides.
-    vector_cache = Slot(Kept.VECTOR_CACHE, VectorCache)
+    vector_cache = Slot(Kept.VECTOR_CACHE, _session_cache)
+    """This session's vectors, reading through the disk cache shared by every session."""
     search_requested = Slot(Kept.SEARCH_REQUESTED, lambda: False)
     """Enter was pressed in the query box: search on this rerun, as the button would."""
     opened_base = Slot[OpenedBase | None](Kept.OPENED_BASE, lambda: None)
@@ -339,6 +358,10 @@ class PageState:
     """Upload ids of the label files already read (each is read once)."""
     file_passages = Slot[dict[object, list[Passage]]](Kept.FILE_PASSAGES, dict)
     """Passages per (upload, column, chunk settings, model); see :meth:`forget_files`."""
+    browser = Slot[str](Kept.BROWSER, str)
+    """This page's id in the URL, under which it is kept between visits ("" until restored)."""
+    kept_files = Slot[dict[str, list[Passage]]](Kept.KEPT_FILES, dict)
+    """Passages of files uploaded in an earlier visit, by name (the files are gone)."""
 
     def __init__(self, mapping: MutableMapping[Any, Any]) -> None:
         # Any key type: Streamlit's session state is typed as taking ``str | int`` keys and

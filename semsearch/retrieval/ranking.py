@@ -7,6 +7,7 @@ knowledge base's order. Encoding is not done here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -97,11 +98,18 @@ def reciprocal_rank_fusion(
     Ranks count from 1; an index absent from a ranking adds nothing for it. ``k = 60`` is the
     constant of the original paper (Cormack et al., 2009): it damps the weight of the very
     top ranks so that agreement between rankings counts more than one first place.
+
+    Ties (equal fused scores, e.g. ranks 1 and 2 in one ranking, 2 and 1 in the other) go to
+    the lower index, whatever the order of the rankings: each sum is exactly rounded
+    (``math.fsum``), so equal sums of the same terms are equal floats.
     """
-    fused: dict[int, float] = {}
+    terms: dict[int, list[float]] = {}
     for ranking in rankings:
         for rank, index in enumerate(ranking, start=1):
-            fused[int(index)] = fused.get(int(index), 0.0) + 1.0 / (k + rank)
+            terms.setdefault(int(index), []).append(1.0 / (k + rank))
+    # A running float sum depends on the order of its terms (1/61 + 1/67 + 1/62 and
+    # 1/67 + 1/62 + 1/61 differ in the last bit), which would break ties by noise.
+    fused = {index: math.fsum(parts) for index, parts in terms.items()}
     order = sorted(fused, key=lambda i: (-fused[i], i))
     chosen = order if top_k is None else order[:top_k]
     return [Hit(index=i, score=fused[i]) for i in chosen]

@@ -5,6 +5,12 @@ product and a partial selection of the best scores. On CUDA the matrix is kept o
 in half precision (half the memory and memory traffic of fp32) and scored with fp32
 accumulation; on the CPU it stays float32 in NumPy. A matrix cut to fewer (Matryoshka)
 dimensions is proportionally cheaper to scan. Encoding is not done here.
+
+The hits a search returns are exact either way: on the GPU the half-precision pass only
+picks candidates (with a margin larger than its rounding error), and the candidates are
+scored again from the float32 rows kept on the host, so a search returns the hits, scores
+and order that NumPy's float32 ranking gives. :meth:`VectorIndex.scores` (every row's
+score, for charts) stays half precision on the GPU.
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ import numpy as np
 from semsearch.encoding.vectors import normalise
 from semsearch.errors import InvalidArgumentError
 from semsearch.retrieval.ranking import Hit, top_hits
+
+HALF_MARGIN = 2e-3
+"""Bound on how far an fp16 score of two unit vectors (fp32 accumulation) is from the fp32
+one: each product is off by at most 2 * 2**-11 of its size, and the sizes sum to at most 1
+(Cauchy-Schwarz), so about 1e-3; twice that for safety."""
 
 
 class VectorIndex:
@@ -45,6 +56,9 @@ class VectorIndex:
         self.device = device
         vectors = np.asarray(rows, dtype=np.float32) if normalised else normalise(rows)
         self._gpu: Any = None
+        # float32 rows on the host; on the GPU path they score the hits exactly (no copy
+        # when the caller's rows were unit length already).
+        self._host = vectors
         self._cpu: np.ndarray | None = None
         # The last query's scores: a page ranks, then explains, the same query in one run.
         self._last: tuple[bytes, Any] | None = None
@@ -106,17 +120,15 @@ class VectorIndex:
             return top_hits(scores, top_k=top_k, threshold=threshold)
         import torch
 
-        available = self.size if threshold is None else int((scores >= threshold).sum())
+        # Candidates: every row whose half-precision score could be a hit in float32, i.e.
+        # within HALF_MARGIN of the threshold and of the k-th best.
+        floor = None if threshold is None else threshold - HALF_MARGIN
+        available = self.size if floor is None else int((scores >= floor).sum())
         k = available if top_k is None else min(top_k, available)
         if k == 0:
             return []
-        # Partial selection on the GPU; only k scores (and their tied neighbours) come back.
         kth = torch.topk(scores, k, sorted=True).values[-1]
-        chosen = torch.nonzero(scores >= kth).squeeze(1)
-        return top_hits_of(chosen.cpu().numpy(), scores[chosen].cpu().numpy(), k)
-
-
-def top_hits_of(indices: np.ndarray, values: np.ndarray, k: int) -> list[Hit]:
-    """The ``k`` best of (index, score) pairs: best score first, ties by index."""
-    order = np.lexsort((indices, -values))[:k]
-    return [Hit(index=int(indices[i]), score=float(values[i])) for i in order]
+        chosen = torch.nonzero(scores >= kth - HALF_MARGIN).squeeze(1).cpu().numpy()
+        exact = self._host[chosen] @ self._query(query_vector)
+        hits = top_hits(exact, top_k=top_k, threshold=threshold)
+        return [Hit(index=int(chosen[h.index]), score=h.score) for h in hits]

@@ -22,6 +22,8 @@ Pooling = Literal["lasttoken", "mean", "cls"]
 # used when a folder lacks the sentence-transformers files.
 _INSTRUCTION_FAMILIES = {"qwen3", "qwen2"}
 
+_SAVED_DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
+
 
 @dataclass(frozen=True)
 class ModelFiles:
@@ -37,6 +39,9 @@ class ModelFiles:
     """Literal prefix for queries of models with another prompt style (e.g. ``"query: "``)."""
     document_prefix: str = ""
     """Literal prefix for documents; empty for Qwen3-Embedding (documents go in bare)."""
+    saved_dtype: str | None = None
+    """Precision the weights were saved in (``config.json``'s ``dtype``/``torch_dtype``):
+    ``bf16``, ``fp16`` or ``fp32``; ``None`` when the file does not say (older models)."""
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -99,6 +104,7 @@ def read_model_files(folder: Path) -> ModelFiles:
     if default_task is None and not query_prompt and model_type in _INSTRUCTION_FAMILIES:
         default_task = DEFAULT_TASK
 
+    saved = str(config.get("dtype") or config.get("torch_dtype") or "")
     return ModelFiles(
         model_type=model_type,
         hidden_size=hidden_size,
@@ -107,4 +113,5 @@ def read_model_files(folder: Path) -> ModelFiles:
         default_task=default_task,
         query_prefix="" if default_task is not None else str(query_prompt or ""),
         document_prefix=str(prompts.get("document") or ""),
+        saved_dtype=_SAVED_DTYPES.get(saved),
     )

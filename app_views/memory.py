@@ -1,0 +1,64 @@
+"""What is kept between visits: the disk cache's size and its Clear button, files kept."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from semsearch.documents.chunking import Passage
+from semsearch.encoding.disk_cache import shared_disk_cache
+from semsearch.encoding.vector_cache import VectorCache
+from semsearch.errors import CacheError
+from semsearch.page.i18n import t
+from semsearch.page.memory import PageMemory, shared_page_memory
+from semsearch.page.reload import forget_kept_files, keep_files
+from semsearch.page.state import Keys
+
+from .context import page_state, plain
+
+
+def page_memory() -> PageMemory:
+    """The page memory in the data folder, shared by every session of the server."""
+    return shared_page_memory()
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024**3:.1f} GB" if count >= 1024**3 else f"{count / 1024**2:.1f} MB"
+
+
+def memory_ui(lang: str) -> None:
+    """The sidebar's panel: what is kept, how much disk the vectors take, and Clear."""
+    disk = shared_disk_cache()
+    with st.expander(t(lang, "memory_header")):
+        st.caption(t(lang, "memory_explain"))
+        if disk.status == "read-only":
+            st.warning(t(lang, "cache_read_only"))
+        elif disk.status == "off":
+            st.warning(t(lang, "cache_off"))
+        if page_memory().status != "on":
+            st.warning(t(lang, "memory_off"))
+        if st.button(t(lang, "cache_clear"), key=Keys.CACHE_CLEAR, disabled=disk.status != "on"):
+            try:
+                removed = disk.clear()
+            except CacheError as error:
+                st.error(plain(error))
+            else:
+                page_state().vector_cache = VectorCache(disk=disk)  # this session forgets too
+                st.success(t(lang, "cache_cleared", count=removed))
+        info = disk.info(per_model=False)
+        st.caption(
+            t(lang, "cache_info", vectors=info.vectors, size=_size(info.bytes),
+              limit=_size(info.max_bytes))
+        )  # fmt: skip
+
+
+def kept_files_ui(lang: str, uploaded: dict[str, list[Passage]]) -> list[Passage]:
+    """Keep the uploads' passages for the next visit; show and return earlier visits' files."""
+    state = page_state()
+    earlier = keep_files(state, page_memory(), uploaded)
+    if state.kept_files:
+        st.caption(t(lang, "kept_files"))
+        for name, passages in state.kept_files.items():
+            st.text(t(lang, "file_passages", name=name, count=len(passages)))
+        st.button(t(lang, "forget_files"), key=Keys.FORGET_FILES, on_click=forget_kept_files,
+                  args=(state,))  # fmt: skip
+    return earlier

@@ -1,0 +1,285 @@
+"""What the page keeps for one browser between visits: its text, query, labels and files.
+
+Streamlit forgets a session when the browser reloads, and forgets uploaded files with it.
+Each browser's page gets a random id, kept in its URL (see :mod:`semsearch.page.reload`);
+under that id this module keeps, in ``page-memory.sqlite3`` in the data folder
+(``SEMSEARCH_DATA_DIR``): the knowledge-base text, the query, the calibration labels and the
+passages of the uploaded files. Their vectors are in the disk cache
+(:mod:`semsearch.encoding.disk_cache`), so a reload finds both.
+
+Bounded: a page not visited for :data:`MAX_AGE_DAYS` is forgotten, and a page keeps the
+passages of its last :data:`MAX_FILES` files. One SQLite file in WAL mode: safe for the
+threads of a server and for several processes; each change is one transaction. A folder
+that cannot be written leaves the memory read-only (nothing new is kept) or off, with a
+:attr:`PageMemory.notice`; nothing here ever stops the page.
+
+What it does not do: read or write the URL or the session (:mod:`semsearch.page.reload`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from semsearch.documents.chunking import Passage
+from semsearch.retrieval.stores.sqlite import data_dir
+
+FILE_NAME = "page-memory.sqlite3"
+MAX_AGE_DAYS = 90
+MAX_FILES = 20
+_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    browser TEXT PRIMARY KEY,
+    kb_text TEXT NOT NULL,
+    query TEXT NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS labels (
+    browser TEXT NOT NULL,
+    query TEXT NOT NULL,
+    text TEXT NOT NULL,
+    relevant INTEGER NOT NULL,
+    PRIMARY KEY (browser, query, text)
+);
+CREATE TABLE IF NOT EXISTS files (
+    browser TEXT NOT NULL,
+    name TEXT NOT NULL,
+    passages TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (browser, name)
+);
+"""
+
+Labels = dict[tuple[str, str], bool]
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """One browser's page as it was last kept."""
+
+    kb_text: str | None = None
+    """``None``: nothing kept for this page yet."""
+    query: str | None = None
+    labels: Labels = field(default_factory=dict)
+    files: dict[str, list[Passage]] = field(default_factory=dict)
+    """Passages of each uploaded file, by file name, in upload order."""
+
+
+def new_id() -> str:
+    """A fresh random page id (16 URL-safe characters: not guessable)."""
+    return secrets.token_urlsafe(12)
+
+
+def valid_id(value: object) -> bool:
+    """Whether ``value`` can be a page id (anything else in the URL is replaced)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def _passages_json(passages: Sequence[Passage]) -> str:
+    return json.dumps([[p.text, p.source, p.place] for p in passages], ensure_ascii=False)
+
+
+def _passages(text: str) -> list[Passage]:
+    return [Passage(*row) for row in json.loads(text)]
+
+
+class PageMemory:
+    """Pages by id in one SQLite file in ``folder`` (default: the data folder)."""
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self.folder = Path(folder).expanduser() if folder is not None else data_dir()
+        self.path = self.folder / FILE_NAME
+        self.status: Literal["on", "read-only", "off"] = "off"
+        self.notice: str | None = None
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            writable = os.access(self.folder, os.W_OK) and (
+                not self.path.exists() or os.access(self.path, os.W_OK)
+            )
+            if writable:
+                self._connection = self._connect()
+                self.status = "on"
+                return
+            if self.path.exists():
+                self._connection = self._connect_read_only()
+                self.status = "read-only"
+        except (OSError, sqlite3.Error) as error:
+            self._connection = None
+            self.notice = (
+                f"The page cannot be kept between visits: {self.path} cannot be used ({error}). "
+                "Set SEMSEARCH_DATA_DIR to a writable folder."
+            )
+            return
+        self.notice = (
+            f"The data folder {self.folder} is read-only: what you type is not kept for your "
+            "next visit. Set SEMSEARCH_DATA_DIR to a writable folder."
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, timeout=10, isolation_level=None, check_same_thread=False
+        )
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.executescript(_SCHEMA)
+            self._forget_old(connection)
+        except sqlite3.Error:
+            connection.close()
+            raise
+        return connection
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        # Read-only, then immutable (when the WAL index cannot be opened): as the disk cache.
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            connection = sqlite3.connect(
+                f"{self.path.as_uri()}?{query}", uri=True, check_same_thread=False
+            )
+            try:
+                connection.execute("SELECT count(*) FROM pages").fetchone()
+            except sqlite3.Error:
+                connection.close()
+                continue
+            return connection
+        raise sqlite3.DatabaseError("neither read-only nor immutable opening can read it")
+
+    @staticmethod
+    def _forget_old(connection: sqlite3.Connection) -> None:
+        cutoff = time.time() - MAX_AGE_DAYS * 86_400
+        old = "SELECT browser FROM pages WHERE updated < ?"
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(f"DELETE FROM labels WHERE browser IN ({old})", (cutoff,))
+        connection.execute(f"DELETE FROM files WHERE browser IN ({old})", (cutoff,))
+        connection.execute("DELETE FROM pages WHERE updated < ?", (cutoff,))
+        connection.execute("COMMIT")
+
+    def _change(self, browser: str, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        """Run ``statements`` and mark the page as visited, in one transaction (or skip)."""
+        if self.status != "on" or self._connection is None:
+            return
+        touch = (
+            "INSERT INTO pages VALUES (?, '', '', ?) "
+            "ON CONFLICT(browser) DO UPDATE SET updated = excluded.updated"
+        )
+        with self._lock:
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+                try:
+                    self._connection.execute(touch, (browser, time.time()))
+                    for sql, parameters in statements:
+                        self._connection.execute(sql, parameters)
+                except BaseException:
+                    self._connection.execute("ROLLBACK")
+                    raise
+                self._connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                self.notice = f"The page could not be kept in {self.path} ({error}); skipped."
+
+    # -- reading -------------------------------------------------------------------------
+
+    def load(self, browser: str) -> KeptPage:
+        """What is kept for ``browser`` (an empty :class:`KeptPage` when nothing is)."""
+        if self._connection is None:
+            return KeptPage()
+        with self._lock:
+            try:
+                run = self._connection.execute
+                page = run("SELECT kb_text, query FROM pages WHERE browser = ?", (browser,))
+                found = page.fetchone()
+                labels = run(
+                    "SELECT query, text, relevant FROM labels WHERE browser = ?", (browser,)
+                ).fetchall()
+                files = run(
+                    "SELECT name, passages FROM files WHERE browser = ? ORDER BY position",
+                    (browser,),
+                ).fetchall()
+            except sqlite3.Error as error:
+                self.notice = f"The kept page could not be read from {self.path} ({error})."
+                return KeptPage()
+        if found is None:
+            return KeptPage()
+        return KeptPage(
+            kb_text=found[0],
+            query=found[1],
+            labels={(query, text): bool(relevant) for query, text, relevant in labels},
+            files={name: _passages(passages) for name, passages in files},
+        )
+
+    # -- writing -------------------------------------------------------------------------
+
+    def keep_page(self, browser: str, kb_text: str, query: str) -> None:
+        """Keep the knowledge-base text and the query of ``browser``'s page."""
+        self._change(
+            browser,
+            [("UPDATE pages SET kb_text = ?, query = ? WHERE browser = ?",
+              (kb_text, query, browser))],
+        )  # fmt: skip
+
+    def keep_labels(self, browser: str, labels: Labels) -> None:
+        """Make ``labels`` the page's labels (all of them: the others are removed)."""
+        rows = [
+            ("INSERT INTO labels VALUES (?, ?, ?, ?)", (browser, query, text, int(relevant)))
+            for (query, text), relevant in labels.items()
+        ]
+        self._change(browser, [("DELETE FROM labels WHERE browser = ?", (browser,)), *rows])
+
+    def keep_files(self, browser: str, files: Mapping[str, Sequence[Passage]]) -> None:
+        """Make ``files`` (name to passages, in upload order) the page's files.
+
+        Only the last :data:`MAX_FILES` are kept.
+        """
+        kept = list(files.items())[-MAX_FILES:]
+        rows = [
+            ("INSERT INTO files VALUES (?, ?, ?, ?)",
+             (browser, name, _passages_json(passages), position))
+            for position, (name, passages) in enumerate(kept)
+        ]  # fmt: skip
+        self._change(browser, [("DELETE FROM files WHERE browser = ?", (browser,)), *rows])
+
+    def close(self) -> None:
+        """Close the connection (the memory is then off for this object)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
+            self.status = "off"
+
+    def pages(self) -> int:
+        """How many pages are kept (for ``semsearch cache info`` and tests)."""
+        if self._connection is None:
+            return 0
+        with self._lock:
+            return int(self._connection.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+
+_SHARED: dict[Path, PageMemory] = {}
+_SHARED_LOCK = threading.Lock()
+SHARED_FOLDERS = 8
+"""Folders with an open object at once; a server uses one (tests use one per test)."""
+
+
+def shared_page_memory(folder: str | Path | None = None) -> PageMemory:
+    """The page memory of this process for ``folder`` (default: the data folder), made once."""
+    path = Path(folder).expanduser() if folder is not None else data_dir()
+    with _SHARED_LOCK:
+        memory = _SHARED.pop(path, None) or PageMemory(path)
+        _SHARED[path] = memory  # last: the most recently used
+        while len(_SHARED) > SHARED_FOLDERS:
+            # Dropped, not closed: a session may still hold it (the last one closes it).
+            del _SHARED[next(iter(_SHARED))]
+        return memory

@@ -1,0 +1,145 @@
+"""A browser reload or a server restart loses nothing: the page is restored, then kept.
+
+Where each thing lives, and why:
+
+* **The URL's query parameters** hold what is short and worth sharing in a link: the
+  language (``lang``), the query (``q``, up to :data:`QUERY_IN_URL_MAX` characters) and the
+  page's random id (``id``). A reload keeps the URL, so these come back even without a data
+  folder, and a link sent to a student opens the same query in the same language.
+* **The page memory** (:mod:`semsearch.page.memory`, in the data folder) holds, under that
+  id, what is too long for a URL or not meant for one: the knowledge-base text, the query,
+  the calibration labels and the passages of uploaded files.
+* **The disk cache** (:mod:`semsearch.encoding.disk_cache`) holds the vectors, shared by all
+  pages: the restored texts encode nothing.
+
+:func:`restore` runs on a session's first run only, before any widget is drawn, and fills
+only what the session has not set: what the user types in this session is never replaced.
+:func:`keep` runs at the end of every run and writes only what changed. This module never
+imports streamlit: ``params`` is ``st.query_params`` on the page, a ``dict`` in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any, cast
+
+from semsearch.documents.chunking import Passage
+from semsearch.encoding.embedder import Embedder
+from semsearch.page.i18n import LANGUAGES
+from semsearch.page.memory import PageMemory, new_id, valid_id
+from semsearch.page.staleness import SearchInputs
+from semsearch.page.state import Kept, Keys, PageState
+from semsearch.retrieval.search import needs_encoding
+
+ID, LANG, QUERY = "id", "lang", "q"
+QUERY_IN_URL_MAX = 200
+"""Longer queries are kept in the page memory only: a URL is no place for an essay."""
+
+
+def restore(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
+    """First run of a session: the page's id, language, text, query, labels and files.
+
+    A URL without a valid id gets a new one. The URL's ``q`` wins over the kept query (it
+    is the link the user opened). Does nothing on later runs.
+    """
+    if state.browser:
+        return
+    browser = params.get(ID)
+    if not valid_id(browser):
+        browser = new_id()
+        params[ID] = browser
+    state.browser = cast(str, browser)
+    mapping = state.mapping
+    lang = params.get(LANG)
+    if isinstance(lang, str) and lang in LANGUAGES:  # a repeated parameter is a list
+        mapping.setdefault(Keys.LANG, lang)
+    kept = memory.load(state.browser)
+    query = params.get(QUERY) if isinstance(params.get(QUERY), str) else kept.query
+    if kept.kb_text is not None:
+        mapping.setdefault(Keys.KB_TEXT, kept.kb_text)
+    if query:
+        mapping.setdefault(Keys.QUERY, query)
+    state.labels.update({key: value for key, value in kept.labels.items()})
+    state.kept_files.update(kept.files)
+    # What is kept now needs no writing back on this run.
+    mapping[Kept.KEPT_PAGE] = (kept.kb_text, kept.query)
+    mapping[Kept.KEPT_LABELS] = dict(state.labels)
+    mapping[Kept.KEPT_FILES_SAVED] = _files_key(kept.files)
+    mapping[Kept.RESTORE_SEARCH] = bool(kept.kb_text or kept.files) and bool(query)
+
+
+def keep(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
+    """Write what changed since the last run: the URL's parameters and the page memory."""
+    browser = state.browser
+    if not browser:
+        return
+    _set_param(params, ID, browser)
+    _set_param(params, LANG, state.lang)
+    query = state.query
+    _set_param(params, QUERY, query if 0 < len(query) <= QUERY_IN_URL_MAX else None)
+    mapping = state.mapping
+    page = (state.kb_text, query)
+    if mapping.get(Kept.KEPT_PAGE) != page:
+        memory.keep_page(browser, *page)
+        mapping[Kept.KEPT_PAGE] = page
+    if mapping.get(Kept.KEPT_LABELS) != state.labels:
+        memory.keep_labels(browser, state.labels)
+        mapping[Kept.KEPT_LABELS] = dict(state.labels)
+
+
+def keep_files(
+    state: PageState, memory: PageMemory, uploaded: dict[str, list[Passage]]
+) -> list[Passage]:
+    """Keep the passages of the files on the page; returns those of earlier visits' files.
+
+    ``uploaded``: the passages of each file now in the uploader, by name. A file kept from
+    an earlier visit counts until it is uploaded again (then the upload replaces it) or
+    forgotten (:func:`forget_kept_files`). A file removed from the uploader is forgotten.
+    """
+    earlier = state.kept_files
+    for name in uploaded:
+        earlier.pop(name, None)
+    files = {**earlier, **uploaded}
+    key = _files_key(files)
+    if state.browser and state.mapping.get(Kept.KEPT_FILES_SAVED) != key:
+        memory.keep_files(state.browser, files)
+        state.mapping[Kept.KEPT_FILES_SAVED] = key
+    return [passage for passages in earlier.values() for passage in passages]
+
+
+def forget_kept_files(state: PageState) -> None:
+    """Drop the files of earlier visits (the next :func:`keep_files` forgets them on disk)."""
+    state.kept_files = {}
+
+
+def take_free_search(
+    state: PageState, embedder: Embedder | None, passages: list[Passage], instruction: str | None
+) -> bool:
+    """Whether a restored page should search now: once, and only if it encodes nothing.
+
+    A reload then shows its results again at once; a page whose vectors are gone (another
+    model, a cleared cache) waits for the Search button, as a first visit does.
+    """
+    if not state.mapping.pop(Kept.RESTORE_SEARCH, False) or embedder is None:
+        return False
+    inputs = SearchInputs.on_page(state, passages, instruction)
+    if inputs.base is not None or not inputs.texts or not inputs.query:
+        return False
+    cache = state.vector_cache
+    return not needs_encoding(
+        embedder, cache, inputs.texts, inputs.query, instruction=inputs.instruction
+    )
+
+
+def _files_key(files: dict[str, list[Passage]]) -> tuple[tuple[str, int, int], ...]:
+    # Cheap to compare on every run: the lists are the same objects until a file changes.
+    return tuple((name, len(passages), id(passages)) for name, passages in files.items())
+
+
+def _set_param(params: MutableMapping[str, Any], name: str, value: str | None) -> None:
+    """Set (or with ``None`` remove) a URL parameter, only when it differs."""
+    if value is None:
+        if name in params:
+            del params[name]
+    elif params.get(name) != value:
+        params[name] = value
