@@ -215,6 +215,9 @@ def test_cli_eval_of_a_saved_csv_base_with_beir_ids_and_where(tmp_path, capsys):
     assert rows[0]["source"] == "faq.csv · row 7 · id: d6 · topic: shop"
     plain = [arg for arg in search if arg != "--json"]
     assert main([*plain, "--where", "topic=garden", "--threshold", "0.9"]) == 0
-    assert capsys.readouterr().out == "No passage of 'faq' matches --where topic=garden.\n"
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "No passage of 'faq' matches --where topic=garden."
+    )
     assert main([*search, "--where", "topic"]) == 1
     assert "--where 'topic' is not field=value" in capsys.readouterr().err
