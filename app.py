@@ -17,6 +17,7 @@ from app_views.answer import answer_ui
 from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
+from app_views.layout import keep_open_tab
 from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
 from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
@@ -370,6 +371,12 @@ def _source_place(passages: list[Passage], index: int) -> tuple[str, str]:
     return "", ""
 
 
+def _switch_language() -> None:
+    """Callback: keep every choice and the open view through the new labels."""
+    state.keep_choices()
+    keep_open_tab(state.lang)
+
+
 def main() -> None:
     """Lay out the page."""
     try:
@@ -385,7 +392,7 @@ def main() -> None:
             key=Keys.LANG,
             format_func=LANGUAGES.__getitem__,
             horizontal=True,
-            on_change=state.keep_choices,
+            on_change=_switch_language,
         )
         st.header(t(lang, "model_header"))
         embedder = load_model_ui(lang, settings)

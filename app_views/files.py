@@ -69,6 +69,8 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     uploads = st.file_uploader(
         t(lang, "files_upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key=Keys.UPLOADS
     )
+    if lang != "en":
+        _uploader_words(lang)
     _settings_ui(lang)
     state = page_state()
     if embedder is None:
@@ -93,3 +95,25 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
         passages.extend(found)
     state.forget_files(keep=used)  # removed files, other splits: not kept for a session's life
     return passages
+
+
+def _uploader_words(lang: str) -> None:
+    """Put the page's words on the uploader's button and limits line.
+
+    Streamlit writes "Upload" and "200MB per file" in English whatever the page's
+    language, with no parameter to change them; a style sheet hides its words and shows
+    ours in their place. Only constants go into it (the page's strings, the size limit,
+    the file types), never anything a user typed.
+    """
+    size = int(st.get_option("server.maxUploadSize"))
+    limit = t(lang, "upload_limit", size=size, types=", ".join(x.upper() for x in UPLOAD_TYPES))
+    zone = '.st-key-uploads [data-testid="stFileUploaderDropzone"]'
+    swaps = {
+        f"{zone} button [data-testid='stMarkdownContainer'] p": t(lang, "upload_button"),
+        f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span": limit,
+    }
+    rules = "".join(
+        f'{where} {{font-size: 0}} {where}::after {{content: "{words}"; font-size: 14px}}'
+        for where, words in swaps.items()
+    )
+    st.html(f"<style>{rules}</style>")

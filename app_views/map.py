@@ -80,7 +80,8 @@ def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:
     def project() -> MapLayout:
         count = min(len(run.texts), DRAW_LIMITS[method])
         with st.spinner(t(ctx.lang, "map_projecting", count=count, method=METHOD_NAMES[method])):
-            return map_layout(run.kb_embeddings, run.query_vector, keep.tolist(), method)
+            return map_layout(run.kb_embeddings, run.query_vector, keep.tolist(), method,
+                              limit=DRAW_LIMITS[method])  # fmt: skip
 
     key = (run.key, method, DRAW_LIMITS[method])
     return page_state().remembered(Kept.MAP_POINTS, key, project)

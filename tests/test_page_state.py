@@ -58,7 +58,7 @@ WIDGETS = {
     "BEHIND": "behind", "KW_HYBRID": "kw_hybrid", "MAP_METHOD": "map_method",
     "COMPARE_MODEL": "compare_model", "COMPARE_CUSTOM": "compare_custom",
     "COMPARE_RUN": "compare_run", "LABELS_CSV": "labels_csv", "CAL_CLEAR": "cal_clear",
-    "CAL_APPLY": "cal_apply",
+    "CAL_APPLY": "cal_apply", "MAP_COLOUR": "map_colour", "MAP_CHART": "map_chart",
 }  # fmt: skip
 # Kept keys the tests and bench/app_rerank.py read from an AppTest's session state.
 READ_FROM_OUTSIDE = {"run", "kb_texts", "kb_embeddings", "query_vector", "vector_cache",
