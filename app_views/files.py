@@ -69,8 +69,7 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     uploads = st.file_uploader(
         t(lang, "files_upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key=Keys.UPLOADS
     )
-    if lang != "en":
-        _uploader_words(lang)
+    uploader_words(lang, Keys.UPLOADS, [x for x in UPLOAD_TYPES if x != "markdown"])
     _settings_ui(lang)
     state = page_state()
     if embedder is None:
@@ -97,17 +96,19 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     return passages
 
 
-def _uploader_words(lang: str) -> None:
+def uploader_words(lang: str, key: str, types: list[str]) -> None:
     """Put the page's words on the uploader's button and limits line.
 
     Streamlit writes "Upload" and "200MB per file" in English whatever the page's
     language, with no parameter to change them; a style sheet hides its words and shows
     ours in their place. Only constants go into it (the page's strings, the size limit,
-    the file types), never anything a user typed.
+    the file types), never anything a user typed. English needs none of it.
     """
+    if lang == "en":
+        return
     size = int(st.get_option("server.maxUploadSize"))
-    limit = t(lang, "upload_limit", size=size, types=", ".join(x.upper() for x in UPLOAD_TYPES))
-    zone = '.st-key-uploads [data-testid="stFileUploaderDropzone"]'
+    limit = t(lang, "upload_limit", size=size, types=", ".join(x.upper() for x in types))
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
     swaps = {
         f"{zone} button [data-testid='stMarkdownContainer'] p": t(lang, "upload_button"),
         f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span": limit,

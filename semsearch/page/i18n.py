@@ -393,6 +393,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_neighbours": "**Nearest neighbours of line {line}:**",
         "upload_button": "Upload",
         "upload_limit": "{size} MB per file · {types}",
+        "heat_text_column": "text (column)",
+        "heat_text_row": "text (row)",
+        "metric_precision": "precision",
+        "metric_recall": "recall",
+        "metric_value": "value",
     },
     "zh": {
         "page_title": "语义搜索",
@@ -732,6 +737,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_neighbours": "**第 {line} 行最近的邻居:**",
         "upload_button": "上传",
         "upload_limit": "每个文件最多 {size} MB · {types}",
+        "heat_text_column": "文本(列)",
+        "heat_text_row": "文本(行)",
+        "metric_precision": "精确率",
+        "metric_recall": "召回率",
+        "metric_value": "数值",
     },
 }
 
