@@ -137,8 +137,10 @@ def _frames(
 
 
 def _xy() -> dict[str, Any]:
-    return {"x": {"field": "x", "type": "quantitative", "axis": None},
-            "y": {"field": "y", "type": "quantitative", "axis": None}}  # fmt: skip
+    # No axes (the projection's units mean nothing) and room at the edges for whole points.
+    scale = {"zero": False, "padding": 16}
+    return {"x": {"field": "x", "type": "quantitative", "axis": None, "scale": scale},
+            "y": {"field": "y", "type": "quantitative", "axis": None, "scale": scale}}  # fmt: skip
 
 
 def _spec(

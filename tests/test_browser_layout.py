@@ -48,9 +48,7 @@ def open_page(browser, server, width, height):
 def settle(page) -> None:
     """Wait for the rerun a click started to finish (it may not have started yet)."""
     page.wait_for_timeout(800)
-    page.wait_for_selector(
-        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000
-    )
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
 
 def assert_whole(locator, text: str) -> None:
@@ -95,7 +93,9 @@ def test_a_language_switch_keeps_the_sample_and_model_and_leaves_no_english(brow
         # The picker still holds the chosen sample, in Chinese; the model still loads.
         assert page.get_by_role("combobox", name="示例").input_value() == "客服问答(英文)"
         assert page.get_by_role("combobox", name="嵌入模型").input_value().startswith("bundled")
-        assert page.locator("[data-testid=stSidebar] [data-testid=stAlertContentError]").count() == 0
+        assert (
+            page.locator("[data-testid=stSidebar] [data-testid=stAlertContentError]").count() == 0
+        )
         assert_whole(page.locator(".st-key-load_sample button p"), "载入示例")
         # The uploader's own words are replaced by the page's.
         button = page.locator(".st-key-uploads button p")
