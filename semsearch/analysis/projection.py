@@ -28,7 +28,7 @@ import numpy as np
 from semsearch.errors import InvalidArgumentError
 
 METHODS = ("pca", "umap", "tsne")
-DRAW_LIMITS = {"pca": 50_000, "umap": 20_000, "tsne": 3_000}
+DRAW_LIMITS = {"pca": 50_000, "umap": 20_000, "tsne": 2_000}
 """The most lines a map draws per method (see bench/projection.py for the times behind them)."""
 
 
