@@ -18,6 +18,7 @@ from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
 from app_views.filters import filter_ui, filtered
+from app_views.layout import keep_open_tab
 from app_views.memory import memory_ui, page_memory
 from app_views.rerank import ranked_hits
 from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
@@ -53,7 +54,10 @@ from semsearch.retrieval.tiers import tier_of
 from semsearch.retrieval.vector_index import VectorIndex
 from semsearch.settings import Settings
 
-st.set_page_config(page_title="Semantic search", page_icon="🔎", layout="wide")
+# 260 px of sidebar (not 300) leaves both columns room for their buttons at 1024x768.
+st.set_page_config(
+    page_title="Semantic search", page_icon="🔎", layout="wide", initial_sidebar_state=260
+)
 state = PageState(st.session_state)
 
 
@@ -203,11 +207,12 @@ def _request_search() -> None:
 def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     """The knowledge base: typed lines, then an opened saved base and uploaded files."""
     st.subheader(t(lang, "kb_header"))
-    pick, load = st.columns([3, 1], vertical_alignment="bottom")
     unreadable = unreadable_samples(reading_of(embedder)) if embedder else frozenset()
     titles = {s.key: sample_label(lang, s, s.key not in unreadable) for s in SAMPLES}
-    pick.selectbox(t(lang, "sample"), list(titles), key=Keys.SAMPLE, format_func=titles.__getitem__)
-    load.button(t(lang, "load_sample"), key=Keys.LOAD_SAMPLE, on_click=_load_sample, args=(lang,))
+    # A row that wraps rather than squeezes: the button keeps its whole label on a projector.
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.selectbox(t(lang, "sample"), list(titles), key=Keys.SAMPLE, format_func=titles.__getitem__)
+    row.button(t(lang, "load_sample"), key=Keys.LOAD_SAMPLE, on_click=_load_sample, args=(lang,))
     st.text_area(t(lang, "kb_text"), key=Keys.KB_TEXT, height=340, help=t(lang, "kb_help"))
     typed = typed_passages(state)
     st.caption(t(lang, "kb_count", count=len(typed)))
@@ -228,18 +233,20 @@ def query_ui(lang: str) -> tuple[bool, float, int]:
         on_change=_request_search,
     )
     clicked = st.button(t(lang, "search"), key=Keys.SEARCH, type="primary", icon="🔎")
-    low, high = st.columns(2)
-    threshold = low.slider(
+    # Wraps rather than squeezes: top-k keeps its +/- buttons at 1024x768.
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    threshold = row.slider(
         t(lang, "threshold"), 0.1, 0.9, step=0.05, key=Keys.THRESHOLD,
         help=t(lang, "threshold_help"),
     )  # fmt: skip
-    top_k = high.number_input(
+    top_k = row.number_input(
         t(lang, "top_k"),
         min_value=1,
         max_value=100,
         step=1,
         key=Keys.TOP_K,
         help=t(lang, "top_k_help"),
+        width=130,
     )
     asked = state.take_search_request()  # used up even when the button was clicked too
     return clicked or asked, float(threshold), int(top_k)
@@ -293,9 +300,13 @@ def language_fit_ui(lang: str, run: SearchRun, embedder: Embedder | None) -> Non
 
 
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
-               index: VectorIndex, threshold: float,
+               index: VectorIndex, threshold: float, fresh: bool,
                embedder: Embedder | None = None) -> None:  # fmt: skip
-    """The ranked lines: rank, text as typed, origin, score bar, score and its colour tier."""
+    """The ranked lines: rank, text as typed, origin, score bar, score and its colour tier.
+
+    What the search encoded is said on the rerun that searched (``fresh``); on later reruns
+    (a slider moved) the caption says that nothing was encoded, which is what happened.
+    """
     if not current:
         st.info(t(lang, "stale"), icon="ℹ️")
     st.subheader(t(lang, "results_header"))
@@ -309,10 +320,12 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
         scope = run.scope
         st.caption(t(lang, "base_scope", total=scope.total, base=plain(scope.base),
                      candidates=scope.candidates, sampled=scope.sampled))  # fmt: skip
-    else:
+    elif fresh:
         st.caption(
             t(lang, "search_stats", encoded=run.encoded, reused=run.reused, seconds=run.seconds)
         )
+    else:
+        st.caption(t(lang, "search_reranked"))
     if run.query_token_count > run.max_length:
         st.warning(t(lang, "query_truncated", tokens=run.query_token_count, cap=run.max_length))
     if run.truncated:
@@ -372,6 +385,12 @@ def _source_place(
     return "", "", "", ()
 
 
+def _switch_language() -> None:
+    """Callback: keep every choice and the open view through the new labels."""
+    state.keep_choices()
+    keep_open_tab(state.lang)
+
+
 def main() -> None:
     """Lay out the page."""
     try:
@@ -388,6 +407,7 @@ def main() -> None:
             key=Keys.LANG,
             format_func=LANGUAGES.__getitem__,
             horizontal=True,
+            on_change=_switch_language,
         )
         st.header(t(lang, "model_header"))
         embedder = load_model_ui(lang, settings)
@@ -403,7 +423,7 @@ def main() -> None:
         if notice is not None:
             st.warning(notice)
     st.caption(t(lang, "page_caption"))
-    left, right = st.columns(2, gap="large")
+    left, right = st.columns(2, gap="medium")
     with left:
         passages = kb_ui(lang, embedder)
         saved_ui(lang, embedder, passages, state.vector_cache, instruction)
@@ -411,6 +431,7 @@ def main() -> None:
         requested, threshold, top_k = query_ui(lang)
         searched = filtered(lang, passages, filter_ui(lang, passages))
         restored = take_free_search(state, embedder, searched, instruction)  # a reload: free
+        before = state.run
         if requested or restored:
             search_ui(lang, embedder, searched, instruction)
         current = refresh_if_free(state, embedder, searched, instruction)
@@ -421,7 +442,8 @@ def main() -> None:
             index = index_of(run, embedder)
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
             language_fit_ui(lang, run, embedder)
-            results_ui(lang, run, hits, judged, current, index, threshold, embedder)
+            fresh = run is not before  # searched on this rerun, not re-ranked by a slider
+            results_ui(lang, run, hits, judged, current, index, threshold, fresh, embedder)
             export_ui(lang, run, hits, embedder.name if embedder else "")
             if embedder is not None:
                 answer_ui(lang, run, hits, embedder.device, embedder.dtype)

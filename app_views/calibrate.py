@@ -22,6 +22,7 @@ from semsearch.page.i18n import t
 from semsearch.page.state import Keys
 
 from .context import ViewContext, page_state, short
+from .files import uploader_words
 
 TABLE_ROWS = 20
 SLIDER_STEPS = [round(0.1 + 0.05 * step, 2) for step in range(17)]  # the threshold slider's values
@@ -87,6 +88,7 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
 def _upload(ctx: ViewContext) -> None:
     lang = ctx.lang
     upload = st.file_uploader(t(lang, "cal_upload"), type=["csv"], key=Keys.LABELS_CSV)
+    uploader_words(lang, Keys.LABELS_CSV, ["csv"])
     if upload is None:
         return
     state = page_state()
@@ -164,7 +166,7 @@ def calibrate_view(ctx: ViewContext) -> None:
 
 def _curves(ctx: ViewContext, sweep: list[tuple[float, float, float, float]], grid: float) -> None:
     lang = ctx.lang
-    names = ("precision", "recall", "F1")
+    names = (t(lang, "metric_precision"), t(lang, "metric_recall"), "F1")
     rows: list[dict[str, Any]] = [
         {"threshold": row[0], "metric": name, "value": row[i + 1]}
         for row in sweep
@@ -189,9 +191,9 @@ def _curves(ctx: ViewContext, sweep: list[tuple[float, float, float, float]], gr
                     },
                     "color": {"field": "metric", "type": "nominal", "title": t(lang, "metric")},
                     "tooltip": [
-                        {"field": "threshold"},
-                        {"field": "metric"},
-                        {"field": "value", "format": ".3f"},
+                        {"field": "threshold", "title": t(lang, "threshold_axis")},
+                        {"field": "metric", "title": t(lang, "metric")},
+                        {"field": "value", "format": ".3f", "title": t(lang, "metric_value")},
                     ],
                 },
             },

@@ -110,6 +110,7 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     uploads = st.file_uploader(
         t(lang, "files_upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key=Keys.UPLOADS
     )
+    uploader_words(lang, Keys.UPLOADS, [x for x in UPLOAD_TYPES if x != "markdown"])
     _settings_ui(lang)
     state = page_state()
     if embedder is None:
@@ -137,3 +138,27 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     state.forget_files(keep=used)  # removed files, other splits: not kept for a session's life
     earlier = kept_files_ui(lang, uploaded)  # Streamlit forgets files on reload: not their text
     return earlier + [passage for found in uploaded.values() for passage in found]
+
+
+def uploader_words(lang: str, key: str, types: list[str]) -> None:
+    """Put the page's words on the uploader's button and limits line.
+
+    Streamlit writes "Upload" and "200MB per file" in English whatever the page's
+    language, with no parameter to change them; a style sheet hides its words and shows
+    ours in their place. Only constants go into it (the page's strings, the size limit,
+    the file types), never anything a user typed. English needs none of it.
+    """
+    if lang == "en":
+        return
+    size = int(st.get_option("server.maxUploadSize"))
+    limit = t(lang, "upload_limit", size=size, types=", ".join(x.upper() for x in types))
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    swaps = {
+        f"{zone} button [data-testid='stMarkdownContainer'] p": t(lang, "upload_button"),
+        f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span": limit,
+    }
+    rules = "".join(
+        f'{where} {{font-size: 0}} {where}::after {{content: "{words}"; font-size: 14px}}'
+        for where, words in swaps.items()
+    )
+    st.html(f"<style>{rules}</style>")

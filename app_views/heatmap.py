@@ -23,7 +23,8 @@ def heatmap_view(ctx: ViewContext) -> None:
         st.caption(t(lang, "heat_limited", shown=len(order), total=len(run.texts)))
     labels = [f"{i + 1}" for i in order]
     texts = [short(run.texts[i], 80) for i in order]
-    colour = {"field": "cosine", "type": "quantitative", "scale": {"scheme": "blues"}}
+    colour = {"field": "cosine", "type": "quantitative", "scale": {"scheme": "blues"},
+              "title": t(lang, "col_cosine")}  # fmt: skip
 
     st.markdown(f"**{t(lang, 'heat_query')}**")
     query_row = pd.DataFrame(
@@ -42,7 +43,11 @@ def heatmap_view(ctx: ViewContext) -> None:
                 },
                 "y": {"field": "row", "type": "nominal", "title": None, "axis": None},
                 "color": colour,
-                "tooltip": [{"field": "line"}, {"field": "text"}, {"field": "cosine"}],
+                "tooltip": [
+                    {"field": "line", "title": t(lang, "col_line")},
+                    {"field": "text", "title": t(lang, "col_text")},
+                    {"field": "cosine", "title": t(lang, "col_cosine")},
+                ],
             },
         },
         width="stretch",
@@ -72,7 +77,11 @@ def heatmap_view(ctx: ViewContext) -> None:
                 "x": {"field": "a", "type": "ordinal", "sort": None, "title": t(lang, "col_line")},
                 "y": {"field": "b", "type": "ordinal", "sort": None, "title": t(lang, "col_line")},
                 "color": colour,
-                "tooltip": [{"field": "text_a"}, {"field": "text_b"}, {"field": "cosine"}],
+                "tooltip": [
+                    {"field": "text_a", "title": t(lang, "heat_text_column")},
+                    {"field": "text_b", "title": t(lang, "heat_text_row")},
+                    {"field": "cosine", "title": t(lang, "col_cosine")},
+                ],
             },
         },
         width="stretch",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from semsearch.page.i18n import t
+from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.state import Keys
 
 from .calibrate import calibrate_view
 from .compare import compare_view
-from .context import ViewContext
+from .context import ViewContext, page_state
 from .evaluate import evaluate_view
 from .heatmap import heatmap_view
 from .keywords import keywords_view
@@ -36,3 +36,17 @@ def why_these_results(ctx: ViewContext) -> None:
         if tab.open:
             with tab:
                 view(ctx)
+
+
+def keep_open_tab(lang: str) -> None:
+    """After a language switch, keep the open view: tabs are known by their shown label.
+
+    ``lang`` is the new language; the kept label, in whichever language it is, becomes the
+    same view's label in ``lang``.
+    """
+    state = page_state()
+    label = state.mapping.get(Keys.WHY_TAB)
+    for key, _ in VIEWS:
+        if label in {t(other, key) for other in LANGUAGES}:
+            state.mapping[Keys.WHY_TAB] = t(lang, key)
+            return

@@ -15,6 +15,7 @@ from semsearch.errors import SemsearchError
 from semsearch.page.bases import open_on_page
 from semsearch.page.i18n import t
 from semsearch.page.state import Keys
+from semsearch.page.times import local_time
 from semsearch.retrieval.export import vectors_npz, vectors_parquet
 from semsearch.retrieval.library import save_base
 from semsearch.retrieval.search import SearchRun
@@ -132,7 +133,7 @@ def saved_ui(
         info = by_name[str(pick)]
         st.caption(
             t(lang, "saved_info", count=info.passages, model=plain(info.model), dim=info.dim,
-              updated=info.updated)
+              updated=local_time(info.updated, st.context.timezone))
         )  # fmt: skip
         open_column, delete_column = st.columns(2)
         open_column.button(

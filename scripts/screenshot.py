@@ -3,9 +3,11 @@
     python scripts/screenshot.py http://localhost:8501 docs
 
 Drives Debian's Chromium through Playwright: the page after a search (docs/screenshot.png),
-then each "Why these results?" view on the support sample (docs/view-*.png). The Compare
-view is shown against a random-weight Qwen3 twin built on the spot, the only second model
-available offline. Install ``fonts-noto-cjk`` for the Chinese labels to render.
+then each "Why these results?" view on the support sample (docs/view-*.png), and the page
+on a projector's 1024x768 in English and Chinese (docs/projector-en.png, projector-zh.png).
+The Compare view is shown against a random-weight Qwen3 twin built on the spot, the only
+second model available offline. Install ``fonts-noto-cjk`` for the Chinese labels to render
+(and ``fonts-noto-color-emoji`` for the icons).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 FLAGS = [
@@ -78,6 +80,22 @@ def open_view(page: Page, name: str, twin: Path) -> None:
         idle(page)
 
 
+def projector(browser: Browser, url: str, out: Path) -> None:
+    """The page after a search at 1024x768, in English and then in Chinese."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(url)
+    page.wait_for_selector("text=Vector space ready", timeout=120_000)
+    page.locator(".st-key-search button").click()
+    page.wait_for_selector("[data-testid=stMarkdown] >> text=#1", timeout=120_000)
+    idle(page)
+    page.screenshot(path=str(out / "projector-en.png"))
+    page.get_by_text("中文").click()
+    page.wait_for_selector("text=向量空间已就绪", timeout=120_000)
+    idle(page)
+    page.screenshot(path=str(out / "projector-zh.png"))
+    page.close()
+
+
 def main(url: str, out: Path) -> None:
     """Save the page and every view as PNG files under ``out``."""
     from semsearch.encoding.twins import build_qwen3_twin
@@ -102,6 +120,7 @@ def main(url: str, out: Path) -> None:
         for name, slug in VIEWS:
             open_view(page, name, twin)
             page.locator("[role=tabpanel]:visible").screenshot(path=str(out / f"view-{slug}.png"))
+        projector(browser, url, out)
         browser.close()
 
 

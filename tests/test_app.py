@@ -99,7 +99,7 @@ def test_editing_one_line_encodes_that_line_only(app):
     assert "Press Search to update them." in at.main.info[0].value  # stale until searched
     at = search(at)
     assert (at.session_state["run"].encoded, at.session_state["run"].reused) == (1, len(FRUIT) - 1)
-    assert any("1 lines encoded, 11 from the cache" in c.value for c in at.caption)
+    assert any("1 line encoded, 11 from the cache" in c.value for c in at.caption)
 
 
 def test_user_text_is_shown_literally(app):
@@ -208,7 +208,7 @@ def test_long_lines_are_reported_as_cut(app):
     at = app.text_area(key="kb_text").input(f"short line\n{long_line}").run()
     at = search(at, "apple")
     warning = at.main.warning[0].value
-    assert warning == "1 line(s) are longer than 256 tokens; the model read only their start:"
+    assert warning == "1 line is longer than 256 tokens; the model read only their start:"
     assert "line 2: 402 tokens" in [t.value for t in at.main.text]
 
 

@@ -55,9 +55,7 @@ def test_keyword_view_shows_what_only_meaning_finds(support):
     )
     assert keywords["shared words"].iloc[0] == "phone"
     assert keywords["found by"].iloc[0] == "only keywords"
-    assert view.success[0].value.startswith(
-        "1 line(s) found by meaning share no word with the query"
-    )
+    assert view.success[0].value.startswith("1 line found by meaning share no word with the query")
     assert len(charts(view)) == 1
 
 
@@ -76,10 +74,12 @@ def test_map_projects_every_line_and_the_query(support):
     at = open_tab(support, "map")
     assert not at.exception
     assert len(charts(tab(at, "map"))) == 1
-    key, points = at.session_state["map_points"]
-    assert key == (at.session_state["run"].key, "pca")
-    assert points.shape == (len(SUPPORT) + 1, 2)  # every line, then the query
-    assert np.isfinite(points).all()
+    key, layout = at.session_state["map_points"]
+    assert key == (at.session_state["run"].key, "pca", 50_000)
+    assert layout.lines.tolist() == list(range(len(SUPPORT)))  # every line, none sampled
+    assert layout.points.shape == (len(SUPPORT), 2)
+    assert np.isfinite(layout.points).all()
+    assert np.isfinite(layout.query).all()
 
 
 def test_heatmap_shows_query_and_line_similarities(support):
@@ -116,7 +116,7 @@ def test_calibration_from_an_uploaded_csv_applies_the_best_threshold(support):
     assert not at.exception
     view = tab(at, "calibrate")
     assert view.success[0].value == "8 labels read from labels.csv."
-    assert "8 labelled pairs over 1 queries (2 relevant)." in [c.value for c in view.caption]
+    assert "8 labelled pairs over 1 query (2 relevant)." in [c.value for c in view.caption]
     best = next(m.value for m in view.markdown if m.value.startswith("Best F1"))
     assert best.startswith("Best F1 1.000 at threshold")
     apply = at.button(key="cal_apply")
@@ -145,7 +145,7 @@ def test_labels_from_the_switches_survive_edits_of_other_lines(support):
     at.text_area(key="kb_text").input(edited).run()
     at = at.button(key="search").click().run()
     assert len(at.session_state["labels"]) == 2
-    assert "2 labelled pairs over 1 queries (1 relevant)." in [
+    assert "2 labelled pairs over 1 query (1 relevant)." in [
         c.value for c in tab(at, "calibrate").caption
     ]
     assert tab(at, "calibrate").get("button_group")[0].value == "relevant"

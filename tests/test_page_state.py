@@ -61,6 +61,7 @@ WIDGETS = {
     "CAL_APPLY": "cal_apply",
     "CACHE_CLEAR": "cache_clear", "LABELS_DOWNLOAD": "labels_download",
     "FORGET_FILES": "forget_files",
+    "MAP_COLOUR": "map_colour", "MAP_CHART": "map_chart",
 }  # fmt: skip
 # Kept keys the tests and bench/app_rerank.py read from an AppTest's session state.
 READ_FROM_OUTSIDE = {"run", "kb_texts", "kb_embeddings", "query_vector", "vector_cache",

@@ -151,7 +151,7 @@ def test_pca_recovers_a_plane_up_to_rotation():
     ("vectors", "method", "message"),
     [
         (np.ones((2, 4)), "pca", "at least 3"),
-        (np.ones((5, 4)), "tsne", "Unknown projection 'tsne'"),
+        (np.ones((5, 4)), "isomap", "Unknown projection 'isomap'"),
     ],
 )
 def test_projection_errors(vectors, method, message):

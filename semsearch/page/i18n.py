@@ -7,6 +7,8 @@ instruction stays English in both: Qwen3-Embedding was trained with English inst
 
 from __future__ import annotations
 
+import string
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -62,7 +64,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "load_sample": "Load sample",
         "kb_text": "One text per line",
         "kb_help": "Blank lines are ignored. Each line is encoded once and cached.",
-        "kb_count": "{count} lines",
+        "kb_count": "{count:# line|# lines}",
         "query_header": "Query",
         "query": "Your question",
         "query_placeholder": "Ask in your own words",
@@ -73,11 +75,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "top_k_help": "Show at most this many results.",
         "need_kb": "Add at least one line to the knowledge base first.",
         "need_query": "Type a question first.",
-        "encoding": "Encoding {done}/{total} lines…",
+        "encoding": "Encoding {done}/{total:# line|# lines}…",
         "search_failed": "The search failed: {cause}",
         "results_header": "Results",
         "results_for": "Results for: {query}",
-        "search_stats": "{encoded} lines encoded, {reused} from the cache · {seconds:.2f} s",
+        "search_stats": (
+            "{encoded:# line|# lines} encoded, {reused} from the cache · {seconds:.2f} s"
+        ),
         "rank": "#{rank}",
         "tier_strong": "strong match",
         "tier_related": "related",
@@ -91,7 +95,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "Press Search to update them."
         ),
         "truncated": (
-            "{count} line(s) are longer than {cap} tokens; the model read only their start:"
+            "{count:# line is|# lines are} longer than {cap} tokens; the model read only "
+            "their start:"
         ),
         "truncated_line": "line {index}: {tokens} tokens",
         "query_truncated": "The query has {tokens} tokens; only the first {cap} were read.",
@@ -135,11 +140,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "kw_neither": "neither (outside both top lists)",
         "kw_none": "No line shares a word with the query.",
         "kw_lesson": (
-            "{count} line(s) found by meaning share no word with the query: keyword search "
+            "{count:# line|# lines} found by meaning share no word with the query: keyword search "
             "would miss them."
         ),
         "kw_chart": "Each line: keyword score (BM25) against meaning score (cosine)",
-        "kw_indexing": "Indexing {count} lines for keyword search…",
+        "kw_indexing": "Indexing {count:# line|# lines} for keyword search…",
         "col_rank": "#",
         "col_line": "line",
         "col_text": "text",
@@ -155,7 +160,8 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "map_method": "Projection",
         "map_sampled": (
-            "{total} lines: the map shows a sample of {shown} (the top results always included)."
+            "{total} lines: {method} draws a sample of {shown} (the 100 best always included); "
+            "PCA draws up to 50,000."
         ),
         "map_too_few": "A map needs at least 3 lines.",
         "map_query": "query",
@@ -169,9 +175,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "What the model actually reads. Qwen3 queries carry an instruction; documents go in "
             "as typed. Each piece is one token; the model sees at most {cap} per text."
         ),
-        "tok_with": "Query with the instruction: {count} tokens",
-        "tok_without": "Query without the instruction: {count} tokens",
-        "tok_plain": "The query: {count} tokens (this model takes no instruction)",
+        "tok_with": "Query with the instruction: {count:# token|# tokens}",
+        "tok_without": "Query without the instruction: {count:# token|# tokens}",
+        "tok_plain": "The query: {count:# token|# tokens} (this model takes no instruction)",
         "tok_cut": "Longer than {cap} tokens: the model read only the first {cap}.",
         "tok_scores": "Score of each top result with the instruction and without it",
         "tok_no_results": "Run a search with at least one result to compare scores.",
@@ -186,16 +192,21 @@ STRINGS: dict[str, dict[str, str]] = {
             "Mark results as relevant or not (here, for any query you search, or by uploading a "
             "CSV of query,text,relevant). Precision, recall and F1 at every threshold follow."
         ),
-        "cal_table": "Label the top {count} lines for this query",
+        "cal_table": "Label the top {count:# line|# lines} for this query",
         "cal_label": "label",
         "cal_relevant": "relevant",
         "cal_not_relevant": "not relevant",
         "cal_upload": "Upload labels (CSV: query,text,relevant)",
-        "cal_uploaded": "{count} labels read from {name}.",
+        "cal_uploaded": "{count:# label|# labels} read from {name}.",
         "cal_bad_file": "{name}: {cause}",
-        "cal_count": "{count} labelled pairs over {queries} queries ({positives} relevant).",
+        "cal_count": (
+            "{count:# labelled pair|# labelled pairs} over {queries:# query|# queries} "
+            "({positives} relevant)."
+        ),
         "cal_need": "Label at least one relevant and one not-relevant result to see the curves.",
-        "cal_encoding": "Encoding {count} labelled texts that are not in the knowledge base…",
+        "cal_encoding": (
+            "Encoding {count:# labelled text|# labelled texts} that are not in the knowledge base…"
+        ),
         "cal_chart": "Precision, recall and F1 by threshold",
         "cal_best": (
             "Best F1 {f1:.3f} at threshold {threshold:.4f}. On the slider's steps the best is "
@@ -211,7 +222,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmp_model": "Other model",
         "cmp_run": "Compare",
         "cmp_same": "Pick a model other than the one in use.",
-        "cmp_encoding": "Encoding {done}/{total} lines with {model}…",
+        "cmp_encoding": "Encoding {done}/{total:# line|# lines} with {model}…",
         "cmp_failed": "The model {model} could not be compared: {cause}",
         "cmp_overlap": "Overlap of the top {k}",
         "cmp_spearman": "Spearman rank correlation over all lines",
@@ -230,43 +241,47 @@ STRINGS: dict[str, dict[str, str]] = {
             "windows, never cut."
         ),
         "csv_column": "Column to search",
-        "file_passages": "{name}: {count} passages",
+        "file_passages": "{name}: {count:# passage|# passages}",
         "file_failed": "{cause} The other files were added.",
-        "kb_total": "{total} passages: {typed} typed, {files} from files",
+        "kb_total": "{total:# passage|# passages}: {typed} typed, {files} from files",
         "saved_header": "Saved knowledge bases",
         "save_name": "Name",
         "save_button": "Save",
         "save_replace": "Replace the saved base of that name",
-        "saved_ok": "Saved {name!r}: {count} passages, {model}, {dim} dimensions.",
+        "saved_ok": "Saved '{name}': {count:# passage|# passages}, {model}, {dim} dimensions.",
         "save_empty": "Nothing to save: the knowledge base is empty.",
         "save_failed": "Could not save: {cause}",
         "saved_pick": "Saved bases",
         "saved_none": "No knowledge base is saved yet. Saved bases live in {folder}.",
-        "saved_info": "{count} passages · {model} · {dim} dimensions · updated {updated}",
+        "saved_info": (
+            "{count:# passage|# passages} · {model} · {dim} dimensions · updated {updated}"
+        ),
         "open_button": "Open",
         "delete_button": "Delete",
-        "opened": "Opened {name!r}: {count} passages, with their vectors (nothing to encode).",
-        "open_failed": "Could not open {name!r}: {cause}",
-        "deleted": "Deleted {name!r}.",
-        "opened_from": "From the saved base {name!r}",
+        "opened": (
+            "Opened '{name}': {count:# passage|# passages}, with their vectors (nothing to encode)."
+        ),
+        "open_failed": "Could not open '{name}': {cause}",
+        "deleted": "Deleted '{name}'.",
+        "opened_from": "From the saved base '{name}'",
         "opened_in_store": (
-            "Opened {name!r}: {count} passages, searched where they are stored (too many to "
+            "Opened '{name}': {count} passages, searched where they are stored (too many to "
             "copy into the page)."
         ),
         "searching_store": (
-            "Searching the saved base {name!r} ({count} passages) in its store. The text box "
+            "Searching the saved base '{name}' ({count} passages) in its store. The text box "
             "and files are not searched while it is open."
         ),
-        "passages_count": "{count} passages",
+        "passages_count": "{count:# passage|# passages}",
         "info_engine": "Engine",
         "engine_remote": "remote (an OpenAI-compatible embedding server)",
         "info_server": "Server",
         "export_in_store": (
-            "The vectors of {name!r} stay in its store: `semsearch copy` moves the whole base, "
+            "The vectors of '{name}' stay in its store: `semsearch copy` moves the whole base, "
             "vectors and all, to another store."
         ),
         "base_scope": (
-            "Searched all {total} passages of {base!r}. The results are exact; the views below "
+            "Searched all {total} passages of '{base}'. The results are exact; the views below "
             "work on its {candidates} best passages for this query and {sampled} more drawn "
             "at random."
         ),
@@ -324,7 +339,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_en": "English",
         "lang_zh": "Chinese",
         "list_sep": ", ",
-        "fit_lines": "{count} of {total} lines",
+        "fit_lines": "{count} of {total:# line|# lines}",
         "fit_query": "the query",
         "fit_query_and": "the query and {lines}",
         "fit_script": (
@@ -441,6 +456,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "eval_rank": "Rank",
         "eval_not_ranked": "not ranked",
         "eval_query": "Query",
+        "search_reranked": (
+            "Ranked again from the vectors of the last search: nothing was encoded."
+        ),
+        "map_method_help": (
+            "PCA: fast, keeps the main directions. UMAP and t-SNE keep neighbourhoods, so "
+            "clusters show better, but distances between clusters mean little; they are slower."
+        ),
+        "map_colour": "Colour by",
+        "map_colour_score": "score",
+        "map_colour_source": "source file",
+        "map_source": "source",
+        "map_typed": "typed on the page",
+        "map_ring": "threshold",
+        "map_projecting": "Projecting {count:# line|# lines} with {method}…",
+        "map_click": (
+            "Click a point to list its nearest neighbours (they get an orange ring); click the "
+            "background to clear. Red lines join the query to its results."
+        ),
+        "map_neighbours": "**Nearest neighbours of line {line}:**",
+        "upload_button": "Upload",
+        "upload_limit": "{size} MB per file · {types}",
+        "heat_text_column": "text (column)",
+        "heat_text_row": "text (row)",
+        "metric_precision": "precision",
+        "metric_recall": "recall",
+        "metric_value": "value",
     },
     "zh": {
         "page_title": "语义搜索",
@@ -497,7 +538,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "search": "开始搜索",
         "threshold": "相似度阈值",
         "threshold_help": "只显示得分不低于该值的结果。",
-        "top_k": "Top-k",
+        "top_k": "最多显示",
         "top_k_help": "最多显示的结果条数。",
         "need_kb": "请先在知识库中至少输入一行。",
         "need_query": "请先输入问题。",
@@ -569,7 +610,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "滚动缩放,拖动平移。"
         ),
         "map_method": "投影方法",
-        "map_sampled": "共 {total} 行:地图显示其中 {shown} 行的样本(排名靠前的结果总在其中)。",
+        "map_sampled": (
+            "共 {total} 行:{method} 只绘制其中 {shown} 行的样本(得分最高的 100 行总在其中);PCA "
+            "最多可绘制 50,000 行。"
+        ),
         "map_too_few": "地图至少需要 3 行。",
         "map_query": "查询",
         "map_passes": "≥ 阈值",
@@ -646,7 +690,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "save_name": "名称",
         "save_button": "保存",
         "save_replace": "覆盖同名的已保存知识库",
-        "saved_ok": "已保存 {name!r}:{count} 段,{model},{dim} 维。",
+        "saved_ok": "已保存 “{name}”:{count} 段,{model},{dim} 维。",
         "save_empty": "知识库为空,没有可保存的内容。",
         "save_failed": "保存失败:{cause}",
         "saved_pick": "已保存的知识库",
@@ -654,13 +698,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "saved_info": "{count} 段 · {model} · {dim} 维 · 更新于 {updated}",
         "open_button": "打开",
         "delete_button": "删除",
-        "opened": "已打开 {name!r}:{count} 段,向量一并载入(无需重新编码)。",
-        "open_failed": "无法打开 {name!r}:{cause}",
-        "deleted": "已删除 {name!r}。",
-        "opened_from": "来自已保存的知识库 {name!r}",
-        "opened_in_store": "已打开 {name!r}:{count} 段,段落太多,不复制到页面,直接在存储中检索。",
+        "opened": "已打开 “{name}”:{count} 段,向量一并载入(无需重新编码)。",
+        "open_failed": "无法打开 “{name}”:{cause}",
+        "deleted": "已删除 “{name}”。",
+        "opened_from": "来自已保存的知识库 “{name}”",
+        "opened_in_store": "已打开 “{name}”:{count} 段,段落太多,不复制到页面,直接在存储中检索。",
         "searching_store": (
-            "正在存储中检索已保存的知识库 {name!r}(共 {count} 段)。"
+            "正在存储中检索已保存的知识库 “{name}”(共 {count} 段)。"
             "打开期间不检索文本框和上传的文件。"
         ),
         "passages_count": "{count} 段",
@@ -668,11 +712,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "engine_remote": "远程(兼容 OpenAI 接口的向量服务)",
         "info_server": "服务器",
         "export_in_store": (
-            "{name!r} 的向量保存在其存储中:"
+            "“{name}” 的向量保存在其存储中:"
             "用 `semsearch copy` 可把整个知识库连同向量复制到另一个存储。"
         ),
         "base_scope": (
-            "已检索 {base!r} 的全部 {total} 段,结果精确;下方的分析视图只使用与本次查询最相关的 "
+            "已检索 “{base}” 的全部 {total} 段,结果精确;下方的分析视图只使用与本次查询最相关的 "
             "{candidates} 段,另加随机抽取的 {sampled} 段。"
         ),
         "close_base": "关闭",
@@ -836,11 +880,52 @@ STRINGS: dict[str, dict[str, str]] = {
         "eval_rank": "排名",
         "eval_not_ranked": "未排入",
         "eval_query": "查询",
+        "search_reranked": "用上次搜索的向量重新排序:没有重新编码。",
+        "map_method_help": (
+            "PCA:速度快,保留主要方向。UMAP 和 t-SNE 保留邻近关系,聚类更清楚,"
+            "但簇与簇之间的距离意义不大;它们也更慢。"
+        ),
+        "map_colour": "着色依据",
+        "map_colour_score": "得分",
+        "map_colour_source": "来源文件",
+        "map_source": "来源",
+        "map_typed": "页面上输入",
+        "map_ring": "阈值",
+        "map_projecting": "正在用 {method} 投影 {count} 行…",
+        "map_click": (
+            "点击一个点,列出它最近的邻居(以橙色圆圈标出);点击空白处取消。红线把查询连到它的结果。"
+        ),
+        "map_neighbours": "**第 {line} 行最近的邻居:**",
+        "upload_button": "上传",
+        "upload_limit": "每个文件最多 {size} MB · {types}",
+        "heat_text_column": "文本(列)",
+        "heat_text_row": "文本(行)",
+        "metric_precision": "精确率",
+        "metric_recall": "召回率",
+        "metric_value": "数值",
     },
 }
+
+
+class _Plurals(string.Formatter):
+    """``str.format`` plus one plural form: ``{count:# line|# lines}``.
+
+    A field whose format holds ``|`` picks its left side when the value is 1 and its right
+    side otherwise, with ``#`` standing for the number: "1 line", "3 lines". Chinese has no
+    plural and never needs it.
+    """
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, other = format_spec.split("|", 1)
+        return (one if value == 1 else other).replace("#", str(value))
+
+
+_FORMATTER = _Plurals()
 
 
 def t(language: str, key: str, **values: object) -> str:
     """The string ``key`` in ``language`` (English when unknown), with ``values`` filled in."""
     table = STRINGS.get(language, STRINGS["en"])
-    return table[key].format(**values)
+    return _FORMATTER.format(table[key], **values)

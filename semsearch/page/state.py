@@ -118,6 +118,9 @@ class Keys:
     CACHE_CLEAR = "cache_clear"
     LABELS_DOWNLOAD = "labels_download"
     FORGET_FILES = "forget_files"
+    MAP_COLOUR = "map_colour"
+    MAP_CHART = "map_chart"
+    """The map's chart: its value is the point clicked (``on_select``)."""
 
     LABEL_PREFIX = "label_"
     CSV_COLUMN_PREFIX = "csv_column_"
@@ -484,3 +487,23 @@ class PageState:
         """
         if key in self.mapping:
             self.mapping[key] = self.mapping[key]
+
+    def keep_choices(self) -> None:
+        """Keep every choice on the page through a change of the page's language.
+
+        The browser tells Streamlit a select box's or a radio's choice by its shown label;
+        once the labels are translated, the old label matches no option and the widget
+        falls back to its first option (a sample in another language) or hands back the old
+        label as if it were a value (a model named "bundled: all-MiniLM…"). Called from the
+        language switch's callback, while the old labels still read as values, this makes
+        each value the page's own. The calibration switches, whose values are the words
+        themselves, are forgotten instead: they show the kept labels in the new words.
+        """
+        for key in TRANSLATED_CHOICES:
+            self.hold(key)
+        self.reset_label_switches()
+
+
+TRANSLATED_CHOICES = (Keys.MODEL_CHOICE, Keys.SAMPLE, Keys.CHUNK_MODE, Keys.COMPARE_MODEL,
+                      Keys.MAP_COLOUR)  # fmt: skip
+"""Choice widgets whose shown labels depend on the page's language."""
