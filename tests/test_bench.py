@@ -73,3 +73,41 @@ def test_filters_bench_times_every_filter_in_both_stores():
     rows = run_bench("bench/filters.py", "--size", "300", "--repeat", "1")
     assert [(r["store"], r["size"]) for r in rows] == [("sqlite", 300)] * 4 + [("milvus", 300)] * 4
     assert all(r["ms"] > 0 for r in rows)
+
+
+def test_scale_measures_both_stores_and_the_page_on_a_small_base():
+    result = run_bench(
+        "bench/scale.py",
+        "--rows",
+        "3000",
+        "--queries",
+        "5",
+        "--milvus-queries",
+        "3",
+        "--skip-engines",
+    )
+    phases = {(r["phase"], r["store"]): r for r in result["results"]}
+    assert sorted(phases) == [
+        ("index", "milvus"),
+        ("index", "sqlite"),
+        ("page", "milvus"),
+        ("page", "sqlite"),
+        ("page-old", "sqlite"),
+        ("query", "milvus"),
+        ("query", "sqlite"),
+    ]
+    assert phases["index", "sqlite"]["rows"] == phases["index", "milvus"]["rows"] == 3000
+    assert phases["index", "milvus"]["index"] == "FLAT"  # exact below EXACT_BELOW
+    # both stores search exactly here: every top 10 and every row above the threshold
+    for store in ("sqlite", "milvus"):
+        query = phases["query", store]
+        assert (query["recall_at_10"], query["threshold_recall"]) == (1.0, 1.0)
+        assert 0 < query["threshold_rows_median"] <= 1000
+        assert 0 < query["top10_p50_ms"] <= query["top10_p99_ms"]
+    assert phases["query", "sqlite"]["threshold"] == phases["query", "milvus"]["threshold"]
+    for store in ("sqlite", "milvus"):
+        page = phases["page", store]
+        assert (page["candidates"], page["sampled"]) == (2000, 500)
+        assert page["session_vectors_mb"] == round(2500 * 384 * 4 / 2**20, 1)
+    assert phases["page-old", "sqlite"]["encoded"] == 0  # opened without re-encoding
+    assert phases["page-old", "sqlite"]["session_vectors_mb"] == round(3000 * 384 * 4 / 2**20, 1)
