@@ -131,7 +131,7 @@ def test_labels_come_back_after_a_reload_and_download_as_csv(monkeypatch):
     again = again.run()
     view = next(t for t in again.tabs if t.label == LABELS_TAB)
     assert [g.value for g in view.get("button_group")][:3] == ["relevant", "not relevant", None]
-    assert "2 labelled pairs over 1 queries (1 relevant)." in [c.value for c in view.caption]
+    assert "2 labelled pairs over 1 query (1 relevant)." in [c.value for c in view.caption]
 
     again.button(key="cal_clear").click().run()
     assert reload(monkeypatch, again).session_state["labels"] == {}
