@@ -196,3 +196,52 @@ def test_an_answer_dropped_without_close_frees_the_model_too(chat_twin):
     del stream  # CPython closes a generator when its last reference goes
     assert new_threads(before) == set()
     assert not generator._lock.locked()
+
+
+class SlowWordRuntime(WordRuntime):
+    """Takes a moment per batch, as a real model does, so sessions overlap."""
+
+    def encode_batch(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
+        time.sleep(0.01)
+        return super().encode_batch(batch)
+
+
+def test_sessions_asking_for_the_same_lines_at_once_encode_each_line_once(tmp_path):
+    # A classroom on one sample: every session's own cache reads through one disk cache,
+    # and all look on disk before any has written. Measured before: 8 x 200 rows encoded.
+    from semsearch.encoding.disk_cache import DiskVectorCache
+    from semsearch.encoding.vector_cache import VectorCache
+
+    runtime = SlowWordRuntime()
+    runtime.max_batch = 16
+    engine = TokenEngine(runtime, name="fake-words")
+    embedder = Embedder(engine, name="fake-words", prompting=Prompting())
+    disk = DiskVectorCache(tmp_path / "cache")
+    lines = [f"line {i} about topic {i % 7}" for i in range(200)]
+    sessions = [VectorCache(disk=disk) for _ in range(SESSIONS)]
+    results = at_once(lambda s: sessions[s].embed(embedder, lines))
+    assert runtime.encoded_rows == 200
+    expected = embedder.encode_documents(lines)
+    assert sum(r.encoded for r in results) == 200  # type: ignore[attr-defined]
+    for result in results:
+        np.testing.assert_array_equal(result.embedding.vectors, expected)  # type: ignore[attr-defined]
+        assert result.encoded + result.reused == 200  # type: ignore[attr-defined]
+
+
+def test_a_session_that_fails_mid_encoding_leaves_its_lines_to_the_others(tmp_path):
+    from semsearch.encoding import in_flight
+    from semsearch.encoding.disk_cache import DiskVectorCache
+    from semsearch.encoding.vector_cache import VectorCache
+
+    embedder = Embedder(TokenEngine(WordRuntime(), name="w"), name="w", prompting=Prompting())
+    disk = DiskVectorCache(tmp_path / "cache")
+    lines = [f"line {i}" for i in range(100)]
+
+    def interrupt(done: int, total: int) -> None:
+        raise RuntimeError("rerun")
+
+    with pytest.raises(RuntimeError):
+        VectorCache(disk=disk).embed(embedder, lines, progress=interrupt)
+    assert len(in_flight.PROCESS) == 0  # released: nobody waits for a session gone
+    result = VectorCache(disk=disk).embed(embedder, lines)
+    np.testing.assert_array_equal(result.embedding.vectors, embedder.encode_documents(lines))
