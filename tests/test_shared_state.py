@@ -222,10 +222,10 @@ def test_sessions_asking_for_the_same_lines_at_once_encode_each_line_once(tmp_pa
     results = at_once(lambda s: sessions[s].embed(embedder, lines))
     assert runtime.encoded_rows == 200
     expected = embedder.encode_documents(lines)
-    assert sum(r.encoded for r in results) == 200  # type: ignore[attr-defined]
+    assert sum(r.encoded for r in results) == 200
     for result in results:
-        np.testing.assert_array_equal(result.embedding.vectors, expected)  # type: ignore[attr-defined]
-        assert result.encoded + result.reused == 200  # type: ignore[attr-defined]
+        np.testing.assert_array_equal(result.embedding.vectors, expected)
+        assert result.encoded + result.reused == 200
 
 
 def test_a_session_that_fails_mid_encoding_leaves_its_lines_to_the_others(tmp_path):
