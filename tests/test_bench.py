@@ -67,3 +67,14 @@ def test_reload_bench_reads_every_vector_from_disk():
     assert result["reload_s"] > 0
     assert result["api_disk_read_s"] > 0
     assert result["cache_file_bytes"] > 9 * 384 * 4  # 8 passages and the query
+
+
+def test_classroom_bench_serves_every_session_its_own_results():
+    result = run_bench("bench/classroom.py", "--sessions", "3", "--lines", "20")
+    assert result["tracebacks"] == 0
+    assert [r["scenario"] for r in result["results"]] == ["same", "own"]
+    for scenario in result["results"]:
+        assert scenario["errors"] == 0, scenario["error_examples"]
+        assert scenario["cross_talk"] == 0, scenario["cross_talk_examples"]
+        assert 0 < scenario["p50_s"] <= scenario["max_s"]
+        assert scenario["rss_after_mb"] > 0
