@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import closing
 
 import streamlit as st
 
@@ -52,9 +53,11 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
         shown = st.empty()
         text = ""
         try:
-            for piece in answer_stream(run.query, citations, load):
-                text += piece
-                shown.text(text)  # plain text: a model's output never becomes markup
+            # closing(): a rerun mid-answer stops the generation and frees the shared model
+            with closing(answer_stream(run.query, citations, load)) as pieces:
+                for piece in pieces:
+                    text += piece
+                    shown.text(text)  # plain text: a model's output never becomes markup
         except (SemsearchError, RuntimeError) as error:
             st.error(t(lang, "answer_failed", cause=plain(error)))
             return

@@ -111,3 +111,14 @@ def test_scale_measures_both_stores_and_the_page_on_a_small_base():
         assert page["session_vectors_mb"] == round(2500 * 384 * 4 / 2**20, 1)
     assert phases["page-old", "sqlite"]["encoded"] == 0  # opened without re-encoding
     assert phases["page-old", "sqlite"]["session_vectors_mb"] == round(3000 * 384 * 4 / 2**20, 1)
+
+
+def test_classroom_bench_serves_every_session_its_own_results():
+    result = run_bench("bench/classroom.py", "--sessions", "3", "--lines", "20")
+    assert result["tracebacks"] == 0
+    assert [r["scenario"] for r in result["results"]] == ["same", "own"]
+    for scenario in result["results"]:
+        assert scenario["errors"] == 0, scenario["error_examples"]
+        assert scenario["cross_talk"] == 0, scenario["cross_talk_examples"]
+        assert 0 < scenario["p50_s"] <= scenario["max_s"]
+        assert scenario["rss_after_mb"] > 0

@@ -138,7 +138,7 @@ def test_bf16_stays_close_to_fp32(tiny_qwen3, qwen):
     assert cosines(bf16.encode_documents(TEXTS), qwen.encode_documents(TEXTS)).min() >= 0.99
 
 
-def test_fp16_overflow_switches_to_bf16_and_never_returns_nan(tiny_qwen3):
+def test_fp16_overflow_is_redone_in_bf16_and_never_returns_nan(tiny_qwen3):
     backend = TransformerRuntime.load(tiny_qwen3, device="cpu", dtype="fp16")
     # A final-norm gain near fp16's limit (65504) pushes activations past it to inf, as
     # real inputs do on large models; bf16's range holds them.
@@ -149,7 +149,7 @@ def test_fp16_overflow_switches_to_bf16_and_never_returns_nan(tiny_qwen3):
     )
     vectors = embedder.encode_documents(TEXTS)
     assert np.isfinite(vectors).all()
-    assert backend.dtype == "bf16"
+    assert backend.dtype == "fp16"  # the shared model keeps its precision (and cache keys)
     assert "bf16" in backend.notices[0]
 
 

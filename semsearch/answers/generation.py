@@ -13,6 +13,7 @@ Both stream the answer piece by piece.
 
 from __future__ import annotations
 
+import collections.abc
 import json
 import os
 import re
@@ -89,8 +90,12 @@ def answer_stream(
     citations: Sequence[Citation],
     generator: Callable[[], Generator],
     max_new_tokens: int = 512,
-) -> Iterator[str]:
-    """Stream an answer; ``generator`` is called (and a model loaded) only with evidence."""
+) -> collections.abc.Generator[str, None, None]:
+    """Stream an answer; ``generator`` is called (and a model loaded) only with evidence.
+
+    Close it (``contextlib.closing``) when it is left before its end, so that the
+    generation stops and the model is free for the next one.
+    """
     if not citations:
         yield NO_EVIDENCE
         return
@@ -121,19 +126,27 @@ class TransformersGenerator:
         return cls(model, tokenizer, name)
 
     def stream(self, messages: Messages, max_new_tokens: int) -> Iterator[str]:
-        """Greedy decoding, streamed as text (special tokens left out)."""
+        """Greedy decoding, streamed as text (special tokens left out).
+
+        The model is held from the first piece until the worker thread that generates has
+        ended. A stream closed before its end (a page rerun drops it: ``close()``, or its
+        last reference goes) asks the worker to stop after its current token and waits for
+        it, so no abandoned generation keeps running while the next one holds the model.
+        """
         import torch
-        from transformers import TextIteratorStreamer
+        from transformers import StoppingCriteriaList, TextIteratorStreamer
 
         inputs = self.tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
         ).to(self.model.device)
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        abandoned = threading.Event()
         options = {
             **inputs,
             "max_new_tokens": max_new_tokens,
             "do_sample": False,
             "streamer": streamer,
+            "stopping_criteria": StoppingCriteriaList([_StopWhenSet(abandoned)]),
         }
         failure: list[BaseException] = []
 
@@ -146,12 +159,27 @@ class TransformersGenerator:
                 streamer.end()
 
         with self._lock:
-            worker = threading.Thread(target=generate, daemon=True)
+            worker = threading.Thread(target=generate, daemon=True, name="semsearch-answer")
             worker.start()
-            yield from streamer
-            worker.join()
+            try:
+                yield from streamer
+            finally:  # also on GeneratorExit: stop the worker before the model is free
+                abandoned.set()
+                worker.join()
         if failure:
             raise GeneratorError(f"{self.name} failed: {type(failure[0]).__name__}: {failure[0]}")
+
+
+class _StopWhenSet:
+    """A stopping criterion for ``generate``: stop every sequence once ``event`` is set."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+        import torch
+
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool)
 
 
 class OpenAIChatGenerator:

@@ -14,6 +14,9 @@ never encode the same text twice: the second waits, then finds the vectors cache
 Given a :class:`~semsearch.encoding.disk_cache.DiskVectorCache`, the cache reads through
 it: a text missing here is looked up on disk before it is encoded, and every batch encoded
 is written there too, so a new session or a new process encodes nothing already seen.
+Sessions of one process asking for the same texts at once (a classroom on one sample)
+encode each text once: one claims it, the others wait and read it from disk
+(:mod:`semsearch.encoding.in_flight`).
 Vectors handed to :meth:`VectorCache.store` (a saved base's) are not copied to disk: their
 store keeps them already.
 """
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from semsearch.encoding import in_flight
 from semsearch.encoding.disk_cache import DiskVectorCache
 from semsearch.encoding.embedder import Embedder, Embedding, Kind, Progress
 from semsearch.encoding.vectors import normalise
@@ -95,23 +99,12 @@ class VectorCache:
                     self._entries[key] = entry
                     del missing[key]
                     restored += 1
-            pending = list(missing)
-            done = 0
-            for batch in full.embed_batches(
-                list(missing.values()), kind=kind, instruction=instruction
-            ):
-                # Kept batch by batch, before progress is reported: when a progress callback
-                # interrupts the call (a rerun of the page), the finished batches stay cached.
-                for i, vector, count in zip(
-                    batch.indices, batch.vectors, batch.token_counts, strict=True
-                ):
-                    self._entries[pending[i]] = (vector, count)
-                if self.disk is not None:
-                    batch_keys = [pending[i] for i in batch.indices]
-                    self.disk.put_many(embedder, batch_keys, batch.vectors, batch.token_counts)
-                done += len(batch.indices)
-                if progress is not None:
-                    progress(done, len(pending))
+            encoded = 0
+            if missing and self.disk is None:
+                encoded = self._encode(full, missing, kind, instruction, progress)
+            elif missing:
+                encoded, shared = self._encode_shared(full, missing, kind, instruction, progress)
+                restored += shared
             vectors = np.zeros((len(texts), embedder.native_dim), dtype=np.float32)
             counts = np.zeros(len(texts), dtype=np.int64)
             for row, key in enumerate(keys):
@@ -123,9 +116,70 @@ class VectorCache:
                 self._entries.popitem(last=False)
         if embedder.dim != embedder.native_dim:
             vectors = normalise(vectors, embedder.dim)
-        return CachedEmbedding(
-            Embedding(vectors, counts), len(missing), len(texts) - len(missing), restored
-        )
+        return CachedEmbedding(Embedding(vectors, counts), encoded, len(texts) - encoded, restored)
+
+    def _encode(
+        self,
+        full: Embedder,
+        missing: dict[str, str],
+        kind: Kind,
+        instruction: str | None,
+        progress: Progress | None,
+    ) -> int:
+        """Encode ``missing`` (key: text) at full size, keeping (and writing) batch by batch."""
+        pending = list(missing)
+        done = 0
+        for batch in full.embed_batches(list(missing.values()), kind=kind, instruction=instruction):
+            # Kept batch by batch, before progress is reported: when a progress callback
+            # interrupts the call (a rerun of the page), the finished batches stay cached.
+            for i, vector, count in zip(
+                batch.indices, batch.vectors, batch.token_counts, strict=True
+            ):
+                self._entries[pending[i]] = (vector, count)
+            if self.disk is not None:
+                batch_keys = [pending[i] for i in batch.indices]
+                self.disk.put_many(full, batch_keys, batch.vectors, batch.token_counts)
+            done += len(batch.indices)
+            if progress is not None:
+                progress(done, len(pending))
+        return len(pending)
+
+    def _encode_shared(
+        self,
+        full: Embedder,
+        missing: dict[str, str],
+        kind: Kind,
+        instruction: str | None,
+        progress: Progress | None,
+    ) -> tuple[int, int]:
+        """Encode the texts no other session is encoding; read the others' from disk after.
+
+        Returns (texts encoded here, texts read from the disk cache once their owner was
+        done). A text whose owner failed is claimed and encoded here on the next round.
+        """
+        encoded = restored = 0
+        while missing:
+            claim = in_flight.PROCESS.claim(list(missing))
+            try:
+                mine = {key: missing.pop(key) for key in claim.mine}
+                if mine:
+                    encoded += self._encode(full, mine, kind, instruction, progress)
+            finally:
+                in_flight.PROCESS.release(claim.mine)
+            for event in claim.theirs:
+                event.wait()
+            if missing:
+                for key, entry in self._disk_entries(full, list(missing)).items():
+                    self._entries[key] = entry
+                    del missing[key]
+                    restored += 1
+        return encoded, restored
+
+    def _disk_entries(
+        self, embedder: Embedder, keys: list[str]
+    ) -> dict[str, tuple[np.ndarray, int]]:
+        """Entries of ``keys`` on the disk cache (none without one)."""
+        return {} if self.disk is None else self.disk.get_many(embedder, keys)
 
     def store(
         self,

@@ -106,8 +106,13 @@ def _load_model(folder: Path, device: str, dtype: torch.dtype, attention: str) -
 class TransformerRuntime:
     """A loaded encoder: tokenises texts and turns batches of token ids into vectors.
 
-    Not thread-safe by itself except :meth:`encode_batch`, which holds a lock so one model can
-    serve several sessions. It knows nothing of prompts or output dimensions.
+    Safe to share between threads (one loaded model serves every session of a page):
+    forward passes run one at a time under the model's lock, tokenisation under the
+    tokenizer's own lock (a fast tokenizer keeps its truncation setting as state, so two
+    threads cutting to different lengths would cut each other's texts), and the precision
+    never changes after loading, so every session's cache keys stay what they were. Only
+    :meth:`use_packing` and :meth:`warm_up` change settings; they run at load, before
+    sharing. It knows nothing of prompts or output dimensions.
     """
 
     def __init__(
@@ -120,6 +125,7 @@ class TransformerRuntime:
         self.dtype = dtype
         self.notices: list[str] = []
         self._lock = threading.Lock()
+        self._tokenizer_lock = threading.RLock()
         self.native_dim = int(model.config.hidden_size)
         self.pad_id = int(
             tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
@@ -236,19 +242,20 @@ class TransformerRuntime:
         if not texts:
             return Tokenized([], [])
         extra = 1 if self.append_eos else 0
-        full = self.tokenizer(texts, add_special_tokens=True, verbose=False)["input_ids"]
-        full_lengths = [len(ids) + extra for ids in full]
-        long = [i for i, length in enumerate(full_lengths) if length > max_length]
-        if long:
-            cut = self.tokenizer(
-                [texts[i] for i in long],
-                add_special_tokens=True,
-                truncation=True,
-                max_length=max_length - extra,
-                verbose=False,
-            )["input_ids"]
-            for i, ids in zip(long, cut, strict=True):
-                full[i] = ids
+        with self._tokenizer_lock:
+            full = self.tokenizer(texts, add_special_tokens=True, verbose=False)["input_ids"]
+            full_lengths = [len(ids) + extra for ids in full]
+            long = [i for i, length in enumerate(full_lengths) if length > max_length]
+            if long:
+                cut = self.tokenizer(
+                    [texts[i] for i in long],
+                    add_special_tokens=True,
+                    truncation=True,
+                    max_length=max_length - extra,
+                    verbose=False,
+                )["input_ids"]
+                for i, ids in zip(long, cut, strict=True):
+                    full[i] = ids
         ids = [[*row, self.eos_id] if self.append_eos else list(row) for row in full]
         return Tokenized(ids, full_lengths)
 
@@ -259,19 +266,22 @@ class TransformerRuntime:
         character split across byte-level tokens shows as U+FFFD.
         """
         ids = self.tokenize([text], max_length).ids[0]
-        return [str(self.tokenizer.decode([token])) for token in ids]
+        with self._tokenizer_lock:
+            return [str(self.tokenizer.decode([token])) for token in ids]
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """Character span of each token of ``text``, special tokens left out."""
-        encoded = self.tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
+        with self._tokenizer_lock:
+            encoded = self.tokenizer(
+                text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+            )
         return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
 
     @property
     def special_tokens(self) -> int:
         """Tokens added to every text: the difference a tokenisation with them makes."""
-        bare = len(self.tokenizer("probe", add_special_tokens=False)["input_ids"])
+        with self._tokenizer_lock:
+            bare = len(self.tokenizer("probe", add_special_tokens=False)["input_ids"])
         return len(self.tokenize(["probe"], 64).ids[0]) - bare
 
     def _pad(self, batch: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -302,22 +312,19 @@ class TransformerRuntime:
     def encode_batch(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
         """Pooled, L2-normalised float32 vectors [len(batch), native_dim] for token-id rows.
 
-        In fp16 a row that overflows (NaN/inf) is never returned: the model is switched to
-        bf16 once, a notice is recorded in :attr:`notices`, and the batch is recomputed.
+        In fp16 a row that overflows (NaN/inf) is never returned: those rows alone are
+        computed again under bf16 autocast (bf16 has fp32's range) and a notice is recorded
+        in :attr:`notices`. The model itself stays in fp16: switching the shared model would
+        change the precision, and so the cache keys, of every session mid-use; recomputing
+        only the rows that overflow keeps each text's vector independent of its batch-mates.
         """
         if not batch:
             return np.zeros((0, self.native_dim), dtype=np.float32)
         with self._lock, torch.inference_mode():
             try:
                 vectors = self._forward(batch)
-                if self.dtype == "fp16" and not bool(torch.isfinite(vectors).all()):
-                    self.model.to(torch.bfloat16)
-                    self.dtype = "bf16"
-                    self.notices.append(
-                        "fp16 overflowed (NaN) on some texts; the model now runs in bf16, "
-                        "the precision it was trained in."
-                    )
-                    vectors = self._forward(batch)
+                if self.dtype == "fp16":
+                    vectors = self._redo_overflow(batch, vectors)
             except torch.OutOfMemoryError:
                 if self.device.startswith("cuda"):
                     torch.cuda.empty_cache()
@@ -328,6 +335,25 @@ class TransformerRuntime:
                 ) from None
             return normalise(vectors.cpu().numpy())
 
+    def _redo_overflow(self, batch: Sequence[Sequence[int]], vectors: torch.Tensor) -> torch.Tensor:
+        """Rows of an fp16 forward that overflowed, computed again under bf16 autocast."""
+        finite = torch.isfinite(vectors).all(dim=1)
+        if bool(finite.all()):
+            return vectors
+        rows = [i for i, ok in enumerate(finite.tolist()) if not ok]
+        device_type = "cuda" if self.device.startswith("cuda") else "cpu"
+        with torch.autocast(device_type, dtype=torch.bfloat16):
+            redone = self._forward([batch[i] for i in rows])
+        vectors[rows] = redone.to(vectors.dtype)
+        if OVERFLOW_NOTICE not in self.notices:
+            self.notices.append(OVERFLOW_NOTICE)
+        return vectors
+
+
+OVERFLOW_NOTICE = (
+    "fp16 overflowed (NaN) on some texts; those texts were encoded in bf16, the precision "
+    "the model was trained in (the model stays in fp16). Load it in bf16 to avoid this."
+)
 
 _WARM_UP_TEXTS = [
     "Oranges contain plenty of vitamin C.",
