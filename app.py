@@ -47,7 +47,7 @@ from semsearch.page.state import (
     Keys,
     PageState,
 )
-from semsearch.retrieval.export import ResultRow, results_csv, results_json
+from semsearch.retrieval.export import result_rows, results_csv, results_json
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.tiers import tier_of
@@ -358,10 +358,7 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
 def export_ui(lang: str, run: SearchRun, hits: list[Hit], model: str) -> None:
     """Downloads: the results (CSV, JSON) and the knowledge base's vectors with its texts."""
     passages = state.kb_passages
-    rows = [
-        ResultRow(n, h.index, run.texts[h.index], h.score, *_source_place(passages, h.index))
-        for n, h in enumerate(hits, start=1)
-    ]
+    rows = result_rows(hits, run.texts, passages)
     with st.expander(t(lang, "export_header")):
         left, right = st.columns(2)
         left.download_button(
@@ -373,16 +370,6 @@ def export_ui(lang: str, run: SearchRun, hits: list[Hit], model: str) -> None:
             "results.json", "application/json", key=Keys.EXPORT_JSON, on_click="ignore",
         )  # fmt: skip
         export_vectors_ui(lang, run, passages)
-
-
-def _source_place(
-    passages: list[Passage], index: int
-) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
-    """Source, place, heading and metadata of a result, as ResultRow takes them."""
-    if index < len(passages):
-        p = passages[index]
-        return p.source, p.place, p.heading, p.metadata
-    return "", "", "", ()
 
 
 def _switch_language() -> None:

@@ -129,7 +129,8 @@ def test_export_buttons(uploaded):
 def test_answer_cites_the_passages_shown(uploaded, monkeypatch):
     with ChatServer(reply="Hold the reset button for ten seconds [1].") as server:
         monkeypatch.setenv("SEMSEARCH_LLM_BASE_URL", server.url)
-        at = search(uploaded)
+        at = search(uploaded, "How do I reset the router, and how long is the warranty?")
+        at = at.slider(key="threshold").set_value(0.1).run()  # several sources, one cited
         at = at.button(key="answer").click().run()
     assert not at.exception
     shown = texts(at)
@@ -137,6 +138,10 @@ def test_answer_cites_the_passages_shown(uploaded, monkeypatch):
     first_source = next(t for t in shown if t.startswith("✓ [1]"))
     assert "To reset the router" in first_source
     assert "(manual.pdf · page 1 · ¶ 1)" in first_source
+    # Only [1] is cited: every other source is listed unticked.
+    others = [t for t in shown if t.startswith(("✓ [", "· [")) and not t.startswith("✓ [1]")]
+    assert others
+    assert all(t.startswith("· [") for t in others)
     prompt = server.requests[0]["messages"][1]["content"]
     assert prompt.startswith("Passages:\n[1] To reset the router")
 

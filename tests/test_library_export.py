@@ -131,3 +131,31 @@ def test_vectors_travel_with_their_texts():
     )
     with pytest.raises(ValueError, match="3 passages but vectors of shape"):
         vectors_npz(PASSAGES, vectors[:2])
+
+
+def test_exported_results_keep_each_passages_origin():
+    from semsearch.retrieval.export import result_rows
+    from semsearch.retrieval.ranking import Hit
+
+    passages = [
+        Passage("typed line", "", "line 1"),
+        Passage(
+            "Pricing\nStudents pay half.",
+            "faq.md",
+            "§ 2 · ¶ 1",
+            heading="Pricing",
+            metadata=(("lang", "en"),),
+        ),
+        Passage("Hold reset for ten seconds.", "manual.pdf", "page 3 · ¶ 2"),
+    ]
+    texts = [p.text for p in passages]
+    rows = result_rows([Hit(2, 0.8), Hit(1, 0.6), Hit(0, 0.5)], texts, passages)
+    assert [(r.rank, r.index, r.source, r.place, r.heading, r.metadata) for r in rows] == [
+        (1, 2, "manual.pdf", "page 3 · ¶ 2", "", ()),
+        (2, 1, "faq.md", "§ 2 · ¶ 1", "Pricing", (("lang", "en"),)),
+        (3, 0, "", "line 1", "", ()),
+    ]
+    data = results_csv(rows).decode("utf-8-sig").splitlines()
+    assert data[1].startswith("1,2,Hold reset for ten seconds.,0.8,manual.pdf,page 3 · ¶ 2")
+    # Passages that do not belong to these texts never lend their origin to a result.
+    assert result_rows([Hit(0, 0.5)], ["another text"], passages)[0].source == ""

@@ -20,6 +20,7 @@ import numpy as np
 
 from semsearch.documents.chunking import Passage
 from semsearch.documents.sections import Metadata
+from semsearch.retrieval.ranking import Hit
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,26 @@ class ResultRow:
     place: str = ""
     heading: str = ""
     metadata: Metadata = ()
+
+
+def result_rows(
+    hits: Sequence[Hit], texts: Sequence[str], passages: Sequence[Passage]
+) -> list[ResultRow]:
+    """The rows to export for ``hits`` over ``texts``, with each passage's origin.
+
+    ``passages`` are the searched passages in the order of ``texts`` (for a saved base
+    searched in its store: its candidates). A hit past their end (should they ever disagree)
+    is exported with its text and no origin rather than another passage's.
+    """
+    rows = []
+    for rank, hit in enumerate(hits, start=1):
+        row = ResultRow(rank, hit.index, texts[hit.index], hit.score)
+        if hit.index < len(passages) and passages[hit.index].text == texts[hit.index]:
+            p = passages[hit.index]
+            row = ResultRow(rank, hit.index, row.text, hit.score, p.source, p.place, p.heading,
+                            p.metadata)  # fmt: skip
+        rows.append(row)
+    return rows
 
 
 def _plain(row: ResultRow) -> dict[str, object]:
