@@ -7,6 +7,7 @@ it into a message naming the URL, within the time limits it was given.
 import time
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from semsearch.answers.generation import (
     GeneratorError,
@@ -148,6 +149,23 @@ def test_cli_ask_with_a_base_url_that_is_not_one(saved_base, capsys, monkeypatch
     _, err = capsys.readouterr()
     assert (code, err.count("\n")) == (1, 1)
     assert err.startswith("semsearch: error: SEMSEARCH_LLM_BASE_URL='localhost:8000' is not")
+
+
+def test_page_shows_an_endpoint_fault_as_a_message(monkeypatch):
+    with FaultyChatServer(stream=b"data: [1, 2]\n\n") as server:
+        monkeypatch.setenv("SEMSEARCH_LLM_BASE_URL", server.url)
+        monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
+        at = AppTest.from_file("../app.py", default_timeout=120).run()
+        at.text_area(key="kb_text").input("To reset the router, hold the button.").run()
+        at.text_input(key="query").set_value("reset the router")
+        at = at.button(key="search").click().run()
+        at = at.slider(key="threshold").set_value(0.0).run()
+        at = at.button(key="answer").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.main.error]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"No answer: `{server.url}/chat/completions sent an event that")
+    assert at.text_input(key="query").value == "reset the router"  # the question stays
 
 
 def limited_init(**limits: float):
