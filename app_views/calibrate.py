@@ -21,7 +21,7 @@ from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
 from semsearch.page.state import Keys
 
-from .context import ViewContext, page_state, short
+from .context import ViewContext, page_state, plain, short
 from .files import uploader_words
 
 TABLE_ROWS = 20
@@ -98,14 +98,14 @@ def _upload(ctx: ViewContext) -> None:
     try:
         read = read_labels_csv(upload.getvalue())
     except SemsearchError as error:
-        st.error(t(lang, "cal_bad_file", name=upload.name, cause=error))
+        st.error(t(lang, "cal_bad_file", name=plain(upload.name), cause=plain(error)))
         return
     labels = state.labels
     for label in read:
         labels[(label.query, label.text)] = label.relevant
     done.add(upload.file_id)
     state.reset_label_switches()  # the switches show the uploaded labels from here on
-    st.success(t(lang, "cal_uploaded", count=len(read), name=upload.name))
+    st.success(t(lang, "cal_uploaded", count=len(read), name=plain(upload.name)))
 
 
 def _labelled_scores(ctx: ViewContext, labels: Labels) -> tuple[np.ndarray, np.ndarray]:

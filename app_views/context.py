@@ -62,13 +62,23 @@ def table_columns(lang: str) -> dict[str, Any]:
 
 
 def plain(text: object) -> str:
-    """``text`` made safe to place in a markdown message (a file or base name, an error).
+    """``text`` (a name, a file name, a model id, an error) as a markdown code span.
 
-    Every ASCII punctuation mark is escaped, and ``:`` is followed by a zero-width space so
-    that ``:name:`` is never read as an icon.
+    Inside a code span markdown applies nothing: no emphasis, link, image, math, emoji
+    shortcode, colour directive or backslash escape. So the text shows, and copies back,
+    character for character: no escaping backslash and no invisible mark to come along on
+    copy-paste. What it does not keep: a line break, which a code span shows as a space.
     """
-    escaped = re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(text))
-    return escaped.replace(":", ":\u200b")
+    value = str(text)
+    if not value:
+        return ""
+    # A fence longer than any run of backticks in the value cannot close early.
+    fence = "`" * (1 + max((len(run) for run in re.findall(r"`+", value)), default=0))
+    # Markdown strips one space from each end of a code span; the padding is that space,
+    # so a value that starts or ends with a space or a backtick keeps it.
+    edges = value[0] + value[-1]
+    pad = " " if value.strip(" ") and ("`" in edges or " " in edges) else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
 
 
 def short(text: str, limit: int = 120) -> str:

@@ -121,8 +121,8 @@ def test_a_saved_base_is_named_without_escape_characters(page):
     at = page.text_area(key="kb_text").input("One line to keep.").run()
     at.text_input(key="save_name").input("my-base.v2").run()
     at = at.button(key="save_base").click().run()
-    # Markdown shows "\-" as "-": one backslash per escaped mark, never a doubled one.
-    assert at.main.success[0].value.startswith("Saved 'my\\-base\\.v2': 1 passage, ")
+    # The name is a code span: shown and copied as it is, no escaping backslash.
+    assert at.main.success[0].value.startswith("Saved '`my-base.v2`': 1 passage, ")
     info = [c.value for c in at.main.caption if "updated" in c.value]
     assert len(info) == 1
     updated = info[0].rsplit("updated ", 1)[1]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from semsearch.encoding.model_source import BUNDLED_NAME
 
 TIMEOUT = 120
-ESCAPED_NAME = r"sentence\-transformers\/all\-MiniLM\-L6\-v2"
+ESCAPED_NAME = "`sentence-transformers/all-MiniLM-L6-v2`"
 
 
 def page(monkeypatch, model=None):
@@ -40,7 +40,7 @@ def test_auto_offline_names_the_bundled_model_at_the_top_and_says_why(monkeypatc
         f"Model in use: {BUNDLED_NAME} (bundled with semsearch; auto fell back to it)"
     )
     assert at.main.warning[0].value == (
-        f"auto fell back to {ESCAPED_NAME} (Qwen3\\-Embedding\\-0\\.6B not cached: offline). "
+        f"auto fell back to {ESCAPED_NAME} (`Qwen3-Embedding-0.6B` not cached: offline). "
         "To use it, run `hf download Qwen/Qwen3-Embedding-0.6B` once while online, then reload."
     )
     picker = at.selectbox(key="model_choice")
@@ -53,7 +53,7 @@ def test_the_names_follow_the_language(monkeypatch, hub_cache):
     at = page(monkeypatch).radio(key="lang").set_value("zh").run()
     assert at.title[0].value == "语义搜索"
     assert at.main.text[0].value == f"当前模型:{BUNDLED_NAME}(semsearch 内置;auto 回退到了它)"
-    assert at.main.warning[0].value.startswith(f"auto 回退到了 {ESCAPED_NAME}(Qwen3")
+    assert at.main.warning[0].value.startswith(f"auto 回退到了 {ESCAPED_NAME}(`Qwen3")
     assert at.selectbox(key="model_choice").options[0] == (
         "auto → all-MiniLM-L6-v2(Qwen3-Embedding-0.6B 未缓存:离线)"
     )

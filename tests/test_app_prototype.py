@@ -51,9 +51,9 @@ def test_files_become_passages_and_a_bad_one_is_a_message(uploaded):
     assert "manual.pdf: 2 passages" in shown
     assert "notes.md (UTF-8): 2 passages" in shown
     error = at.main.error[0].value
-    assert error.startswith("broken")
+    assert error.startswith("`broken")
     assert "is not a readable PDF" in error
-    assert error.endswith("The other files were added.")
+    assert error.endswith("` The other files were added.")
     assert "5 passages: 1 typed, 4 from files" in [c.value for c in at.caption]
 
 
@@ -81,7 +81,7 @@ def test_save_then_open_tomorrow_without_encoding(uploaded, monkeypatch):
     at = search(uploaded)
     at.text_input(key="save_name").input("docs").run()
     at = at.button(key="save_base").click().run()
-    assert at.main.success[0].value.startswith("Saved 'docs': 5 passages, sentence")
+    assert at.main.success[0].value.startswith("Saved '`docs`': 5 passages, sentence")
 
     tomorrow = new_page(monkeypatch)  # a new session: nothing cached, nothing uploaded
     assert tomorrow.selectbox(key="saved_pick").value == "docs"
@@ -160,7 +160,7 @@ def test_an_unreachable_endpoint_is_a_message(uploaded, monkeypatch):
     at = search(uploaded)
     at = at.button(key="answer").click().run()
     assert not at.exception
-    assert any(e.value.startswith("No answer: Cannot reach http") for e in at.main.error)
+    assert any(e.value.startswith("No answer: `Cannot reach http") for e in at.main.error)
 
 
 def test_reranker_orders_the_candidates_and_shows_its_score(uploaded, monkeypatch, tmp_path):

@@ -56,7 +56,7 @@ def open_page(monkeypatch):
 def test_a_large_base_is_searched_in_its_store_not_copied(large_base, monkeypatch, exact):
     at = open_page(monkeypatch)
     assert not at.exception
-    assert at.main.success[0].value.startswith("Opened 'notes': 240 passages, searched where")
+    assert at.main.success[0].value.startswith("Opened '`notes`': 240 passages, searched where")
     assert at.text_area(key="kb_text").value == "A typed line that the base search leaves alone."
     assert "(240 passages) in its store" in " ".join(c.value for c in at.main.caption)
     at.text_input(key="query").set_value("How do I restart my router?")

@@ -115,7 +115,7 @@ def test_calibration_from_an_uploaded_csv_applies_the_best_threshold(support):
     ).run()
     assert not at.exception
     view = tab(at, "calibrate")
-    assert view.success[0].value == "8 labels read from labels.csv."
+    assert view.success[0].value == "8 labels read from `labels.csv`."
     assert "8 labelled pairs over 1 query (2 relevant)." in [c.value for c in view.caption]
     best = next(m.value for m in view.markdown if m.value.startswith("Best F1"))
     assert best.startswith("Best F1 1.000 at threshold")
@@ -158,7 +158,7 @@ def test_a_bad_labels_file_is_a_message(support):
     assert (
         tab(at, "calibrate")
         .error[0]
-        .value.startswith("labels.csv: The labels file needs the columns")
+        .value.startswith("`labels.csv`: `The labels file needs the columns")
     )
 
 

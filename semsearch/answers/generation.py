@@ -14,15 +14,17 @@ Both stream the answer piece by piece.
 from __future__ import annotations
 
 import collections.abc
+import contextlib
 import json
 import os
 import re
 import threading
-import urllib.error
-import urllib.request
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import httpx2
 
 from semsearch.errors import ModelLoadError, SemsearchError
 
@@ -183,7 +185,14 @@ class _StopWhenSet:
 
 
 class OpenAIChatGenerator:
-    """Any OpenAI-compatible ``/chat/completions`` endpoint (vLLM, Ollama, TGI...), streamed."""
+    """Any OpenAI-compatible ``/chat/completions`` endpoint (vLLM, Ollama, TGI...), streamed.
+
+    Whatever the endpoint sends is read bounded: the model listing and error bodies up to
+    1 MiB, each server-sent event line up to 1 MiB, no more than ``timeout`` seconds without
+    a piece of text (keep-alive lines do not count) and no more than ``max_seconds`` in all.
+    Anything else (not a URL, not JSON, not UTF-8, an unexpected shape) is a
+    :class:`GeneratorError` naming the URL and the fix, never a traceback or an endless wait.
+    """
 
     def __init__(
         self,
@@ -191,35 +200,68 @@ class OpenAIChatGenerator:
         model: str | None = None,
         api_key: str | None = None,
         timeout: float = 120,
+        max_seconds: float = 900,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = _checked_base_url(base_url)
         self.api_key = api_key
         self.timeout = timeout
+        self.max_seconds = max_seconds
+        headers = {"Accept-Encoding": "identity"}  # no compressed body to expand past a cap
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        self._client = httpx2.Client(
+            headers=headers, timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0))
+        )
         self.name = model or self._first_model()
 
-    def _request(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.base_url}{path}", data=data, headers=headers)
+    @contextlib.contextmanager
+    def _open(self, path: str, body: dict[str, Any] | None = None) -> Iterator[httpx2.Response]:
+        """The response to a GET (no ``body``) or a POST, its status checked, body unread."""
+        url = f"{self.base_url}{path}"
+        method = "GET" if body is None else "POST"
         try:
-            return urllib.request.urlopen(request, timeout=self.timeout)  # the user's own endpoint
-        except urllib.error.HTTPError as error:
-            detail = error.read(500).decode("utf-8", "replace").strip()
+            with self._client.stream(method, url, json=body) as response:
+                if response.status_code != 200:
+                    detail = _read_capped(response, _ERROR_BODY, cut=True)
+                    text = detail.decode("utf-8", "replace").strip()
+                    raise GeneratorError(
+                        f"{url} answered HTTP {response.status_code}: "
+                        f"{text or response.reason_phrase}"
+                    )
+                yield response
+        except httpx2.TimeoutException:
             raise GeneratorError(
-                f"{self.base_url}{path} answered HTTP {error.code}: {detail or error.reason}"
+                f"{url} sent nothing for {self.timeout:g} s; is the endpoint overloaded?"
             ) from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            raise GeneratorError(f"Cannot reach {self.base_url}: {reason}") from None
+        except httpx2.ConnectError as error:
+            raise GeneratorError(f"Cannot reach {self.base_url}: {error}") from None
+        except httpx2.HTTPError as error:
+            cause = str(error) or type(error).__name__
+            raise GeneratorError(f"The connection to {url} broke off: {cause}") from None
 
     def _first_model(self) -> str:
-        with self._request("/models") as response:
-            models = json.load(response).get("data") or []
-        if not models:
-            raise GeneratorError(f"{self.base_url}/models lists no model; set SEMSEARCH_LLM.")
-        return str(models[0]["id"])
+        url = f"{self.base_url}/models"
+        with self._open("/models") as response:
+            raw = _read_capped(response, _SMALL_BODY, clock=_Clock(url, self.timeout, self.timeout))
+        try:
+            listing = json.loads(raw)
+        except ValueError:  # also bytes that are not UTF-8
+            raise GeneratorError(
+                f"{url} did not answer JSON (it sent {_preview(raw)}). Set "
+                "SEMSEARCH_LLM_BASE_URL to an OpenAI-compatible base URL (ending in /v1)."
+            ) from None
+        models = listing.get("data") if isinstance(listing, dict) else None
+        if not isinstance(models, list) or not all(
+            isinstance(m, dict) and isinstance(m.get("id"), str) for m in models
+        ):
+            raise GeneratorError(
+                f'{url} does not list models as {{"data": [{{"id": "..."}}]}} (it sent '
+                f"{_preview(raw)}); set SEMSEARCH_LLM to the model's name."
+            )
+        ids = [m["id"] for m in models if m["id"].strip()]
+        if not ids:
+            raise GeneratorError(f"{url} lists no model; set SEMSEARCH_LLM.")
+        return str(ids[0])
 
     def stream(self, messages: Messages, max_new_tokens: int) -> Iterator[str]:
         """Server-sent events of ``chat.completion.chunk``; the text of each delta."""
@@ -230,24 +272,145 @@ class OpenAIChatGenerator:
             "max_tokens": max_new_tokens,
             "temperature": 0,
         }
-        with self._request("/chat/completions", body) as response:
-            for raw in response:
-                line = raw.decode("utf-8").strip()
+        url = f"{self.base_url}/chat/completions"
+        clock = _Clock(url, self.timeout, self.max_seconds)
+        with self._open("/chat/completions", body) as response:
+            for raw in _capped_lines(response, url, clock):
+                try:
+                    line = raw.decode("utf-8").strip()
+                except UnicodeDecodeError:
+                    raise GeneratorError(
+                        f"{url} sent bytes that are not UTF-8 ({_preview(raw)})."
+                    ) from None
                 if not line.startswith("data:"):
-                    continue
+                    continue  # comments (": keep-alive"), event names, blank separators
                 payload = line[5:].strip()
                 if payload == "[DONE]":
-                    break
-                try:
-                    chunk = json.loads(payload)
-                except ValueError:
-                    raise GeneratorError(
-                        f"{self.base_url} sent an unreadable event: {payload[:200]}"
-                    ) from None
-                for choice in chunk.get("choices", []):
-                    piece = (choice.get("delta") or {}).get("content")
-                    if piece:
-                        yield piece
+                    return
+                for piece in _pieces(payload, url):
+                    clock.piece()
+                    yield piece
+
+
+_SMALL_BODY = 1 << 20  # a model listing
+_ERROR_BODY = 500  # the part of an error body worth showing
+_LINE_CAP = 1 << 20  # one server-sent event line: a chunk is a few hundred bytes
+
+
+def _checked_base_url(base_url: str) -> str:
+    """``base_url`` without its trailing slash, if it is an http(s) URL with a host."""
+    try:
+        url = httpx2.URL(base_url)
+        valid = url.scheme in ("http", "https") and bool(url.host)
+    except (httpx2.InvalidURL, ValueError):
+        valid = False
+    if not valid:
+        raise GeneratorError(
+            f"SEMSEARCH_LLM_BASE_URL={base_url!r} is not an http(s) URL. Set it to the "
+            "endpoint's base URL, e.g. http://localhost:8000/v1 (vLLM) or "
+            "http://localhost:11434/v1 (Ollama), or unset it to run a local model."
+        )
+    return base_url.rstrip("/")
+
+
+def _preview(raw: bytes, size: int = 120) -> str:
+    """The start of a body, printable: for messages."""
+    return repr(raw[:size].decode("utf-8", "replace")) + ("..." if len(raw) > size else "")
+
+
+def _read_capped(
+    response: httpx2.Response, cap: int, *, clock: _Clock | None = None, cut: bool = False
+) -> bytes:
+    """The body, read in chunks; cut at ``cap`` bytes, or (``cut`` False) refused past it."""
+    url = str(response.url)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_raw():
+        if clock is not None:
+            clock.check()
+        size += len(chunk)
+        if size > cap:
+            if cut:
+                chunks.append(chunk[: cap - (size - len(chunk))])
+                break
+            raise GeneratorError(
+                f"{url} sent more than {cap:,} bytes; is SEMSEARCH_LLM_BASE_URL an "
+                "OpenAI-compatible endpoint?"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _Clock:
+    """The time limits of one answer: since the last piece of text, and in all."""
+
+    def __init__(self, url: str, idle: float, total: float) -> None:
+        self.url, self.idle, self.total = url, idle, total
+        self.started = self.last = time.monotonic()
+
+    def piece(self) -> None:
+        self.last = time.monotonic()
+
+    def check(self) -> None:
+        now = time.monotonic()
+        if now - self.started > self.total:
+            raise GeneratorError(
+                f"{self.url} was still answering after {self.total:g} s; the answer is cut "
+                "there. Ask for a shorter answer (max new tokens)."
+            )
+        if now - self.last > self.idle:
+            raise GeneratorError(
+                f"{self.url} sent no text for {self.idle:g} s (only keep-alive lines); is "
+                "the endpoint overloaded?"
+            )
+
+
+def _capped_lines(response: httpx2.Response, url: str, clock: _Clock) -> Iterator[bytes]:
+    """The body's lines (without their end), none longer than ``_LINE_CAP`` bytes kept.
+
+    Why not ``iter_lines``: it holds a line in memory whole however long it grows.
+    """
+    pending = b""
+    for chunk in response.iter_raw():
+        clock.check()
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        yield from lines
+        if len(pending) > _LINE_CAP:
+            raise GeneratorError(
+                f"{url} sent a line of more than {_LINE_CAP:,} bytes; events are a few "
+                "hundred. Is SEMSEARCH_LLM_BASE_URL an OpenAI-compatible endpoint?"
+            )
+    if pending:
+        yield pending
+
+
+def _pieces(payload: str, url: str) -> Iterator[str]:
+    """The text pieces of one ``chat.completion.chunk`` event."""
+    try:
+        chunk = json.loads(payload)
+    except ValueError:
+        raise GeneratorError(f"{url} sent an unreadable event: {payload[:200]!r}") from None
+    if isinstance(chunk, dict) and "error" in chunk:  # vLLM reports a failure mid-stream so
+        error = chunk["error"]
+        message = error.get("message") if isinstance(error, dict) else error
+        raise GeneratorError(f"{url} failed while answering: {str(message)[:500]}")
+    choices = chunk.get("choices", []) if isinstance(chunk, dict) else None
+    if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+        raise _not_a_chunk(url, payload)
+    for choice in choices:
+        delta = choice.get("delta") or {}
+        if not isinstance(delta, dict) or not isinstance(delta.get("content"), str | None):
+            raise _not_a_chunk(url, payload)
+        if delta.get("content"):
+            yield delta["content"]
+
+
+def _not_a_chunk(url: str, payload: str) -> GeneratorError:
+    return GeneratorError(
+        f"{url} sent an event that is not a chat.completion.chunk: {payload[:200]!r}. Is "
+        "SEMSEARCH_LLM_BASE_URL an OpenAI-compatible endpoint?"
+    )
 
 
 def default_llm(device: str) -> str:
