@@ -81,7 +81,7 @@ def test_save_then_open_tomorrow_without_encoding(uploaded, monkeypatch):
     at = search(uploaded)
     at.text_input(key="save_name").input("docs").run()
     at = at.button(key="save_base").click().run()
-    assert at.main.success[0].value.startswith("Saved '`docs`': 5 passages, sentence")
+    assert at.main.success[0].value.startswith("Saved '`docs`': 5 passages, `sentence")
 
     tomorrow = new_page(monkeypatch)  # a new session: nothing cached, nothing uploaded
     assert tomorrow.selectbox(key="saved_pick").value == "docs"

@@ -77,7 +77,7 @@ def test_a_large_base_is_searched_in_its_store_not_copied(large_base, monkeypatc
         float(s) for m in at.main.markdown for s in re.findall(r"\*\*(-?\d\.\d{4})\*\*", m.value)
     ]
     np.testing.assert_allclose(scores, [hit.score for hit in expected], atol=5e-5)
-    assert any("Searched all 240 passages of 'notes'" in c.value for c in at.main.caption)
+    assert any("Searched all 240 passages of '`notes`'" in c.value for c in at.main.caption)
 
 
 def test_threshold_and_top_k_filter_the_candidates_without_asking_again(large_base, monkeypatch):
@@ -114,4 +114,4 @@ def test_every_view_explains_a_base_search_from_its_candidates(large_base, monke
         at.session_state["why_tab"] = TABS[name]
         at = at.run()
         assert not at.exception, name
-    assert any("The vectors of 'notes' stay in its store" in c.value for c in at.main.caption)
+    assert any("The vectors of '`notes`' stay in its store" in c.value for c in at.main.caption)
