@@ -1,0 +1,33 @@
+"""One error boundary: hostile or careless input becomes a SemsearchError with the value and the fix.
+
+Each test reproduces one failure found by the issue-12 attack (a traceback, a silent acceptance, an
+unbounded read, an aborted batch) and pins the message that replaced it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from semsearch.cli import main
+from semsearch.encoding.model_source import locate
+from semsearch.errors import ModelLoadError
+
+
+@pytest.mark.parametrize("spec", ["my model", "foo bar", "a" * 300, "owner/na me"])
+def test_a_model_id_the_hub_refuses_is_a_model_load_error_naming_it(spec):
+    with pytest.raises(ModelLoadError) as caught:
+        locate(spec)
+    assert caught.value.reason == "missing"
+    assert "not a model folder nor a valid Hugging Face id" in str(caught.value)
+    assert spec[:50] in str(caught.value)
+    assert len(str(caught.value)) < 600  # a 300-character id is cut, not repeated whole
+
+
+def test_the_cli_reports_a_bad_model_id_in_one_line(capsys, tmp_path):
+    kb = tmp_path / "kb.txt"
+    kb.write_text("one\n\ntwo\n", encoding="utf-8")
+    code = main(["search", "--kb", str(kb), "--query", "x", "--model", "my model"])
+    _out, err = capsys.readouterr()
+    assert code == 1
+    assert err.count("\n") == 1
+    assert err.startswith("semsearch: error: Could not load the model 'my model': not a model")
