@@ -31,3 +31,20 @@ def test_the_cli_reports_a_bad_model_id_in_one_line(capsys, tmp_path):
     assert code == 1
     assert err.count("\n") == 1
     assert err.startswith("semsearch: error: Could not load the model 'my model': not a model")
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1", "-2", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("x")']
+)
+def test_results_csv_neutralises_formula_cells_with_a_quote(text):
+    import csv
+    import io
+
+    from semsearch.retrieval.export import ResultRow, results_csv
+
+    rows = [ResultRow(1, 0, text, -0.5, source=text, heading="plain")]
+    read = list(csv.DictReader(io.StringIO(results_csv(rows).decode("utf-8-sig"))))
+    assert read[0]["text"] == "'" + text
+    assert read[0]["source"] == "'" + text
+    assert read[0]["heading"] == "plain"
+    assert read[0]["score"] == "-0.5"  # a number stays a number
