@@ -48,3 +48,52 @@ def test_results_csv_neutralises_formula_cells_with_a_quote(text):
     assert read[0]["source"] == "'" + text
     assert read[0]["heading"] == "plain"
     assert read[0]["score"] == "-0.5"  # a number stays a number
+
+
+@pytest.mark.parametrize("folder", ["~nosuchuser-semsearch/x", "bad\x00name"])
+def test_an_unusable_data_dir_is_a_settings_error_naming_it(monkeypatch, folder):
+    from semsearch.errors import SettingsError
+    from semsearch.retrieval.stores.sqlite import data_dir
+    from semsearch.settings import Settings
+
+    with pytest.raises(SettingsError, match=r"SEMSEARCH_DATA_DIR=.* is not a usable folder"):
+        Settings.from_env({"SEMSEARCH_DATA_DIR": folder})
+    monkeypatch.setenv("SEMSEARCH_DATA_DIR", "~nosuchuser-semsearch/x")
+    with pytest.raises(SettingsError, match="SEMSEARCH_DATA_DIR='~nosuchuser-semsearch/x'"):
+        data_dir()
+
+
+def test_the_cli_reports_an_unusable_data_dir_in_one_line(capsys):
+    code = main(["list", "--data-dir", "~nosuchuser-semsearch/x"])
+    _out, err = capsys.readouterr()
+    assert code == 1
+    assert err == (
+        "semsearch: error: folder='~nosuchuser-semsearch/x' is not a usable folder "
+        "(Could not determine home directory.): give an existing user's home (~/x) or a full path.\n"
+    )
+
+
+@pytest.mark.parametrize("device", ["meta", "disk", "cuda:x", "gpu"])
+def test_a_device_no_model_can_compute_on_is_refused(device):
+    from semsearch.errors import SettingsError
+    from semsearch.settings import Settings
+
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"SEMSEARCH_DEVICE": device})
+    assert str(caught.value) == (
+        f"SEMSEARCH_DEVICE={device!r} is not a device: use cpu, cuda, cuda:1 (a GPU's number) or mps."
+    )
+
+
+def test_the_cli_refuses_device_meta_in_one_line(capsys, tmp_path):
+    kb = tmp_path / "kb.txt"
+    kb.write_text("one\n\ntwo\n", encoding="utf-8")
+    code = main(
+        ["search", "--kb", str(kb), "--query", "x", "--model", "bundled", "--device", "meta"]
+    )
+    _out, err = capsys.readouterr()
+    assert code == 1
+    assert err == (
+        "semsearch: error: device='meta' is not a device: use cpu, cuda, cuda:1 (a GPU's number) "
+        "or mps.\n"
+    )

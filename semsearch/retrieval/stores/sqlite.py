@@ -53,6 +53,7 @@ from semsearch.retrieval.stores.base import (
     check_top_k,
     check_where,
 )
+from semsearch.settings import expand_folder
 
 __all__ = ["FILE_NAME", "BaseInfo", "KnowledgeBaseStore", "SQLiteStore", "SavedBase", "StoreError"]
 
@@ -105,7 +106,7 @@ def data_dir() -> Path:
     """``SEMSEARCH_DATA_DIR``, else the platform's user data folder for semsearch."""
     configured = os.environ.get("SEMSEARCH_DATA_DIR", "").strip()
     if configured:
-        return Path(configured).expanduser()
+        return expand_folder(configured, "SEMSEARCH_DATA_DIR")
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("semsearch", appauthor=False))
@@ -201,7 +202,7 @@ class KnowledgeBaseStore:
     """The saved knowledge bases in one folder. Safe to use from several threads/processes."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        self.folder = Path(folder).expanduser() if folder is not None else data_dir()
+        self.folder = expand_folder(folder) if folder is not None else data_dir()
         self.path = self.folder / FILE_NAME
         self.vector_folder = self.folder / VECTOR_FOLDER
         self.uri = f"sqlite:{self.folder}"
