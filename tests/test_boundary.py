@@ -6,6 +6,8 @@ unbounded read, an aborted batch) and pins the message that replaced it.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from semsearch.cli import main
@@ -97,3 +99,58 @@ def test_the_cli_refuses_device_meta_in_one_line(capsys, tmp_path):
         "semsearch: error: device='meta' is not a device: use cpu, cuda, cuda:1 (a GPU's number) "
         "or mps.\n"
     )
+
+
+def _bomb_pdf() -> bytes:
+    """A one-page PDF whose 80 MB content stream is ~80 KB on disk (over pypdf's 75 MB limit)."""
+    import zlib
+
+    from tests.sample_files import _pdf, _stream
+
+    content = zlib.compress(b" " * 80_000_000, 9)
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            _stream(content, "/Filter /FlateDecode "),
+        ]
+    )
+
+
+def test_a_csv_field_over_the_csv_limit_is_a_document_error():
+    from semsearch.documents.readers import DocumentError, read_document
+
+    data = b"text,label\n" + b"x" * 131_073 + b",a\n"
+    with pytest.raises(DocumentError) as caught:
+        read_document("huge.csv", data)
+    assert str(caught.value).startswith("huge.csv is not a readable CSV (field larger than field")
+    assert "split cells longer than 131,072 characters" in str(caught.value)
+
+
+def test_a_pdf_bomb_is_a_document_error():
+    from semsearch.documents.readers import DocumentError, read_document
+
+    with pytest.raises(DocumentError) as caught:
+        read_document("bomb.pdf", _bomb_pdf())
+    assert str(caught.value).startswith(
+        "bomb.pdf holds a compressed part that expands past pypdf's safety limit"
+    )
+
+
+def test_cli_index_skips_the_bad_files_and_stores_the_rest(capsys, tmp_path):
+    (tmp_path / "good.txt").write_text("Apples are red.\n\nThe sky is blue.\n", encoding="utf-8")
+    (tmp_path / "huge.csv").write_bytes(b"text\n" + b"x" * 131_073 + b"\n")
+    (tmp_path / "bomb.pdf").write_bytes(_bomb_pdf())
+    files = [str(tmp_path / n) for n in ("huge.csv", "bomb.pdf", "good.txt")]
+    data = str(tmp_path / "data")
+    code = main(["index", *files, "--name", "kb", "--model", "bundled", "--data-dir", data])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "huge.csv is not a readable CSV" in err
+    assert "bomb.pdf holds a compressed part" in err
+    assert "Traceback" not in err
+    code = main(["list", "--data-dir", data, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert [(base["name"], base["passages"]) for base in json.loads(out)] == [("kb", 2)]
