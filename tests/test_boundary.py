@@ -154,3 +154,64 @@ def test_cli_index_skips_the_bad_files_and_stores_the_rest(capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert [(base["name"], base["passages"]) for base in json.loads(out)] == [("kb", 2)]
+
+
+def test_threshold_nan_is_refused_in_one_line(capsys, tmp_path):
+    kb = tmp_path / "kb.txt"
+    kb.write_text("one\n\ntwo\n", encoding="utf-8")
+    code = main(
+        ["search", "--kb", str(kb), "--query", "x", "--model", "bundled", "--threshold", "nan"]
+    )
+    _out, err = capsys.readouterr()
+    assert code == 1
+    assert err == (
+        "semsearch: error: threshold must be a score, a number such as 0.5 (-1 keeps all), "
+        "got nan.\n"
+    )
+
+
+def test_top_hits_refuses_a_nan_threshold():
+    import numpy as np
+
+    from semsearch.errors import InvalidArgumentError
+    from semsearch.retrieval.ranking import top_hits
+
+    with pytest.raises(InvalidArgumentError, match="got nan"):
+        top_hits(np.array([0.5, 0.2]), threshold=float("nan"))
+
+
+def test_a_query_of_non_utf8_bytes_is_refused_in_one_line(tmp_path):
+    """Through a real interpreter: argv bytes reach Python as they would from a terminal."""
+    import os
+    import subprocess
+    import sys
+
+    kb = tmp_path / "kb.txt"
+    kb.write_text("one\n\ntwo\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "semsearch.cli", "search", "--kb", str(kb), "--model", "bundled"]
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    done = subprocess.run([*map(os.fsencode, argv), b"--query", b"caf\xe9"],
+                          capture_output=True, env=env, timeout=120)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == (
+        b"semsearch: error: --query 'caf\\\\xe9' is not UTF-8 text; set the terminal to UTF-8 "
+        b"(e.g. LANG=C.UTF-8) or retype it.\n"
+    )
+
+
+def test_a_knowledge_base_that_never_ends_is_refused(capsys):
+    code = main(["search", "--kb", "/dev/zero", "--query", "x", "--model", "bundled"])
+    _out, err = capsys.readouterr()
+    assert code == 1
+    assert err.startswith("semsearch: error: '/dev/zero' holds more than 200 MB (or never ends")
+
+
+def test_read_lines_reads_no_more_than_its_cap(tmp_path):
+    from semsearch.documents.knowledge_base import read_lines
+    from semsearch.errors import KnowledgeBaseError
+
+    kb = tmp_path / "kb.txt"
+    kb.write_text("a\n" * 10, encoding="utf-8")
+    assert read_lines(kb, max_bytes=20) == ["a"] * 10
+    with pytest.raises(KnowledgeBaseError, match="holds more than"):
+        read_lines(kb, max_bytes=19)
