@@ -215,3 +215,58 @@ def test_read_lines_reads_no_more_than_its_cap(tmp_path):
     assert read_lines(kb, max_bytes=20) == ["a"] * 10
     with pytest.raises(KnowledgeBaseError, match="holds more than"):
         read_lines(kb, max_bytes=19)
+
+
+_FULL_DISK = """
+import resource, signal, sys
+import numpy as np
+from semsearch.documents.chunking import Passage
+from semsearch.retrieval.stores.base import BaseSpec
+from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
+from semsearch.errors import SemsearchError
+
+store = KnowledgeBaseStore(sys.argv[1])
+spec = lambda name: BaseSpec(name=name, model="m", model_spec="m", native_dim=4, dim=4,
+                             max_length=8, dtype="fp32", settings={{}})
+def rows(n, size):
+    vectors = np.eye(4, dtype=np.float32)[np.arange(n) % 4]
+    return ([Passage("x" * size + str(i)) for i in range(n)], vectors, [1] * n,
+            [f"h{{i}}" for i in range(n)])
+store.save(spec("small"), *rows(3, 10))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (2_000_000, 2_000_000))
+try:
+    {action}
+except SemsearchError as error:
+    print(type(error).__name__, error)
+"""
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        'store.save(spec("big"), *rows(40, 100_000))',  # the database outgrows the limit
+        'store.add("small", *rows(40, 100_000))',
+        "store.save(spec('wide'), *rows(140_000, 1))",  # the vector file does
+    ],
+    ids=["save", "add", "vectors"],
+)
+def test_a_full_disk_during_a_save_is_a_store_error_and_earlier_bases_stay(tmp_path, action):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    script = _FULL_DISK.format(action=action)
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                          text=True, timeout=120, env=os.environ)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("StoreError Cannot "), done.stdout
+    assert "the disk is full" in done.stdout
+    from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
+
+    store = KnowledgeBaseStore(tmp_path)
+    assert [info.name for info in store.list()] == ["small"]
+    assert store.info("small").passages == 3
+    with sqlite3.connect(tmp_path / "knowledge-bases.sqlite3") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
