@@ -270,3 +270,47 @@ def test_a_full_disk_during_a_save_is_a_store_error_and_earlier_bases_stay(tmp_p
     assert store.info("small").passages == 3
     with sqlite3.connect(tmp_path / "knowledge-bases.sqlite3") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.fixture
+def page(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
+    return AppTest.from_file("../app.py", default_timeout=120).run()
+
+
+def test_the_page_shows_a_bad_model_id_as_a_message_and_keeps_the_text(page):
+    page.text_area(key="kb_text").input("alpha\nbeta\n").run()
+    page.text_input(key="query").input("my question").run()
+    page.selectbox(key="model_choice").set_value("custom").run()
+    at = page.text_input(key="custom_model").input("my model").run()
+    assert not at.exception
+    assert any("not a model folder nor a valid Hugging Face id" in e.value for e in at.error)
+    assert at.text_area(key="kb_text").value == "alpha\nbeta\n"
+    assert at.text_input(key="query").value == "my question"
+
+
+def test_an_unexpected_failure_is_a_short_message_a_log_entry_and_no_lost_text(page, caplog):
+    from semsearch.page.i18n import t
+
+    page.text_input(key="query").input("my question").run()
+    page.session_state["run"] = "not a search run"  # a broken state no view expects
+    with caplog.at_level("ERROR", logger="semsearch.page"):
+        at = page.run()
+    assert not at.exception  # nothing reaches the browser as a traceback
+    assert [e.value for e in at.error] == [t("en", "page_failed")]
+    assert [r.getMessage() for r in caplog.records if r.name == "semsearch.page"] == [
+        "The page failed"
+    ]
+    at.session_state["run"] = None
+    assert at.run().text_input(key="query").value == "my question"
+
+
+def test_tracebacks_are_never_sent_to_the_browser():
+    from pathlib import Path
+
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
