@@ -314,3 +314,17 @@ def test_tracebacks_are_never_sent_to_the_browser():
 
     config = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_read_file_reads_no_more_than_its_cap(tmp_path):
+    from pathlib import Path
+
+    from semsearch.documents.readers import DocumentError, read_file
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"x" * 100)
+    assert read_file(path, max_bytes=100) == b"x" * 100
+    with pytest.raises(DocumentError, match=r"^notes.txt holds more than"):
+        read_file(path, max_bytes=99)
+    with pytest.raises(DocumentError, match=r"^zero holds more than 1 MB \(or never ends"):
+        read_file(Path("/dev/zero"), max_bytes=2**20)
