@@ -7,6 +7,7 @@ text is only ever shown with ``st.text``/``st.code``, never as markdown or HTML.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import numpy as np
@@ -53,6 +54,8 @@ from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.tiers import tier_of
 from semsearch.retrieval.vector_index import VectorIndex
 from semsearch.settings import Settings
+
+_log = logging.getLogger("semsearch.page")
 
 # 260 px of sidebar (not 300) leaves both columns room for their buttons at 1024x768.
 st.set_page_config(
@@ -379,6 +382,26 @@ def _switch_language() -> None:
 
 
 def main() -> None:
+    """Lay out the page; whatever escapes it becomes a message, never a traceback.
+
+    A SemsearchError a view did not catch is shown as it is (it names the value and the
+    fix); anything else is a bug: a short message on the page, the traceback in the log.
+    ``st.stop()`` ends the run as "stopped early", so Streamlit keeps the value of every
+    widget the failed run did not reach (a completed run would drop them as stale).
+    Streamlit's own controls (``st.stop``, ``st.rerun``) are BaseExceptions and pass.
+    """
+    try:
+        _page()
+    except SemsearchError as error:
+        st.error(plain(error))
+        st.stop()
+    except Exception:  # noqa: BLE001 - the top level: every bug becomes a message
+        _log.exception("The page failed")
+        st.error(t(state.lang if state.lang in LANGUAGES else "en", "page_failed"))
+        st.stop()
+
+
+def _page() -> None:
     """Lay out the page."""
     try:
         settings = Settings.from_env()

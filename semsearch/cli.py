@@ -30,7 +30,7 @@ from semsearch.documents.knowledge_base import read_lines
 from semsearch.encoding.embedder import Embedder, Kind
 from semsearch.encoding.precision import describe_precision
 from semsearch.errors import InvalidArgumentError, SemsearchError
-from semsearch.retrieval.ranking import Hit, rank
+from semsearch.retrieval.ranking import Hit, check_threshold, rank
 from semsearch.settings import Settings
 
 if TYPE_CHECKING:
@@ -636,6 +636,34 @@ def _mb(size: int) -> str:
     return f"{size / 1024**2:.1f} MB"
 
 
+# Arguments that name files or folders: on Linux a file name may be any bytes (Python keeps
+# undecodable ones as lone surrogates and gives them back to the system unchanged).
+_PATH_ARGUMENTS = frozenset({"kb", "files", "data_dir", "out", "qrels", "queries", "judgements",
+                             "store", "model"})  # fmt: skip
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """An InvalidArgumentError for a text argument (a query, a name) that is not UTF-8.
+
+    Python decodes such bytes into lone surrogates, which no tokenizer, store or terminal
+    accepts: refused here, with the bytes shown, rather than a traceback later.
+    """
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for text in values:
+            if name in _PATH_ARGUMENTS or not isinstance(text, str):
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                flag = "--" + name.replace("_", "-")
+                raise InvalidArgumentError(
+                    f"{flag} {shown!r} is not UTF-8 text; set the terminal to UTF-8 "
+                    "(e.g. LANG=C.UTF-8) or retype it."
+                ) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -651,6 +679,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cache": _cache,
     }
     try:
+        _check_text_arguments(args)  # both before a model loads for nothing
+        check_threshold(getattr(args, "threshold", None))
         return handlers[args.command](args)
     except SemsearchError as error:
         print(f"semsearch: error: {error}", file=sys.stderr)

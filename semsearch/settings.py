@@ -29,8 +29,10 @@ Explicit arguments (the API's, the CLI's flags, the page's widgets) win over the
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from semsearch.errors import SettingsError
@@ -44,6 +46,43 @@ def parse_dtype(value: str, source: str = "dtype") -> str:
     name = DTYPE_NAMES.get(value.strip().lower())
     if name is None:
         raise SettingsError(f"{source}={value!r} is not a dtype: use bf16, fp16 or fp32.")
+    return name
+
+
+def expand_folder(value: str | Path, source: str = "folder") -> Path:
+    """``value`` with ``~`` expanded, or a SettingsError naming ``source`` when it cannot be.
+
+    ``~nosuchuser/x`` (no such user) and a NUL in the name raise deep in ``pathlib``; here
+    they become a message with the value and the fix. Whether the folder exists or can be
+    written is left to its user (a read-only folder is a valid choice).
+    """
+    try:
+        if "\x00" in str(value):
+            raise ValueError("embedded null character")
+        path = Path(value).expanduser()
+        path.exists()  # raises for a name too long for this system
+    except (RuntimeError, ValueError, OSError) as error:
+        raise SettingsError(
+            f"{source}={str(value)!r} is not a usable folder ({error}): give an existing "
+            "user's home (~/x) or a full path."
+        ) from None
+    return path
+
+
+_DEVICE = re.compile(r"(cpu|mps|(cuda|xpu)(:\d{1,2})?)")
+
+
+def parse_device(value: str, source: str = "device") -> str:
+    """``value`` lower-cased when it is a device a model can compute on, else a SettingsError.
+
+    ``cpu``, ``cuda``, ``cuda:1``, ``mps``, ``xpu``. Not ``meta`` (PyTorch's shape-only
+    device: it "loads" and then fails on the first score) nor ``disk`` or typos.
+    """
+    name = value.strip().lower()
+    if not _DEVICE.fullmatch(name):
+        raise SettingsError(
+            f"{source}={value!r} is not a device: use cpu, cuda, cuda:1 (a GPU's number) or mps."
+        )
     return name
 
 
@@ -79,7 +118,8 @@ class Settings:
         """Read and check the ``SEMSEARCH_*`` variables (see the module docstring)."""
         env = os.environ if environ is None else environ
         model = env.get("SEMSEARCH_MODEL", "").strip() or "auto"
-        device = env.get("SEMSEARCH_DEVICE", "").strip() or None
+        device_text = env.get("SEMSEARCH_DEVICE", "").strip()
+        device = parse_device(device_text, "SEMSEARCH_DEVICE") if device_text else None
         dtype_text = env.get("SEMSEARCH_DTYPE", "").strip()
         dtype = parse_dtype(dtype_text, "SEMSEARCH_DTYPE") if dtype_text else None
         length_text = env.get("SEMSEARCH_MAX_LENGTH", "").strip()
@@ -87,6 +127,9 @@ class Settings:
         store = env.get("SEMSEARCH_STORE", "").strip() or "sqlite"
         parse_store(store, "SEMSEARCH_STORE")
         token = env.get("SEMSEARCH_STORE_TOKEN", "").strip() or None
+        data_text = env.get("SEMSEARCH_DATA_DIR", "").strip()
+        if data_text:  # checked here so that the page says so at start-up, not mid-save
+            expand_folder(data_text, "SEMSEARCH_DATA_DIR")
         return cls(
             model=model,
             device=device,

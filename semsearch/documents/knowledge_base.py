@@ -32,12 +32,20 @@ def parse_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip(_INVISIBLE)]
 
 
-def read_lines(path: str | Path) -> list[str]:
+MAX_BYTES = 200 * 1024**2
+"""Largest knowledge-base file read (200 MB, the page's upload limit): a device such as
+``/dev/zero`` or a pipe that never ends is refused, not read until memory runs out."""
+
+
+def read_lines(path: str | Path, *, max_bytes: int = MAX_BYTES) -> list[str]:
     """Read a UTF-8 text file and return its non-blank lines (see :func:`parse_lines`).
 
+    At most ``max_bytes`` are read, whatever the file claims to hold (a device or a pipe
+    says 0 bytes).
+
     Raises:
-        KnowledgeBaseError: the file is missing, is a folder, is not UTF-8 text, or has no
-            non-blank line.
+        KnowledgeBaseError: the file is missing, is a folder, is larger than ``max_bytes``,
+            is not UTF-8 text, or has no non-blank line.
     """
     file = Path(path)
     if not file.exists():
@@ -47,9 +55,16 @@ def read_lines(path: str | Path) -> list[str]:
             f"{str(file)!r} is a folder; give a text file with one entry per line."
         )
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:
+            raw = stream.read(max_bytes + 1)
     except OSError as error:
         raise KnowledgeBaseError(f"Cannot read {str(file)!r}: {error.strerror}.") from None
+    if len(raw) > max_bytes:
+        raise KnowledgeBaseError(
+            f"{str(file)!r} holds more than {max_bytes / 1024**2:g} MB (or never ends, as a "
+            "device or a pipe may); split it, or save the passages with `semsearch index` "
+            "and search them with --name."
+        )
     if b"\x00" in raw:
         raise KnowledgeBaseError(
             f"{str(file)!r} looks binary (it contains NUL bytes); give a UTF-8 text file."

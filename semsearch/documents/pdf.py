@@ -131,7 +131,7 @@ def _continues(paragraphs: list[str], following: list[str]) -> bool:
 
 def _open(name: str, data: bytes) -> PdfReader:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -148,10 +148,20 @@ def _open(name: str, data: bytes) -> PdfReader:
         return reader
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise DocumentError(
-            f"{name} is not a readable PDF ({type(error).__name__}: {error})."
-        ) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise DocumentError(_unreadable(name, error)) from None
+
+
+def _unreadable(name: str, error: Exception) -> str:
+    from pypdf.errors import LimitReachedError
+
+    if isinstance(error, LimitReachedError):
+        # pypdf's guard against decompression bombs: a small file that inflates to gigabytes.
+        return (
+            f"{name} holds a compressed part that expands past pypdf's safety limit ({error}); "
+            "it may be a decompression bomb. If you trust it, print it to a new PDF and add that."
+        )
+    return f"{name} is not a readable PDF ({type(error).__name__}: {error})."
 
 
 def read_pdf(name: str, data: bytes) -> Document:
@@ -161,16 +171,15 @@ def read_pdf(name: str, data: bytes) -> Document:
         DocumentError: not a PDF, encrypted with a password, or no text layer (a scan:
             the message says how to add one with OCR).
     """
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     reader = _open(name, data)
     pages = reader.pages
     try:
         layouts = [page.extract_text(extraction_mode="layout") or "" for page in pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, ZeroDivisionError) as error:
-        raise DocumentError(
-            f"{name} is not a readable PDF ({type(error).__name__}: {error})."
-        ) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, ZeroDivisionError) as error:
+        # PyPdfError: PdfReadError and LimitReachedError (a decompression bomb) alike.
+        raise DocumentError(_unreadable(name, error)) from None
     texts = [_paragraphs(lines) for lines in _drop_running([_lines(t) for t in layouts])]
     for n in range(len(texts) - 1):
         if _continues(texts[n], texts[n + 1]):

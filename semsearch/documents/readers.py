@@ -20,7 +20,7 @@ caller goes on with the other files. Splitting sections into passages is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from semsearch.documents.encodings import decode
 from semsearch.documents.markup import read_markup
@@ -36,7 +36,11 @@ __all__ = [
     "best_text_column",
     "csv_columns",
     "read_document",
+    "read_file",
 ]
+
+MAX_FILE_BYTES = 200 * 1024**2
+"""Largest file read from disk (200 MB, the page's upload limit)."""
 
 TEXT_TYPES = (".txt",)
 MARKDOWN_TYPES = (".md", ".markdown")
@@ -81,3 +85,20 @@ def read_document(
     if not document.sections:
         raise DocumentError(f"{name} is empty: it has no text.")
     return document
+
+
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path``, at most ``max_bytes`` of them (a device or pipe may never end).
+
+    Raises:
+        DocumentError: the file holds more than ``max_bytes``.
+        OSError: the file cannot be opened or read (the caller names the file and skips it).
+    """
+    with path.open("rb") as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise DocumentError(
+            f"{path.name} holds more than {max_bytes / 1024**2:g} MB (or never ends, as a device "
+            "or a pipe may); split it into smaller files."
+        )
+    return data

@@ -72,12 +72,20 @@ def read_table(name: str, data: bytes) -> Table:
     """The header and rows of a CSV/TSV file (blank lines skipped).
 
     Raises:
-        DocumentError: no header row, or an unreadable encoding.
+        DocumentError: no header row, an unreadable encoding, or a cell csv cannot read.
     """
     decoded = decode(name, data)
-    delimiter = _delimiter(decoded.text, name)
-    rows = [row for row in csv.reader(io.StringIO(decoded.text), delimiter=delimiter)
-            if any(cell.strip() for cell in row)]  # fmt: skip
+    try:
+        delimiter = _delimiter(decoded.text, name)
+        rows = [row for row in csv.reader(io.StringIO(decoded.text), delimiter=delimiter)
+                if any(cell.strip() for cell in row)]  # fmt: skip
+    except csv.Error as error:
+        # The usual cause: a cell over csv's field limit (131,072 characters), e.g. a quote
+        # never closed, so that the rest of the file reads as one cell.
+        raise DocumentError(
+            f'{name} is not a readable CSV ({error}): look for a quote (") that is never '
+            f"closed, or split cells longer than {csv.field_size_limit():,} characters."
+        ) from None
     if not rows:
         raise DocumentError(f"{name} has no header row; the first row must name the columns.")
     return Table(_unique(rows[0]), rows[1:], delimiter, decoded.encoding)

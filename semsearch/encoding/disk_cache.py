@@ -38,7 +38,7 @@ import numpy as np
 
 from semsearch.errors import CacheError
 from semsearch.retrieval.stores.sqlite import data_dir
-from semsearch.settings import Settings
+from semsearch.settings import Settings, expand_folder
 
 if TYPE_CHECKING:
     from semsearch.encoding.embedder import Embedder
@@ -118,7 +118,7 @@ class DiskVectorCache:
     """
 
     def __init__(self, folder: str | Path | None = None, max_bytes: int | None = None) -> None:
-        self.folder = Path(folder).expanduser() if folder is not None else data_dir()
+        self.folder = expand_folder(folder) if folder is not None else data_dir()
         self.path = self.folder / FILE_NAME
         self.max_bytes = Settings.from_env().cache_max if max_bytes is None else max_bytes
         self.status: Status = "off"
@@ -430,7 +430,7 @@ def shared_disk_cache(folder: str | Path | None = None) -> DiskVectorCache:
     Every page session of the server uses the same object, so they share its vectors and
     its connection. The cap is read from ``SEMSEARCH_CACHE_MAX`` when it is first made.
     """
-    path = Path(folder).expanduser() if folder is not None else data_dir()
+    path = expand_folder(folder) if folder is not None else data_dir()
     with _SHARED_LOCK:
         cache = _SHARED.pop(path, None) or DiskVectorCache(path)
         _SHARED[path] = cache  # last: the most recently used

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from semsearch.encoding.embedder import Embedder, Prompting
 from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model, locate
 from semsearch.errors import ModelLoadError
-from semsearch.settings import Settings, parse_dtype
+from semsearch.settings import Settings, parse_device, parse_dtype
 
 _BUNDLED_DIM = 384
 
@@ -124,7 +124,7 @@ def load_embedder(
 
     from semsearch.encoding.engines.local import default_device
 
-    device = device or env.device or default_device()
+    device = parse_device(device) if device else env.device or default_device()
     if device.startswith("cuda"):
         import torch
 

@@ -69,14 +69,41 @@ def locate(spec: str) -> ModelLocation:
     """
     if spec == BUNDLED:
         return ModelLocation(BUNDLED_NAME, bundled_folder(), "bundled")
-    path = Path(spec).expanduser()
-    if path.is_dir():
+    try:
+        path = Path(spec).expanduser()
+        is_dir, exists = path.is_dir(), path.exists()
+    except (OSError, RuntimeError, ValueError):
+        # A name too long for a path, "~nosuchuser", a NUL: not a folder here either way.
+        path, is_dir, exists = Path(), False, False
+    if is_dir:
         return ModelLocation(str(path.resolve()), path.resolve(), "local folder")
-    if _looks_like_path(spec) or path.exists():
+    if _looks_like_path(spec) or exists:
         raise ModelLoadError(
             spec, "no such folder; give a model folder or a Hugging Face id", reason="missing"
         )
+    _check_repo_id(spec)
     return _from_hub(spec)
+
+
+def _check_repo_id(spec: str) -> None:
+    """A ModelLoadError for a name the hub library would refuse (spaces, 300 characters...).
+
+    Checked before any cache or network look-up, so that the message says "not a valid id"
+    rather than "the hub cannot be reached".
+    """
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    try:
+        validate_repo_id(spec)
+    except HFValidationError:
+        # Not the hub's own message: it repeats the whole id, however long.
+        raise ModelLoadError(
+            spec[:100] + ("…" if len(spec) > 100 else ""),
+            "not a model folder nor a valid Hugging Face id (owner/name: letters, digits, "
+            "'-', '_', '.'; at most 96 characters); check the spelling",
+            reason="missing",
+        ) from None
 
 
 def cached_folder(repo_id: str) -> Path | None:

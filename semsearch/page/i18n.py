@@ -482,6 +482,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "metric_precision": "precision",
         "metric_recall": "recall",
         "metric_value": "value",
+        "page_failed": "Something went wrong on this page; what you typed is kept. Try "
+        "again, or reload the page. (The details are in the server's log.)",
     },
     "zh": {
         "page_title": "语义搜索",
@@ -903,6 +905,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "metric_precision": "精确率",
         "metric_recall": "召回率",
         "metric_value": "数值",
+        "page_failed": "页面出了问题;你输入的内容都还在。请再试一次,或重新加载页面。"
+        "(详细信息在服务器日志中。)",
     },
 }
 

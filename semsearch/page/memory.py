@@ -32,6 +32,7 @@ from typing import Literal
 
 from semsearch.documents.chunking import Passage
 from semsearch.retrieval.stores.sqlite import data_dir
+from semsearch.settings import expand_folder
 
 FILE_NAME = "page-memory.sqlite3"
 MAX_AGE_DAYS = 90
@@ -98,7 +99,7 @@ class PageMemory:
     """Pages by id in one SQLite file in ``folder`` (default: the data folder)."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        self.folder = Path(folder).expanduser() if folder is not None else data_dir()
+        self.folder = expand_folder(folder) if folder is not None else data_dir()
         self.path = self.folder / FILE_NAME
         self.status: Literal["on", "read-only", "off"] = "off"
         self.notice: str | None = None
@@ -275,7 +276,7 @@ SHARED_FOLDERS = 8
 
 def shared_page_memory(folder: str | Path | None = None) -> PageMemory:
     """The page memory of this process for ``folder`` (default: the data folder), made once."""
-    path = Path(folder).expanduser() if folder is not None else data_dir()
+    path = expand_folder(folder) if folder is not None else data_dir()
     with _SHARED_LOCK:
         memory = _SHARED.pop(path, None) or PageMemory(path)
         _SHARED[path] = memory  # last: the most recently used

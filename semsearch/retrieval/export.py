@@ -66,13 +66,34 @@ def _json(metadata: Metadata) -> str:
     return json.dumps(dict(metadata), ensure_ascii=False)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """``value``, a text that a spreadsheet would run as a formula prefixed with ``'``.
+
+    Passages come from someone else's documents: ``=HYPERLINK(...)`` in a PDF must stay text
+    when a teacher opens ``results.csv`` (OWASP's advice for CSV injection). Numbers (ranks,
+    scores) are left alone: a negative score is a number, not a formula.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def results_csv(rows: Sequence[ResultRow]) -> bytes:
-    """The results as UTF-8 CSV (with a BOM, so that spreadsheet programs read Chinese right)."""
+    """The results as UTF-8 CSV (with a BOM, so that spreadsheet programs read Chinese right).
+
+    Text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
+    leading ``'`` so that spreadsheets show them instead of evaluating them; nothing else
+    changes.
+    """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(ResultRow.__dataclass_fields__))
     writer.writeheader()
     for row in rows:
-        writer.writerow({**asdict(row), "metadata": _json(row.metadata)})
+        cells = {**asdict(row), "metadata": _json(row.metadata)}
+        writer.writerow({name: _inert(value) for name, value in cells.items()})
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from semsearch.documents.chunking import ChunkSettings, Passage, chunk_documents
-from semsearch.documents.readers import TYPES, DocumentError, read_document
+from semsearch.documents.readers import TYPES, DocumentError, read_document, read_file
 from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.model_source import AUTO
 from semsearch.errors import InvalidArgumentError
@@ -108,7 +108,7 @@ class _Stream:
         for path in self.paths:
             size = _size(path)
             try:
-                document = read_document(path.name, path.read_bytes(), csv_column=self.csv_column)
+                document = read_document(path.name, read_file(path), csv_column=self.csv_column)
             except OSError as error:
                 self.failed.append((str(path), error.strerror or str(error)))
             except DocumentError as error:

@@ -48,16 +48,28 @@ def cosine_scores(query_vector: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return rows @ query
 
 
+def check_threshold(threshold: float | None) -> None:
+    """An InvalidArgumentError for a threshold that is not a number (NaN, infinities).
+
+    NaN compares false with every score: it would keep nothing and say nothing.
+    """
+    if threshold is not None and not math.isfinite(threshold):
+        raise InvalidArgumentError(
+            f"threshold must be a score, a number such as 0.5 (-1 keeps all), got {threshold}."
+        )
+
+
 def top_hits(
     scores: np.ndarray, top_k: int | None = 5, threshold: float | None = None
 ) -> list[Hit]:
     """The best ``top_k`` of ``scores`` (all when ``None``) at or above ``threshold``, best first.
 
     Raises:
-        InvalidArgumentError: ``top_k`` is below 1.
+        InvalidArgumentError: ``top_k`` is below 1, or ``threshold`` is not a number.
     """
     if top_k is not None and top_k < 1:
         raise InvalidArgumentError(f"top_k must be at least 1, got {top_k}.")
+    check_threshold(threshold)
     values = np.asarray(scores, dtype=np.float32)
     candidates = np.arange(values.shape[0])
     if threshold is not None:

@@ -23,6 +23,7 @@ What it does not do: encode, or check the model; see :mod:`semsearch.retrieval.l
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -31,6 +32,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,7 @@ from semsearch.retrieval.stores.base import (
     check_top_k,
     check_where,
 )
+from semsearch.settings import expand_folder
 
 __all__ = ["FILE_NAME", "BaseInfo", "KnowledgeBaseStore", "SQLiteStore", "SavedBase", "StoreError"]
 
@@ -105,7 +108,7 @@ def data_dir() -> Path:
     """``SEMSEARCH_DATA_DIR``, else the platform's user data folder for semsearch."""
     configured = os.environ.get("SEMSEARCH_DATA_DIR", "").strip()
     if configured:
-        return Path(configured).expanduser()
+        return expand_folder(configured, "SEMSEARCH_DATA_DIR")
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("semsearch", appauthor=False))
@@ -197,11 +200,36 @@ class _IdSets:
 _ID_SETS = _IdSets()
 
 
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+@contextmanager
+def _writing(action: str, folder: Path) -> Iterator[None]:
+    """Turn a failed write (a full disk, a file-size limit, an I/O error) into a StoreError.
+
+    SQLite rolls its transaction back and a vector file is only named by a commit, so what
+    was saved before stays as it was: the message says so, and how to make room.
+    """
+    try:
+        yield
+    except (OSError, sqlite3.Error) as error:
+        code = getattr(error, "sqlite_errorname", "")
+        full = code == "SQLITE_FULL" or getattr(error, "errno", None) in _NO_SPACE
+        if full or code.startswith("SQLITE_IOERR"):
+            why = f"the disk is full or cannot be written ({error})"
+            fix = "free some space or set SEMSEARCH_DATA_DIR to a folder on another disk"
+        else:
+            why, fix = str(error), "check that the folder is writable and try again"
+        raise StoreError(
+            f"Cannot {action} in {folder}: {why}; {fix}. The bases saved before are unchanged."
+        ) from None
+
+
 class KnowledgeBaseStore:
     """The saved knowledge bases in one folder. Safe to use from several threads/processes."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        self.folder = Path(folder).expanduser() if folder is not None else data_dir()
+        self.folder = expand_folder(folder) if folder is not None else data_dir()
         self.path = self.folder / FILE_NAME
         self.vector_folder = self.folder / VECTOR_FOLDER
         self.uri = f"sqlite:{self.folder}"
@@ -261,8 +289,9 @@ class KnowledgeBaseStore:
 
     def create(self, spec: BaseSpec, *, replace: bool = False) -> BaseInfo:
         """Start an empty base bound to ``spec`` (see ``VectorStore.create``)."""
-        return self._write_base(spec, np.zeros((0, spec.native_dim), np.float32), [], [], [],
-                                replace=replace, allow_empty=True)  # fmt: skip
+        with _writing(f"create {spec.name!r}", self.folder):
+            return self._write_base(spec, np.zeros((0, spec.native_dim), np.float32), [], [],
+                                    [], replace=replace, allow_empty=True)  # fmt: skip
 
     def save(
         self,
@@ -281,7 +310,8 @@ class KnowledgeBaseStore:
                 the name is taken and ``replace`` is False.
         """
         rows = check_rows(passages, vectors, token_counts, hashes)
-        return self._write_base(spec, rows, passages, token_counts, hashes, replace=replace)
+        with _writing(f"save {spec.name!r}", self.folder):
+            return self._write_base(spec, rows, passages, token_counts, hashes, replace=replace)
 
     def _write_base(
         self,
@@ -353,6 +383,17 @@ class KnowledgeBaseStore:
     ) -> list[int]:
         """Append passages to ``name``; durable when this returns (see the module docstring)."""
         rows = check_rows(passages, vectors, token_counts, hashes)
+        with _writing(f"add to {name!r}", self.folder):
+            return self._append(name, passages, rows, token_counts, hashes)
+
+    def _append(
+        self,
+        name: str,
+        passages: Sequence[Passage],
+        rows: np.ndarray,
+        token_counts: Sequence[int],
+        hashes: Sequence[str],
+    ) -> list[int]:
         connection = self._connect()
         try:
             connection.execute("BEGIN IMMEDIATE")  # one writer: the file's end is ours
@@ -370,8 +411,6 @@ class KnowledgeBaseStore:
                 (count + len(passages), _now(), name),
             )
             connection.execute("COMMIT")
-        except OSError as error:
-            raise StoreError(f"Cannot append to {name!r} in {self.folder}: {error}.") from None
         finally:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
@@ -384,10 +423,11 @@ class KnowledgeBaseStore:
             raise StoreError(self._missing(name))
         connection = self._connect()
         try:
-            row = connection.execute(
-                "SELECT vectors FROM knowledge_bases WHERE name = ?", (name,)
-            ).fetchone()
-            connection.execute("DELETE FROM knowledge_bases WHERE name = ?", (name,))
+            with _writing(f"delete {name!r}", self.folder):
+                row = connection.execute(
+                    "SELECT vectors FROM knowledge_bases WHERE name = ?", (name,)
+                ).fetchone()
+                connection.execute("DELETE FROM knowledge_bases WHERE name = ?", (name,))
         finally:
             connection.close()
         if row is None:
