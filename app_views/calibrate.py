@@ -61,7 +61,14 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
     """The current query's best lines, each with a relevant / not relevant switch."""
     lang, run = ctx.lang, ctx.run
     scores = ctx.index.scores(run.query_vector)
-    order = np.argsort(-scores, kind="stable")[:TABLE_ROWS]
+    # A label belongs to a (query, text) pair: a line typed twice, or also in a file, is one
+    # pair and gets one switch (its best-placed occurrence).
+    first: dict[str, int] = {}
+    for i in np.argsort(-scores, kind="stable"):
+        first.setdefault(run.texts[i], int(i))
+        if len(first) == TABLE_ROWS:
+            break
+    order = list(first.values())
     names = {verdict: word for word, verdict in words.items()}
     state = page_state()
     labels = state.labels

@@ -159,11 +159,6 @@ def test_a_full_disk_mid_save_leaves_every_earlier_base_intact(sqlite_store, nam
     assert_earlier_intact(uri, folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="boundary: a full disk (EFBIG on the vector file) raises OSError, not a StoreError "
-    "(issue 12)",
-)
 def test_a_full_disk_is_a_store_error_that_says_so(sqlite_store):
     uri, folder = sqlite_store
     limit = max(path.stat().st_size for path in folder.iterdir()) + 64 * 1024
