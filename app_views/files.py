@@ -90,12 +90,17 @@ def _passages(
 
 def _columns_ui(lang: str, upload: UploadedFile) -> tuple[str, ...]:
     """The CSV/TSV columns the model reads (the longest texts at first)."""
-    data = upload.getvalue()
-    columns = csv_columns(upload.name, data)
     key = Keys.csv_column(upload.file_id)
     state = page_state()
+    # Read once per upload, not on every rerun: detecting the encoding reads the whole file.
+    columns, best = state.remembered(
+        f"csv_columns_{upload.file_id}",
+        upload.file_id,
+        lambda: (csv_columns(upload.name, upload.getvalue()),
+                 best_text_column(upload.name, upload.getvalue())),
+    )  # fmt: skip
     if not isinstance(state.mapping.get(key), list):
-        state.mapping[key] = [best_text_column(upload.name, data)]
+        state.mapping[key] = [best]
     st.text(upload.name)
     chosen = st.multiselect(t(lang, "csv_columns"), columns, key=key, help=t(lang, "csv_help"))
     return tuple(chosen)

@@ -69,3 +69,21 @@ class DimensionMismatchError(EmbeddingServerError):
 
 class CacheError(SemsearchError):
     """The disk vector cache cannot do what was asked, e.g. clear a read-only cache (page, CLI)."""
+
+
+def check_unicode(text: str, what: str) -> str:
+    """``text`` when it is valid Unicode; else an InvalidArgumentError naming ``what``.
+
+    Python strings may hold lone surrogates (U+D800..U+DFFF, e.g. from a file name decoded
+    with ``surrogateescape``), which no tokenizer, database or file can take: say so here
+    rather than fail deep inside one of them.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InvalidArgumentError(
+            f"{what} holds a lone surrogate (U+{ord(text[error.start]):04X} at character "
+            f"{error.start}), which is not valid Unicode; fix the text's encoding "
+            "(e.g. decode the file as UTF-8) and try again."
+        ) from None
+    return text

@@ -65,7 +65,7 @@ LINE = TEXT.map(lambda text: "".join(c for c in text if c not in LINE_BREAKS))
 SURROGATES = range(0xD800, 0xE000)
 WELL_FORMED_TEXT = TEXT.map(lambda text: "".join(c for c in text if ord(c) not in SURROGATES))
 WELL_FORMED = LINE.map(lambda text: "".join(c for c in text if ord(c) not in SURROGATES))
-"""Text without lone surrogates: those are attacked on their own (see the xfails below)."""
+"""Text without lone surrogates: those are attacked on their own (below)."""
 
 FEW = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -103,11 +103,6 @@ def test_query_and_passages_go_through_the_embedder_and_ranking(lines, query, to
     assert [row.text for row in rows] == [texts[h.index] for h in hits]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (not yet assigned): a lone surrogate reaches the tokenizer and raises "
-    "TypeError/UnicodeEncodeError instead of a SemsearchError naming the line",
-)
 @pytest.mark.parametrize("kind", ["document", "query"])
 def test_a_lone_surrogate_is_refused_clearly(kind):
     with pytest.raises(SemsearchError, match="surrogate"):
@@ -150,13 +145,7 @@ def test_names_and_passages_come_back_from_both_stores(store, name, text, source
 
 
 @pytest.mark.parametrize("where", ["name", "text", "metadata"])
-def test_a_lone_surrogate_in_a_saved_base_is_refused_clearly(store, where, request):
-    if not (store.uri.startswith("milvus") and where == "metadata"):  # Milvus wraps that one
-        request.applymarker(pytest.mark.xfail(
-            strict=True,
-            reason="bug (not yet assigned): a lone surrogate in a name or a passage raises "
-            "UnicodeEncodeError instead of a StoreError naming the field",
-        ))  # fmt: skip
+def test_a_lone_surrogate_in_a_saved_base_is_refused_clearly(store, where):
     bad = "base \ud800"
     name = bad if where == "name" else "surrogates"
     passage = Passage(bad if where == "text" else "ok", "", "line 1", "",
@@ -194,11 +183,6 @@ def test_file_names_and_csv_cells_are_read_as_they_are(file_name, cells):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (not yet assigned): results_csv raises UnicodeEncodeError on a lone "
-    "surrogate instead of a SemsearchError",
-)
 def test_a_lone_surrogate_in_an_export_is_refused_clearly():
     with pytest.raises(SemsearchError, match="surrogate"):
         results_csv([ResultRow(1, 0, "bad \ud800", 0.5)])

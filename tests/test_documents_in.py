@@ -286,3 +286,26 @@ def test_the_page_offers_csv_columns_and_names_the_encoding(monkeypatch):
         "",
         (("价格", "299元"),),
     )
+
+
+def test_a_csv_is_read_once_not_on_every_rerun(monkeypatch):
+    """Its columns are remembered per upload: detecting the encoding reads the whole file."""
+    from streamlit.testing.v1 import AppTest
+
+    import app_views.files
+    from semsearch.documents.readers import csv_columns
+
+    reads: list[str] = []
+
+    def counted(name: str, data: bytes) -> list[str]:
+        reads.append(name)
+        return csv_columns(name, data)
+
+    monkeypatch.setattr(app_views.files, "csv_columns", counted)
+    monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
+    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = at.file_uploader(key="uploads").upload("prices.csv", files.GB18030_CSV, "text/csv").run()
+    for threshold in (0.3, 0.5, 0.6):
+        at = at.slider(key="threshold").set_value(threshold).run()
+    assert not at.exception
+    assert reads == ["prices.csv"]

@@ -242,6 +242,31 @@ def html_blocks(text: str) -> list[Block]:
 # -- Word ----------------------------------------------------------------------------------
 
 
+MAX_INFLATED = 200 * 1024 * 1024
+"""Most bytes a .docx may unpack to (the upload limit): more is a decompression bomb."""
+
+
+def _check_inflated_size(name: str, data: bytes) -> None:
+    """Refuse a .docx whose parts would unpack past :data:`MAX_INFLATED`, before unpacking.
+
+    The sizes come from the zip's directory. A file that lies there is caught by zipfile
+    itself, which stops reading a part at its declared size.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # not a zip: python-docx says so below, with the usual message
+    if inflated > MAX_INFLATED:
+        raise DocumentError(
+            f"{name} would unpack to {inflated // 2**20} MB (more than "
+            f"{MAX_INFLATED // 2**20} MB from {len(data) // 1024} KB): it looks like a "
+            "decompression bomb and was not read."
+        )
+
+
 def docx_blocks(name: str, data: bytes) -> list[Block]:
     """The headings, paragraphs, lists and tables of a .docx file, in order.
 
@@ -251,6 +276,7 @@ def docx_blocks(name: str, data: bytes) -> list[Block]:
     import docx
     from docx.table import Table
 
+    _check_inflated_size(name, data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - zip, XML and package errors alike

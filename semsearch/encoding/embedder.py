@@ -19,7 +19,7 @@ import numpy as np
 from semsearch.encoding.approximate_tokens import approximate_token_spans
 from semsearch.encoding.engine import Engine, Tokenizing
 from semsearch.encoding.prompts import format_query
-from semsearch.errors import InvalidArgumentError, SemsearchError
+from semsearch.errors import InvalidArgumentError, SemsearchError, check_unicode
 
 if TYPE_CHECKING:
     from semsearch.encoding.loading import LoadReport
@@ -178,6 +178,8 @@ class Embedder:
             SemsearchError: from the engine (a text too big for the device, a server fault).
         """
         inputs = [self.model_input(text, kind=kind, instruction=instruction) for text in texts]
+        for n, text in enumerate(inputs):
+            check_unicode(text, f"Text {n + 1}")
         for batch in self.engine.encode(inputs, max_length=self.max_length, dim=self.dim):
             if batch.vectors.shape != (len(batch.indices), self.dim):
                 raise SemsearchError(

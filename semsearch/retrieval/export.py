@@ -20,6 +20,7 @@ import numpy as np
 
 from semsearch.documents.chunking import Passage
 from semsearch.documents.sections import Metadata
+from semsearch.errors import check_unicode
 from semsearch.retrieval.ranking import Hit
 
 
@@ -93,6 +94,9 @@ def results_csv(rows: Sequence[ResultRow]) -> bytes:
     writer.writeheader()
     for row in rows:
         cells = {**asdict(row), "metadata": _json(row.metadata)}
+        for value in cells.values():
+            if isinstance(value, str):
+                check_unicode(value, f"Result {row.rank}")
         writer.writerow({name: _inert(value) for name, value in cells.items()})
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -219,9 +219,20 @@ class VectorStore(Protocol):
         ...
 
 
+def _unicode(text: str, what: str) -> None:
+    """A StoreError for text no database can store (a lone surrogate)."""
+    from semsearch.errors import InvalidArgumentError, check_unicode
+
+    try:
+        check_unicode(text, what)
+    except InvalidArgumentError as error:
+        raise StoreError(str(error)) from None
+
+
 def check_name(name: str) -> str:
     """``name`` without surrounding blanks, or a StoreError when it is empty or too long."""
     name = name.strip()
+    _unicode(name, "The knowledge base's name")
     if not name or len(name) > MAX_NAME:
         raise StoreError(
             f"A knowledge base needs a name of 1 to {MAX_NAME} characters, got {len(name)}."
@@ -242,6 +253,10 @@ def check_rows(
         StoreError: the four inputs differ in length, or the vectors are not
             ``native_dim`` wide.
     """
+    for n, passage in enumerate(passages):
+        for value in (passage.text, passage.source, passage.place, passage.heading,
+                      *(part for pair in passage.metadata for part in pair)):  # fmt: skip
+            _unicode(value, f"Passage {n + 1}")
     rows = np.ascontiguousarray(vectors, dtype=np.float32)
     sizes = {len(passages), len(token_counts), len(hashes)}
     if rows.ndim != 2 or sizes != {rows.shape[0]}:
