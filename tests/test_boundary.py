@@ -328,3 +328,17 @@ def test_read_file_reads_no_more_than_its_cap(tmp_path):
         read_file(path, max_bytes=99)
     with pytest.raises(DocumentError, match=r"^zero holds more than 1 MB \(or never ends"):
         read_file(Path("/dev/zero"), max_bytes=2**20)
+
+
+def test_judgement_and_label_csvs_with_a_huge_field_are_messages(tmp_path):
+    from semsearch.analysis.calibration import read_labels_csv
+    from semsearch.analysis.evaluation import read_judgements
+    from semsearch.errors import InvalidArgumentError
+
+    huge = 'query,text,relevant\nq,"' + "x" * 200_000 + "\n"  # the quote never closes
+    with pytest.raises(InvalidArgumentError, match="not a readable CSV"):
+        read_labels_csv(huge.encode())
+    path = tmp_path / "judgements.csv"
+    path.write_text(huge, encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match="not a readable CSV"):
+        read_judgements(path, ["a passage"])

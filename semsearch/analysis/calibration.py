@@ -112,6 +112,13 @@ def read_labels_csv(data: bytes) -> list[Label]:
             "The labels file is not UTF-8 text; save it as UTF-8 CSV."
         ) from None
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as error:  # e.g. a field over csv's size limit: a quote never closed
+        raise InvalidArgumentError(
+            f"The labels file is not a readable CSV (line {reader.line_num}: {error}); check "
+            "for a quote that is never closed."
+        ) from None
     missing = {"query", "text", "relevant"} - {
         name.strip().lower() for name in reader.fieldnames or []
     }
@@ -121,7 +128,7 @@ def read_labels_csv(data: bytes) -> list[Label]:
             f"missing: {', '.join(sorted(missing))}."
         )
     labels = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows, start=2):
         fields = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
         verdict = fields["relevant"].lower()
         if verdict not in _TRUE | _FALSE:

@@ -257,11 +257,26 @@ def read_judgements(
     return found
 
 
+MAX_JUDGEMENTS_BYTES = 200 * 1024 * 1024
+"""Largest judgements file read (a bounded read: a pipe or a device would never end)."""
+
+
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as file:
+            data = file.read(MAX_JUDGEMENTS_BYTES + 1)
+        if len(data) > MAX_JUDGEMENTS_BYTES:
+            raise InvalidArgumentError(
+                f"{path} is over {MAX_JUDGEMENTS_BYTES // 2**20} MB; judgements are a few "
+                "thousand lines at most: give a smaller file."
+            )
+        return data.decode("utf-8-sig")
     except FileNotFoundError:
         raise InvalidArgumentError(f"No such judgements file: {path}.") from None
+    except OSError as error:
+        raise InvalidArgumentError(
+            f"Cannot read the judgements file {path}: {error.strerror or error}."
+        ) from None
     except UnicodeDecodeError:
         raise InvalidArgumentError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
 
@@ -270,6 +285,13 @@ def _csv_pairs(path: Path) -> tuple[list[tuple[str, str, bool]], str]:
     text = _read(path)
     dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        rows = list(reader)
+    except csv.Error as error:  # e.g. a field over csv's size limit: a quote never closed
+        raise InvalidArgumentError(
+            f"{path} is not a readable CSV (line {reader.line_num}: {error}); check for a "
+            "quote that is never closed."
+        ) from None
     columns = {name.strip().lower(): name for name in reader.fieldnames or [] if name}
     by = "text" if "text" in columns else "id" if "passage_id" in columns else ""
     if "query" not in columns or not by:
@@ -279,7 +301,7 @@ def _csv_pairs(path: Path) -> tuple[list[tuple[str, str, bool]], str]:
         )
     target = columns["text" if by == "text" else "passage_id"]
     pairs = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows, start=2):
         verdict = (
             (row.get(columns["relevant"]) or "1").strip().lower() if "relevant" in columns else "1"
         )
