@@ -10,27 +10,14 @@ from __future__ import annotations
 import io
 import zlib
 
+from .helpers import pdf_from_objects
+
 Line = tuple[float, float, str]
 """(x, y, text): where a line of 11-point Helvetica starts, in points from the bottom left."""
 
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def _pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
 
 
 def _stream(content: bytes, extra: str = "") -> bytes:
@@ -57,7 +44,7 @@ def layout_pdf(pages: list[list[Line]]) -> bytes:
         )
         objects.append(_stream(content.encode("latin-1")))
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    return _pdf(objects)
+    return pdf_from_objects(objects)
 
 
 def scanned_pdf(pages: int = 2) -> bytes:
@@ -78,7 +65,7 @@ def scanned_pdf(pages: int = 2) -> bytes:
         "/BitsPerComponent 8 /Filter /FlateDecode "
     )
     objects.append(_stream(pixels, image_keys))
-    return _pdf(objects)
+    return pdf_from_objects(objects)
 
 
 def _page(number: int, paragraphs: list[list[str]]) -> list[Line]:

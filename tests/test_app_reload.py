@@ -12,6 +12,7 @@ from semsearch.analysis.calibration import Label, labels_csv, read_labels_csv
 from semsearch.encoding.disk_cache import FILE_NAME, shared_disk_cache
 from semsearch.page.memory import PageMemory
 from semsearch.page.samples import sample
+from semsearch.per_folder import PerFolder
 
 from .test_disk_cache import read_only
 
@@ -102,7 +103,7 @@ def test_a_new_server_process_encodes_nothing_seen(monkeypatch, data_dir):
     old.close()  # the old process is gone, its file stays
     from semsearch.encoding import disk_cache
 
-    monkeypatch.setattr(disk_cache, "_SHARED", {})
+    monkeypatch.setattr(disk_cache, "_SHARED", PerFolder(disk_cache.DiskVectorCache))
     again = reload(monkeypatch, at)
     assert again.session_state["vector_cache"].disk is not old
     assert again.session_state["run"].encoded == 0
@@ -192,8 +193,10 @@ def test_a_read_only_data_folder_does_not_break_the_page(monkeypatch, data_dir):
     from semsearch.encoding import disk_cache
     from semsearch.page import memory
 
-    monkeypatch.setattr(disk_cache, "_SHARED", {})  # a new process, on a read-only folder
-    monkeypatch.setattr(memory, "_SHARED", {})
+    monkeypatch.setattr(
+        disk_cache, "_SHARED", PerFolder(disk_cache.DiskVectorCache)
+    )  # a new process, on a read-only folder
+    monkeypatch.setattr(memory, "_SHARED", PerFolder(memory.PageMemory))
     read_only(monkeypatch, data_dir)
     at = page(monkeypatch)
     assert not at.exception
@@ -214,7 +217,7 @@ def test_with_the_disk_cache_off_the_page_says_so_and_works(monkeypatch, value):
     monkeypatch.setenv("SEMSEARCH_CACHE_MAX", value)
     from semsearch.encoding import disk_cache
 
-    monkeypatch.setattr(disk_cache, "_SHARED", {})
+    monkeypatch.setattr(disk_cache, "_SHARED", PerFolder(disk_cache.DiskVectorCache))
     at = typed_and_searched(monkeypatch)
     assert not at.exception
     assert any(w.value.startswith("The disk cache is off") for w in at.sidebar.warning)

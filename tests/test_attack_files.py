@@ -27,7 +27,8 @@ from semsearch.retrieval.indexing import index_files
 from semsearch.retrieval.stores import open_store
 
 from .fakes import fake_embedder
-from .sample_files import _pdf, _stream, docx, manual_pdf
+from .helpers import pdf_from_objects
+from .sample_files import _stream, docx, manual_pdf
 
 MB = 1 << 20
 BOMB = 200 * MB
@@ -61,7 +62,7 @@ def docx_bomb() -> bytes:
 
 def pdf_bomb() -> bytes:
     """A one-page PDF whose content stream inflates to 200 MB."""
-    return _pdf([
+    return pdf_from_objects([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",

@@ -105,10 +105,11 @@ def _bomb_pdf() -> bytes:
     """A one-page PDF whose 80 MB content stream is ~80 KB on disk (over pypdf's 75 MB limit)."""
     import zlib
 
-    from tests.sample_files import _pdf, _stream
+    from tests.helpers import pdf_from_objects
+    from tests.sample_files import _stream
 
     content = zlib.compress(b" " * 80_000_000, 9)
-    return _pdf(
+    return pdf_from_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

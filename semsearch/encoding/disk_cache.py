@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from semsearch.errors import CacheError
+from semsearch.per_folder import PerFolder
 from semsearch.retrieval.stores.sqlite import data_dir
 from semsearch.settings import Settings, expand_folder
 
@@ -153,7 +154,10 @@ class DiskVectorCache:
 
     def _open_writable(self) -> None:
         try:
-            self._connection = self._connect_writable()
+            self._connection = self._connect_with_retries()
+        except sqlite3.OperationalError as error:  # locked, busy: not damage; keep the file
+            self.notice = f"The disk cache is off for now: {self.path} is busy ({error})."
+            return
         except sqlite3.DatabaseError as error:
             moved = self._move_aside()
             self.notice = (
@@ -166,6 +170,21 @@ class DiskVectorCache:
                 self.notice = f"The disk cache is off: {self.path} cannot be used ({again})."
                 return
         self.status = "on"
+
+    def _connect_with_retries(self, tries: int = 5) -> sqlite3.Connection:
+        """:meth:`_connect_writable`, again while another process holds a lock.
+
+        Two processes opening a new cache at once race to switch it to WAL, and that switch
+        fails at once with "database is locked" rather than waiting: a lock, never damage.
+        """
+        for attempt in range(tries):
+            try:
+                return self._connect_writable()
+            except sqlite3.OperationalError:
+                if attempt == tries - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _connect_writable(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
@@ -418,10 +437,8 @@ class DiskVectorCache:
             self.status = "off"
 
 
-_SHARED: dict[Path, DiskVectorCache] = {}
-_SHARED_LOCK = threading.Lock()
-SHARED_FOLDERS = 8
-"""Folders with an open object at once; a server uses one (tests use one per test)."""
+_SHARED = PerFolder(DiskVectorCache)
+"""One object per data folder and process (see :mod:`semsearch.per_folder`)."""
 
 
 def shared_disk_cache(folder: str | Path | None = None) -> DiskVectorCache:
@@ -430,11 +447,4 @@ def shared_disk_cache(folder: str | Path | None = None) -> DiskVectorCache:
     Every page session of the server uses the same object, so they share its vectors and
     its connection. The cap is read from ``SEMSEARCH_CACHE_MAX`` when it is first made.
     """
-    path = expand_folder(folder) if folder is not None else data_dir()
-    with _SHARED_LOCK:
-        cache = _SHARED.pop(path, None) or DiskVectorCache(path)
-        _SHARED[path] = cache  # last: the most recently used
-        while len(_SHARED) > SHARED_FOLDERS:
-            # Dropped, not closed: a session may still hold it (the last one closes it).
-            del _SHARED[next(iter(_SHARED))]
-        return cache
+    return _SHARED.get(folder)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 from semsearch.documents.chunking import Passage
+from semsearch.per_folder import PerFolder
 from semsearch.retrieval.stores.sqlite import data_dir
 from semsearch.settings import expand_folder
 
@@ -268,19 +269,10 @@ class PageMemory:
             return int(self._connection.execute("SELECT count(*) FROM pages").fetchone()[0])
 
 
-_SHARED: dict[Path, PageMemory] = {}
-_SHARED_LOCK = threading.Lock()
-SHARED_FOLDERS = 8
-"""Folders with an open object at once; a server uses one (tests use one per test)."""
+_SHARED = PerFolder(PageMemory)
+"""One object per data folder and process (see :mod:`semsearch.per_folder`)."""
 
 
 def shared_page_memory(folder: str | Path | None = None) -> PageMemory:
     """The page memory of this process for ``folder`` (default: the data folder), made once."""
-    path = expand_folder(folder) if folder is not None else data_dir()
-    with _SHARED_LOCK:
-        memory = _SHARED.pop(path, None) or PageMemory(path)
-        _SHARED[path] = memory  # last: the most recently used
-        while len(_SHARED) > SHARED_FOLDERS:
-            # Dropped, not closed: a session may still hold it (the last one closes it).
-            del _SHARED[next(iter(_SHARED))]
-        return memory
+    return _SHARED.get(folder)
