@@ -73,9 +73,8 @@ def page_reload(passages: int) -> tuple[dict[str, float | int], list[str]]:
     again = reloaded.session_state["run"]
 
     for module in (disk_cache, memory):
-        for shared in module._SHARED.values():
+        for shared in module._SHARED.drop_all():
             shared.close()
-        module._SHARED.clear()
     restarted = AppTest.from_file(APP, default_timeout=3600)
     restarted.query_params.update(params)
     restarted, restart_s = timed_run(restarted)

@@ -43,3 +43,10 @@ class PerFolder(Generic[T]):
             while len(self._objects) > self._size:
                 del self._objects[next(iter(self._objects))]
             return made
+
+    def drop_all(self) -> list[T]:
+        """Forget every object and return them (to close them, as a restart would)."""
+        with self._lock:
+            objects = list(self._objects.values())
+            self._objects.clear()
+            return objects
