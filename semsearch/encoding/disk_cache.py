@@ -29,6 +29,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,9 @@ class DiskVectorCache:
         """Why the cache is read-only or off, or what happened to a damaged file."""
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
-        self._revisions: dict[int, tuple[object, str]] = {}
+        # Weak: the page's model cache decides how long a model lives, not this cache.
+        self._revisions_lock = threading.Lock()
+        self._revisions: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
         self._open()
 
     # -- opening -------------------------------------------------------------------------
@@ -237,11 +240,13 @@ class DiskVectorCache:
     def _revision(self, embedder: Embedder) -> str:
         # Once per loaded model: copies made by with_options share its engine.
         engine = embedder.engine
-        known = self._revisions.get(id(engine))
-        if known is None or known[0] is not engine:
-            known = (engine, model_revision(embedder))
-            self._revisions[id(engine)] = known
-        return known[1]
+        with self._revisions_lock:
+            known = self._revisions.get(engine)
+        if known is None:
+            known = model_revision(embedder)
+            with self._revisions_lock:
+                self._revisions[engine] = known
+        return known
 
     def _keys(self, embedder: Embedder, keys: Sequence[str]) -> list[bytes]:
         revision = self._revision(embedder)

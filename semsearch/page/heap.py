@@ -9,12 +9,15 @@ made since (bench/app_rerank.py, bench/RESULTS.md).
 
 Frozen objects are still freed when their last reference goes; only reference cycles among
 them wait (a model has some). That is why :func:`settle` thaws and collects before it
-freezes again after another load: a model dropped in between is released then.
+freezes again after another load: a model dropped in between is released then, and on a
+GPU the memory it held is handed back to the device (PyTorch keeps freed blocks cached for
+itself otherwise, where another process or a later, larger model cannot use them).
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 _lock = threading.Lock()
@@ -43,6 +46,17 @@ def settle() -> bool:
             return False
         gc.unfreeze()
         gc.collect()
+        release_device_memory()
         gc.freeze()
         _settled_at = _loads
         return True
+
+
+def release_device_memory() -> None:
+    """Give the GPU memory of freed tensors back to the device (nothing without CUDA).
+
+    Does not import torch: a process that never loaded it has no device memory to return.
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.empty_cache()
