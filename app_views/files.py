@@ -112,8 +112,10 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     A file that cannot be read gets its own error; the others still go in.
     """
     st.markdown(f"**{t(lang, 'files_header')}**")
+    # Any file: a README or a changelog has no extension, a NEWS.gz one the uploader does
+    # not know. read_document says, per file, what it cannot read.
     uploads = st.file_uploader(
-        t(lang, "files_upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key=Keys.UPLOADS
+        t(lang, "files_upload"), type=None, accept_multiple_files=True, key=Keys.UPLOADS
     )
     uploader_words(lang, Keys.UPLOADS, [x for x in UPLOAD_TYPES if x != "markdown"])
     _settings_ui(lang)

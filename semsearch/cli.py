@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="save files as a knowledge base")
     index.add_argument(
         "files", nargs="+",
-        help=".txt, .md, .html, .docx, .csv, .tsv or .pdf files, or folders of them",
+        help=".txt, .md, .html, .docx, .csv, .tsv or .pdf files, text without an extension "
+        "(README), .gz of these, or folders of them (what a folder holds that is not read is "
+        "listed, with why)",
     )  # fmt: skip
     index.add_argument("--name", required=True, help="the knowledge base's name")
     index.add_argument("--chunk", choices=["line", "paragraph", "window"], default="paragraph")
@@ -358,16 +360,19 @@ def _print_stored(
 
 def _index(args: argparse.Namespace) -> int:
     from semsearch.documents.chunking import ChunkSettings
-    from semsearch.retrieval.indexing import expand_paths, index_files
+    from semsearch.retrieval.indexing import find_files, index_files
 
     settings = ChunkSettings(args.chunk, args.window, args.overlap)
     settings.check()
-    files = expand_paths(args.files)
+    found = find_files(args.files)
+    for left, why in found.skipped:
+        print(f"semsearch: skipped {left}: {why}", file=sys.stderr)
+    files = found.files
     if not any(path.is_file() for path in files):
         raise InvalidArgumentError(
             f"None of the files could be read (no such file, or a folder without .txt, .md, "
-            f".html, .docx, .csv, .tsv or .pdf files: {', '.join(args.files)}); nothing was "
-            "indexed."
+            f".html, .docx, .csv, .tsv, .pdf or plain text files: {', '.join(args.files)}); "
+            "nothing was indexed."
         )
     store = _store(args)
     from semsearch.retrieval.indexing import check_resume

@@ -301,7 +301,15 @@ def _csv_pairs(path: Path) -> tuple[list[tuple[str, str, bool]], str]:
         )
     target = columns["text" if by == "text" else "passage_id"]
     pairs = []
+    width = len(reader.fieldnames or [])
     for number, row in enumerate(rows, start=2):
+        if None in row:  # DictReader keeps the cells past the header under the key None
+            extra = row[None]
+            raise InvalidArgumentError(
+                f"{path}, row {number} has {width + len(extra)} cells, more than the header's "
+                f"{width} columns (extra: {', '.join(map(repr, extra))}): put a query or text "
+                'that holds a comma in double quotes ("a, b").'
+            )
         verdict = (
             (row.get(columns["relevant"]) or "1").strip().lower() if "relevant" in columns else "1"
         )

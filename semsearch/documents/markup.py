@@ -11,6 +11,14 @@ own: it lives on in the paths of the sections below it.
 Parsers: markdown-it-py (CommonMark + tables, what Streamlit itself uses), BeautifulSoup
 with Python's own ``html.parser``, and python-docx.
 
+Navigation is not content, so it is no passage: HTML's ``<nav>``, elements whose class,
+id, role or summary says navigation, menu, breadcrumbs or table of contents (``nav``,
+``toc``...), lists whose text is mostly links (a table of contents, a link bar), Markdown
+lists of nothing but links, and Word's ``TOC`` paragraphs. An HTML table used for layout
+rather than data (it holds paragraphs, headings or other tables, or has a single row or
+column of text) is read through: each row of plain cells is one paragraph, a cell with
+blocks gives its blocks, and one whose cells are mostly links is navigation.
+
 What it does not do: keep links' targets, images (their alt text is kept), footnotes,
 or Word's headers, footers and comments.
 """
@@ -126,6 +134,21 @@ def _markdown_table(tokens: list[Any]) -> str:
     return "\n".join(" | ".join(row) for row in rows)
 
 
+def _only_links(tokens: list[Any]) -> bool:
+    """Whether a list holds two or more links and no text outside them (a contents list)."""
+    links = 0
+    for token in (token for token in tokens if token.type == "inline"):
+        inside = 0
+        for child in token.children or []:
+            if child.type == "link_open":
+                inside, links = inside + 1, links + 1
+            elif child.type == "link_close":
+                inside -= 1
+            elif not inside and child.content.strip():
+                return False
+    return links >= 2
+
+
 def markdown_blocks(text: str) -> list[Block]:
     """The headings and content blocks of a Markdown text."""
     from markdown_it import MarkdownIt
@@ -141,7 +164,8 @@ def markdown_blocks(text: str) -> list[Block]:
         elif token.type == "paragraph_open":
             blocks.append(Block(_inline(tokens[i + 1])))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            blocks.append(Block(_markdown_list(tokens[i : end + 1])))
+            if not _only_links(tokens[i : end + 1]):
+                blocks.append(Block(_markdown_list(tokens[i : end + 1])))
         elif token.type == "table_open":
             blocks.append(Block(_markdown_table(tokens[i : end + 1])))
         elif token.type == "blockquote_open":
@@ -196,6 +220,88 @@ def _html_block(element: Any) -> Block:
     return Block(_text(element))
 
 
+_NAVIGATION = frozenset(
+    {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "toc", "pagination"}
+)
+_CELL_BLOCKS = ("p", "div", "pre", "table", "ul", "ol", "dl", "blockquote",
+                "h1", "h2", "h3", "h4", "h5", "h6")  # fmt: skip
+_LINK_SHARE = 0.6
+"""A list is navigation (a table of contents, a link bar) when links make this share of
+its text."""
+
+
+def _says_navigation(element: Any) -> bool:
+    """Whether an element's class, id, role or summary names it navigation or contents."""
+    words = [*element.get("class", []), element.get("id") or "", element.get("role") or ""]
+    if any(word.lower() in _NAVIGATION for word in words):
+        return True
+    summary = (element.get("summary") or "").lower()
+    return "navigation" in summary or "table of contents" in summary
+
+
+def _mostly_links(element: Any) -> bool:
+    """At least two links, and link text is most of the element's text (module doc)."""
+    links = element.find_all("a")
+    if len(links) < 2:
+        return False
+    linked = sum(len(_text(link)) for link in links)
+    return linked >= _LINK_SHARE * max(1, len(_text(element)))
+
+
+def _is_layout_table(table: Any) -> bool:
+    """A table used to place things on the page, not to hold data (module doc)."""
+    if (table.get("role") or "").lower() in ("presentation", "none"):
+        return True
+    if table.find(_CELL_BLOCKS):
+        return True
+    rows = table.find_all("tr")
+    widths = [sum(1 for cell in row.find_all(["td", "th"]) if _text(cell)) for row in rows]
+    return sum(1 for width in widths if width) < 2 or max(widths, default=0) < 2
+
+
+def _link_only(cell: Any) -> bool:
+    """A cell holding a link or an image and no text besides the links'."""
+    if not cell.find(["a", "img"]):
+        return False
+    return not any(
+        str(text).strip() for text in cell.find_all(string=True) if not text.find_parent("a")
+    )
+
+
+def _layout_table(table: Any) -> Iterator[Block]:
+    """A layout table read through, row by row.
+
+    A row's plain cells make one paragraph, put before the first block of the cell after
+    them if there is one; cells with blocks give their blocks.
+    """
+    cells = table.find_all(["td", "th"])
+    filled = [cell for cell in cells if _text(cell) or cell.find("img")]
+    if filled and 2 * sum(1 for cell in filled if _link_only(cell)) >= len(filled):
+        return  # a bar of links (previous, up, home, next): navigation
+    for row in table.find_all("tr"):
+        if row.find_parent("table") is not table or _says_navigation(row):
+            continue
+        pending = ""  # plain cells' text (a question's number), put before the next block
+        for part in row.find_all(["td", "th"], recursive=False):
+            if not part.find(_CELL_BLOCKS):
+                pending = " ".join(text for text in (pending, _text(part)) if text)
+                continue
+            for block in _walk(part):
+                if pending and not block.level:
+                    block, pending = Block(f"{pending} {block.text}"), ""
+                yield block
+        if pending:
+            yield Block(pending)
+
+
+def _left_out(element: Any) -> bool:
+    """Scripts, styles, navigation and contents lists: no passage (module doc)."""
+    name = element.name
+    if name in _SKIPPED_HTML or _says_navigation(element):
+        return True
+    return name in ("ul", "ol", "dl") and _mostly_links(element)
+
+
 def _walk(element: Any) -> Iterator[Block]:
     """Blocks in document order; loose text in containers becomes a paragraph."""
     loose: list[str] = []
@@ -205,7 +311,13 @@ def _walk(element: Any) -> Iterator[Block]:
             if type(child).__name__ == "NavigableString" and str(child).strip():
                 loose.append(str(child))
             continue
-        if name in _SKIPPED_HTML:
+        if _left_out(child):
+            continue
+        if name == "table" and _is_layout_table(child):
+            if loose:
+                yield Block(re.sub(r"\s+", " ", "".join(loose)).strip())
+                loose = []
+            yield from _layout_table(child)
             continue
         if name in ("br",) or (name not in _HTML_BLOCKS and not _is_block(name)):
             loose.append(child.get_text(" ") if name != "br" else "\n")
@@ -293,6 +405,8 @@ def docx_blocks(name: str, data: bytes) -> list[Block]:
             continue
         style = item.style.name if item.style is not None else ""
         text = item.text.strip()
+        if style.lower().startswith("toc "):  # Word's table of contents: "TOC 1", "toc 2"
+            continue
         if style.startswith("List") and text:
             listing.append(f"{_list_number(style, listing)}{text}")
             continue

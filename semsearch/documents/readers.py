@@ -9,7 +9,16 @@ type                      sections                                     module
 .docx                     the text under each heading, with its path   :mod:`.markup`
 .csv .tsv                 one row: chosen columns, others as metadata  :mod:`.tables`
 .pdf                      one page, paragraphs found from the layout   :mod:`.pdf`
+no extension              the whole file, when it is text (README)     here
+``.gz`` of any of these   as the file inside                           here
 ========================  ===========================================  ==================
+
+Text without an extension: a file named without one (``README``, ``FAQ``, ``LICENSE``,
+``changelog``, ``Makefile``), or one of the names documentation goes by with any other
+ending (``README.Debian``, ``LICENSE.rst``: :data:`DOC_NAMES`), is read as plain text when
+it is text; a binary one is refused as such. A ``.gz`` file is unpacked (at most
+:data:`MAX_FILE_BYTES`, so a small file that inflates to gigabytes is refused) and read
+by the name inside (``NEWS.gz`` as ``NEWS``, ``notes.md.gz`` as Markdown).
 
 Text is decoded by :mod:`.encodings` (the encoding found is kept on the document). A file
 that cannot be read raises :class:`DocumentError` naming the file and the reason; the
@@ -19,6 +28,8 @@ caller goes on with the other files. Splitting sections into passages is
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
@@ -35,6 +46,7 @@ __all__ = [
     "Section",
     "best_text_column",
     "csv_columns",
+    "is_readable_name",
     "read_document",
     "read_file",
 ]
@@ -47,6 +59,60 @@ MARKDOWN_TYPES = (".md", ".markdown")
 HTML_TYPES = (".html", ".htm")
 TABLE_TYPES = (".csv", ".tsv")
 TYPES = (*TEXT_TYPES, *MARKDOWN_TYPES, *HTML_TYPES, ".docx", *TABLE_TYPES, ".pdf")
+DOC_NAMES = frozenset(
+    {"readme", "faq", "license", "licence", "copying", "copyright", "changelog", "changes",
+     "news", "authors", "install", "todo", "thanks", "history", "notice", "contributing"}
+)  # fmt: skip
+"""Names documentation files go by: read as text whatever follows them (``README.Debian``)."""
+
+
+def is_plain_text_name(name: str) -> bool:
+    """Whether ``name`` is read as plain text by its name alone.
+
+    So it is without an extension, or as a documentation name (:data:`DOC_NAMES`) with an
+    ending that is no known type.
+    """
+    path = PurePath(name)
+    if path.suffix.lower() in TYPES:
+        return False
+    stem = path.name.split(".", 1)[0].lower()
+    return not path.suffix or stem in DOC_NAMES
+
+
+def is_readable_name(name: str) -> bool:
+    """Whether :func:`read_document` reads a file of this name.
+
+    By the name only: a file without an extension must still turn out to be text.
+    """
+    inner = name[:-3] if name.lower().endswith(".gz") else name
+    if not PurePath(inner).name or PurePath(inner).name.startswith("."):
+        return False
+    return PurePath(inner).suffix.lower() in TYPES or is_plain_text_name(inner)
+
+
+def _gunzip(name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            inner = stream.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise DocumentError(f"{name} is not a readable .gz file ({error}).") from None
+    if len(inner) > max_bytes:
+        raise DocumentError(
+            f"{name} unpacks to more than {max_bytes / 1024**2:g} MB (from "
+            f"{len(data) // 1024} KB); it may be a decompression bomb and was not read."
+        )
+    return inner
+
+
+def _plain(name: str, data: bytes) -> Document:
+    decoded = decode(name, data)
+    if any(ord(c) < 32 and c not in "\t\n\r\f\v" for c in decoded.text[:4096]):
+        raise DocumentError(f"{name} looks binary (it holds control characters), not text.")
+    text = decoded.text.strip()
+    return Document(name, [Section(text, "")] if text else [], decoded.encoding)
 
 
 def read_document(
@@ -61,11 +127,12 @@ def read_document(
         DocumentError: an unsupported type, binary text or an encoding not read, a broken,
             encrypted or scanned PDF, a CSV without the column, or nothing to read.
     """
+    if name.lower().endswith(".gz") and len(name) > 3:
+        inner = read_document(name[:-3], _gunzip(name, data), csv_column=csv_column)
+        return dataclasses.replace(inner, name=name)
     suffix = PurePath(name).suffix.lower()
-    if suffix in TEXT_TYPES:
-        decoded = decode(name, data)
-        text = decoded.text.strip()
-        document = Document(name, [Section(text, "")] if text else [], decoded.encoding)
+    if suffix in TEXT_TYPES or is_plain_text_name(name):
+        document = _plain(name, data)
     elif suffix in MARKDOWN_TYPES:
         document = read_markup(name, data, "markdown")
     elif suffix in HTML_TYPES:
@@ -80,7 +147,8 @@ def read_document(
     else:
         kinds = ", ".join(TYPES)
         raise DocumentError(
-            f"{name}: files of type {suffix or '(none)'} are not supported; use {kinds}."
+            f"{name}: files of type {suffix} are not supported; use {kinds}, text without "
+            "an extension, or any of these .gz-compressed."
         )
     if not document.sections:
         raise DocumentError(f"{name} is empty: it has no text.")

@@ -229,7 +229,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmp_chart": "Each line: score by {a} against score by {b}",
         "cmp_stale": "The search changed since this comparison. Press Compare again.",
         "files_header": "Files",
-        "files_upload": "Add .txt, .md, .html, .docx, .csv, .tsv or .pdf files",
+        "files_upload": (
+            "Add .txt, .md, .html, .docx, .csv, .tsv or .pdf files, text without an "
+            "extension (README), or any of them as .gz"
+        ),
         "chunk_mode": "Split into passages by",
         "chunk_line": "line",
         "chunk_paragraph": "paragraph",
@@ -676,7 +679,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmp_chart": "每一行:{a} 的得分与 {b} 的得分",
         "cmp_stale": "搜索在这次对比之后有改动。请再次点击“开始对比”。",
         "files_header": "文件",
-        "files_upload": "添加 .txt、.md、.html、.docx、.csv、.tsv 或 .pdf 文件",
+        "files_upload": (
+            "添加 .txt、.md、.html、.docx、.csv、.tsv 或 .pdf 文件、无扩展名的文本(README)"
+            "或它们的 .gz 压缩文件"
+        ),
         "chunk_mode": "切分段落的方式",
         "chunk_line": "按行",
         "chunk_paragraph": "按段落",

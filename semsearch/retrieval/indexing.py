@@ -13,6 +13,7 @@ a base is bound to the model that started it, and resuming with another is refus
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,13 @@ from typing import Any
 import numpy as np
 
 from semsearch.documents.chunking import ChunkSettings, Passage, chunk_documents
-from semsearch.documents.readers import TYPES, DocumentError, read_document, read_file
+from semsearch.documents.readers import (
+    TYPES,
+    DocumentError,
+    is_readable_name,
+    read_document,
+    read_file,
+)
 from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.model_source import AUTO
 from semsearch.errors import InvalidArgumentError
@@ -127,24 +134,69 @@ class _Stream:
             self.done_bytes = before
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+@dataclass(frozen=True)
+class FoundFiles:
+    """The files to read, and every file of the folders given that is not read, with why."""
+
+    files: list[Path]
+    skipped: list[tuple[Path, str]]
+    """(path, reason): a type not read, a hidden file, a hidden folder (once, with how many
+    files it holds), something that is not a regular file."""
+
+
+def _hidden_folder(folder: Path) -> str:
+    count = sum(len(names) for _, _, names in os.walk(folder))
+    return f"a hidden folder ({count} file(s) in it not read)"
+
+
+def _why_not(path: Path) -> str | None:
+    """Why a file found in a folder is not read, or None when it is."""
+    if path.name.startswith("."):
+        return "a hidden file"
+    if not path.is_file():
+        return "not a regular file"
+    if not is_readable_name(path.name):
+        return (
+            f"files of type {path.suffix.lower()} are not read (semsearch reads "
+            f"{', '.join(TYPES)}, text without an extension, and .gz of these)"
+        )
+    return None
+
+
+def find_files(paths: Iterable[str | Path]) -> FoundFiles:
     """Files as given; for a folder, every readable file in it, recursively, by name.
 
-    Readable: of a type in :data:`semsearch.documents.readers.TYPES`; hidden files and
-    folders are left out.
+    Readable: of a type :func:`~semsearch.documents.readers.is_readable_name` accepts
+    (a text file without an extension included: reading it says whether it is text).
+    Hidden files and folders are left out. Everything in a folder that is not read is
+    listed in :attr:`FoundFiles.skipped` with why, so that nothing is left out unsaid.
     """
     files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            inside = sorted(
-                found for found in path.rglob("*")
-                if found.is_file() and found.suffix.lower() in TYPES
-                and not any(part.startswith(".") for part in found.relative_to(path).parts)
-            )  # fmt: skip
-            files.extend(inside)
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        inside: list[Path] = []
+        left: list[tuple[Path, str]] = []
+        for root, folders, names in os.walk(path):
+            here = Path(root)
+            left.extend((here / f, _hidden_folder(here / f)) for f in folders if f.startswith("."))
+            folders[:] = [f for f in folders if not f.startswith(".")]
+            for name in names:
+                why = _why_not(here / name)
+                if why is None:
+                    inside.append(here / name)
+                else:
+                    left.append((here / name, why))
+        files.extend(sorted(inside))
+        skipped.extend(sorted(left))
+    return FoundFiles(files, skipped)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files :func:`find_files` reads (without what it skips)."""
+    return find_files(paths).files
 
 
 def _size(path: Path) -> int:
