@@ -230,3 +230,20 @@ def test_a_judgements_row_with_more_cells_than_columns_is_an_error_naming_it(tmp
         f"{path}, row 3 has 3 cells, more than the header's 2 columns (extra: 'Plug it in.'): "
         'put a query or text that holds a comma in double quotes ("a, b").'
     )
+
+
+def test_the_page_takes_a_readme_and_a_gz_file(monkeypatch):
+    import gzip
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
+    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    uploader = at.file_uploader(key="uploads")
+    assert list(uploader.proto.type) == []  # any file: the browser offers a README too
+    uploader.upload("README", b"The router keeps you online.", "application/octet-stream")
+    at = uploader.upload("NEWS.gz", gzip.compress(b"Version 2 is out."), "application/gzip").run()
+    assert not at.exception
+    shown = [t.value for t in at.main.text]
+    assert "README (UTF-8): 1 passages" in shown
+    assert "NEWS.gz (UTF-8): 1 passages" in shown
