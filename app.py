@@ -26,7 +26,7 @@ from app_views.saved import export_vectors_ui, opened_passages, page_store, save
 from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
-from semsearch.encoding.engines.local import default_device
+from semsearch.encoding.engines import default_device
 from semsearch.encoding.loading import load_embedder
 from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model
 from semsearch.encoding.precision import precision_note

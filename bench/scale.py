@@ -372,7 +372,7 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 def engines(count: int, vllm_venv: Path) -> list[Result]:
     """The same short texts through local fp32, local bf16 and vLLM (concurrency 1 and 4)."""
     from semsearch import load_embedder
-    from semsearch.encoding.remote_loading import load_remote_embedder
+    from semsearch.encoding.loading import load_remote_embedder
     from semsearch.settings import RemoteSettings
 
     texts = short_texts(count)

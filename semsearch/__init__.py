@@ -11,7 +11,8 @@ from semsearch.analysis.calibration import threshold_sweep
 from semsearch.analysis.keywords import bm25_rank
 from semsearch.analysis.projection import project_2d
 from semsearch.encoding.embedder import Embedder, Embedding
-from semsearch.encoding.loading import LoadReport, load_embedder
+from semsearch.encoding.load_report import LoadReport
+from semsearch.encoding.loading import load_embedder
 from semsearch.encoding.prompts import DEFAULT_TASK, format_query
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import (

@@ -233,7 +233,7 @@ class RemoteSettings:
 
 def parse_embed_url(value: str, source: str = "embed_url") -> str:
     """``value`` as an embedding server's base URL (no trailing slash), or a SettingsError."""
-    from semsearch.encoding.engines.remote import base_url
+    from semsearch.encoding.engines import base_url
     from semsearch.errors import InvalidArgumentError
 
     try:

@@ -4,7 +4,8 @@ Each word becomes one token id (its CRC-32 modulo a small vocabulary) and a text
 an EOS id, like Qwen3's tokenizer. A vector counts token ids into ``native_dim`` buckets,
 so equal texts get equal vectors and the tests can predict every score. The runtime
 records every batch it is asked to encode; :func:`fake_embedder` runs it through the real
-:class:`~semsearch.encoding.engines.tokens.TokenEngine`.
+:class:`~semsearch.encoding.engines.tokens.TokenEngine`, and :func:`open_words` opens it as
+an engine kind of its own (the engine contract suite registers it in ``ENGINES``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from semsearch.encoding.engines.opening import EngineRequest, OpenedEngine
 from semsearch.encoding.engines.tokens import DeviceOutOfMemory, Tokenized
 from semsearch.encoding.vectors import normalise
 
@@ -76,6 +78,15 @@ class WordRuntime:
                 if token != EOS_ID:
                     vectors[row, token % self.native_dim] += 1.0
         return normalise(vectors)
+
+
+def open_words(request: EngineRequest) -> OpenedEngine:
+    """The fake as an engine kind for :data:`semsearch.encoding.engines.ENGINES` (tests only)."""
+    from semsearch.encoding.embedder import Prompting
+    from semsearch.encoding.engines import OpenedEngine, TokenEngine
+
+    engine = TokenEngine(WordRuntime(), name=request.model)
+    return OpenedEngine(engine, request.model, Prompting(), "(in memory)", "local folder", 0.0)
 
 
 def fake_embedder(

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from semsearch.encoding.disk_cache import FILE_NAME, DiskVectorCache, shared_disk_cache
-from semsearch.encoding.loading import LoadReport
+from semsearch.encoding.load_report import LoadReport
 from semsearch.encoding.vector_cache import VectorCache, text_key
 from semsearch.errors import CacheError, SettingsError
 from semsearch.settings import DEFAULT_CACHE_MAX, Settings, parse_size

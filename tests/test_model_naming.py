@@ -5,7 +5,8 @@ import shutil
 import pytest
 
 from semsearch import load_embedder
-from semsearch.encoding.loading import LoadReport
+from semsearch.encoding.load_report import LoadReport
+from semsearch.encoding.loading import load_remote_embedder
 from semsearch.encoding.model_source import (
     BUNDLED,
     BUNDLED_NAME,
@@ -15,7 +16,6 @@ from semsearch.encoding.model_source import (
     download_command,
     local_models,
 )
-from semsearch.encoding.remote_loading import load_remote_embedder
 from semsearch.page.naming import auto_label, fallback_notice, in_use_line, short_name
 from tests.embedding_server import EmbeddingServer
 

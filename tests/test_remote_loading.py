@@ -9,8 +9,9 @@ import pytest
 
 from semsearch import load_embedder
 from semsearch.encoding.embedder import NoTokenizerError, Prompting
+from semsearch.encoding.engines import remote_prompting
+from semsearch.encoding.loading import load_remote_embedder
 from semsearch.encoding.prompts import DEFAULT_TASK
-from semsearch.encoding.remote_loading import load_remote_embedder, remote_prompting
 from semsearch.errors import SettingsError
 from semsearch.settings import RemoteSettings, Settings
 from tests.embedding_server import EmbeddingServer

@@ -24,9 +24,9 @@ import pytest
 
 from semsearch import load_embedder
 from semsearch.encoding.embedder import Embedder
+from semsearch.encoding.loading import load_remote_embedder
 from semsearch.encoding.model_source import bundled_folder
 from semsearch.encoding.prompts import DEFAULT_TASK
-from semsearch.encoding.remote_loading import load_remote_embedder
 from semsearch.errors import UnknownServedModelError
 from semsearch.settings import RemoteSettings
 

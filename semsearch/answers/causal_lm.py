@@ -20,7 +20,7 @@ def load_causal_lm(spec: str, *, device: str, dtype: str) -> tuple[Any, Any, str
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from semsearch.encoding.engines.local import DTYPES
+    from semsearch.encoding.engines import DTYPES
     from semsearch.encoding.model_source import locate
 
     location = locate(spec)

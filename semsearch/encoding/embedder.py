@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
 from semsearch.encoding.approximate_tokens import approximate_token_spans
-from semsearch.encoding.engine import Engine, Tokenizing
+from semsearch.encoding.engine import EncodedBatch, Engine, Tokenizing
+from semsearch.encoding.load_report import LoadReport
 from semsearch.encoding.prompts import format_query
 from semsearch.errors import InvalidArgumentError, SemsearchError, check_unicode
-
-if TYPE_CHECKING:
-    from semsearch.encoding.loading import LoadReport
 
 Kind = Literal["document", "query"]
 Progress = Callable[[int, int], None]
@@ -49,15 +47,6 @@ class Prompting:
     default_task: str | None = None
     query_prefix: str = ""
     document_prefix: str = ""
-
-
-@dataclass(frozen=True)
-class EmbeddedBatch:
-    """One batch's vectors, with the input positions they belong to."""
-
-    indices: list[int]
-    vectors: np.ndarray
-    token_counts: list[int]
 
 
 @dataclass(frozen=True)
@@ -168,7 +157,7 @@ class Embedder:
 
     def embed_batches(
         self, texts: Sequence[str], *, kind: Kind = "document", instruction: str | None = None
-    ) -> Iterator[EmbeddedBatch]:
+    ) -> Iterator[EncodedBatch]:
         """Encode ``texts`` batch by batch, as the engine batches them, as a generator.
 
         Lets a caller keep each batch's vectors before the next one runs; :meth:`embed`
@@ -187,7 +176,7 @@ class Embedder:
                     f"{batch.vectors.shape} for {len(batch.indices)} texts at dimension "
                     f"{self.dim}."
                 )
-            yield EmbeddedBatch(batch.indices, batch.vectors, batch.token_counts)
+            yield batch
 
     def embed(
         self,

@@ -3,76 +3,55 @@
 Only ``auto`` falls back: when its Qwen3 model cannot be loaded (offline, not cached, too
 little memory) the bundled all-MiniLM-L6-v2 is loaded instead and the report says why and
 how to get Qwen3. A model named explicitly either loads or raises :class:`ModelLoadError`.
+
+Which engine runs the model is :func:`~semsearch.encoding.engines.open_engine`'s table; this
+module chooses the model and builds the :class:`Embedder` and its :class:`LoadReport`.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from dataclasses import replace
 
-from semsearch.encoding.embedder import Embedder, Prompting
-from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model, locate
+from semsearch.encoding.embedder import Embedder
+from semsearch.encoding.engines import (
+    EngineRequest,
+    OpenedEngine,
+    check_device,
+    open_engine,
+)
+from semsearch.encoding.load_report import LoadReport
+from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model
 from semsearch.errors import ModelLoadError
-from semsearch.settings import Settings, parse_device, parse_dtype
+from semsearch.settings import RemoteSettings, Settings, parse_device, parse_dtype, parse_embed_url
 
 _BUNDLED_DIM = 384
 
 
-@dataclass(frozen=True)
-class LoadReport:
-    """How the embedder in use came to be: shown in the sidebar and by the CLI."""
-
-    requested: str
-    """What was asked for: ``auto``, ``bundled``, an id or a folder."""
-    name: str
-    folder: str
-    how: str
-    """``bundled``, ``local folder``, ``hub cache``, ``downloaded`` or ``remote`` (then
-    :attr:`folder` is the server's base URL)."""
-    seconds: float
-    fallback_reason: str | None = None
-    """Set when ``auto`` fell back to the bundled model: the Qwen3 error, for the notice."""
-    fallback_from: str | None = None
-    """The model ``auto`` meant when it fell back (e.g. ``Qwen/Qwen3-Embedding-0.6B``)."""
-    fallback_code: str | None = None
-    """Why it fell back, as :attr:`semsearch.errors.ModelLoadError.reason` says it."""
-
-
-def _load_exact(
-    spec: str,
+def _embedder(
+    opened: OpenedEngine,
     *,
     requested: str,
-    device: str,
-    dtype: str | None,
     dim: int | None,
     max_length: int,
     fallback_reason: str | None = None,
     fallback_from: str | None = None,
     fallback_code: str | None = None,
 ) -> Embedder:
-    from semsearch.encoding.engines.local import TransformerRuntime
-    from semsearch.encoding.engines.tokens import TokenEngine
-
-    started = time.perf_counter()
-    location = locate(spec)
-    runtime = TransformerRuntime.load(location.folder, device=device, dtype=dtype)
-    engine = TokenEngine(runtime, name=location.name)
+    """The embedder over an opened engine, with the report of how it came to be."""
     report = LoadReport(
         requested=requested,
-        name=location.name,
-        folder=str(location.folder),
-        how=location.how,
-        seconds=time.perf_counter() - started,
+        name=opened.name,
+        folder=opened.folder,
+        how=opened.how,
+        seconds=opened.seconds,
         fallback_reason=fallback_reason,
         fallback_from=fallback_from,
         fallback_code=fallback_code,
     )
-    files = runtime.files
-    prompting = Prompting(files.default_task, files.query_prefix, files.document_prefix)
     return Embedder(
-        engine,
-        name=location.name,
-        prompting=prompting,
+        opened.engine,
+        name=opened.name,
+        prompting=opened.prompting,
         dim=dim,
         max_length=max_length,
         report=report,
@@ -92,8 +71,7 @@ def load_embedder(
 
     With an embedding server (``embed_url`` or ``SEMSEARCH_EMBED_URL``) the model is the
     name the server serves (``auto``: its only model), ``device`` and ``dtype`` are the
-    server's affair, and :func:`~semsearch.encoding.remote_loading.load_remote_embedder`
-    does the loading.
+    server's affair, and the remote engine runs it (as :func:`load_remote_embedder`).
 
     Args:
         model: ``auto`` (Qwen3-Embedding-4B with CUDA, 0.6B without, else the bundled
@@ -116,34 +94,24 @@ def load_embedder(
         SettingsError: an argument or environment variable holds an unusable value.
     """
     env = Settings.from_env()
+    length = max_length or env.max_length
     url = embed_url or env.embed.url
     if url:
-        from semsearch.encoding.remote_loading import load_remote_embedder
+        remote = open_engine(EngineRequest(model, url=parse_embed_url(url), remote=env.embed))
+        return _embedder(remote, requested=model, dim=dim, max_length=length)
 
-        return load_remote_embedder(url, model, dim=dim, max_length=max_length)
-
-    from semsearch.encoding.engines.local import default_device
+    from semsearch.encoding.engines import default_device
 
     device = parse_device(device) if device else env.device or default_device()
-    if device.startswith("cuda"):
-        import torch
-
-        if not torch.cuda.is_available():
-            raise ModelLoadError(
-                str(model), f"device {device!r} asked for, but PyTorch sees no GPU"
-            )
+    check_device(device, model)
     # None: the runtime picks the model's reference precision once it has read its files.
-    dtype = parse_dtype(dtype) if dtype else env.dtype
-    length = max_length or env.max_length
+    request = EngineRequest(model, device=device, dtype=parse_dtype(dtype) if dtype else env.dtype)
     if model != AUTO:
-        return _load_exact(
-            model, requested=model, device=device, dtype=dtype, dim=dim, max_length=length
-        )
+        return _embedder(open_engine(request), requested=model, dim=dim, max_length=length)
     preferred = auto_model(device)
     try:
-        return _load_exact(
-            preferred, requested=AUTO, device=device, dtype=dtype, dim=dim, max_length=length
-        )
+        opened = open_engine(replace(request, model=preferred))
+        return _embedder(opened, requested=AUTO, dim=dim, max_length=length)
     except ModelLoadError as error:
         reason, code = f"{preferred} could not be loaded: {error.cause}", error.reason
     except (RuntimeError, MemoryError) as error:  # e.g. out of memory while moving weights
@@ -152,14 +120,55 @@ def load_embedder(
         code = "memory" if memory else "error"
     # The fallback keeps a requested dimension only where the small model has it.
     fallback_dim = dim if dim is not None and dim <= _BUNDLED_DIM else None
-    return _load_exact(
-        BUNDLED,
+    return _embedder(
+        open_engine(replace(request, model=BUNDLED)),
         requested=AUTO,
-        device=device,
-        dtype=dtype,
         dim=fallback_dim,
         max_length=length,
         fallback_reason=reason,
         fallback_from=preferred,
         fallback_code=code,
     )
+
+
+def load_remote_embedder(
+    url: str,
+    model: str,
+    *,
+    api_key: str | None = None,
+    dim: int | None = None,
+    max_length: int | None = None,
+    settings: RemoteSettings | None = None,
+    expected_dim: int | None = None,
+) -> Embedder:
+    """An :class:`Embedder` whose vectors come from the server at ``url`` serving ``model``.
+
+    The server computes vectors; this side still writes the texts (the query instruction:
+    see :func:`~semsearch.encoding.engines.opening.remote_prompting`).
+
+    Args:
+        url: OpenAI-compatible base URL ending in ``/v1``.
+        model: the served model's name; ``auto``: the server's only model.
+        api_key: Bearer token; ``None``: ``SEMSEARCH_EMBED_API_KEY``, if set.
+        dim: output dimension (the server is asked for it; see the remote engine).
+        max_length: token cap per text; ``None``: ``SEMSEARCH_MAX_LENGTH`` or 512, and never
+            above the server's own cap.
+        settings: batching, concurrency, timeout and instruction choice; ``None``: the
+            ``SEMSEARCH_EMBED_*`` variables.
+        expected_dim: the native size the model must have (a saved base's); ``None``: any.
+
+    Raises:
+        EmbeddingServerError: a subclass naming the cause (unreachable, unknown model,
+            refused key, malformed answers, another dimension than ``expected_dim``).
+        SettingsError: an argument or environment variable holds an unusable value.
+    """
+    env = Settings.from_env()
+    request = EngineRequest(
+        model,
+        url=parse_embed_url(url),
+        api_key=api_key,
+        remote=settings or env.embed,
+        expected_dim=expected_dim,
+    )
+    opened = open_engine(request)
+    return _embedder(opened, requested=model, dim=dim, max_length=max_length or env.max_length)

@@ -163,7 +163,7 @@ def build_qwen3_twin(
     import torch
     from transformers import Qwen3Model
 
-    from semsearch.encoding.engines.local import DTYPES
+    from semsearch.encoding.engines import DTYPES
 
     tokenizer = train_tokenizer(tokenizer_texts, vocab_size, eos_in_template=eos_in_template)
     config = _qwen3_config(size, tokenizer, tie_embeddings=size != "4b", layers=layers)

@@ -1,7 +1,7 @@
 """Name the model that really answers: the line under the title, the picker's ``auto``, a fallback.
 
 The page used to say "Qwen3-Embedding" while the bundled all-MiniLM-L6-v2 answered. These
-functions turn a :class:`~semsearch.encoding.loading.LoadReport` into the page's words, in
+functions turn a :class:`~semsearch.encoding.load_report.LoadReport` into the page's words, in
 either language: what is in use and where it comes from, what ``auto`` resolved to and why,
 and, when ``auto`` fell back, what happened and how to get the model it meant.
 
@@ -19,7 +19,7 @@ from semsearch.page.i18n import t
 
 if TYPE_CHECKING:
     from semsearch.encoding.embedder import Embedder
-    from semsearch.encoding.loading import LoadReport
+    from semsearch.encoding.load_report import LoadReport
 
 _HOW = {"bundled": "how_bundled", "hub cache": "how_cache", "local folder": "how_folder",
         "downloaded": "how_downloaded"}  # fmt: skip
