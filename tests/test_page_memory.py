@@ -77,13 +77,16 @@ def test_a_read_only_folder_reads_and_keeps_nothing_new(tmp_path, monkeypatch):
     assert memory.load(page).kb_text == "kept text"
 
 
-def test_an_unreadable_file_leaves_the_memory_off(tmp_path):
+def test_a_damaged_file_is_moved_aside_and_a_new_one_started(tmp_path):
     (tmp_path / FILE_NAME).write_bytes(b"not a database at all" * 50)
     memory = PageMemory(tmp_path)
-    assert memory.status == "off"
-    assert "Set SEMSEARCH_DATA_DIR to a writable folder" in memory.notice
-    assert memory.load(new_id()) == KeptPage()
-    memory.keep_page(new_id(), "text", "q")  # skipped, no error
+    assert memory.status == "on"
+    assert "was damaged (file is not a database)" in memory.notice
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith(f"{FILE_NAME}.damaged-")]
+    assert [p.read_bytes() for p in aside] == [b"not a database at all" * 50]
+    page = new_id()
+    memory.keep_page(page, "text", "q")
+    assert PageMemory(tmp_path).load(page).kb_text == "text"
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,6 @@ through it; this module only stores and finds rows.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 import time
@@ -33,7 +32,7 @@ import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,6 +40,7 @@ from semsearch.errors import CacheError
 from semsearch.per_folder import PerFolder
 from semsearch.retrieval.stores.sqlite import data_dir
 from semsearch.settings import Settings, expand_folder
+from semsearch.sqlite_files import Opened, Status, open_sqlite
 
 if TYPE_CHECKING:
     from semsearch.encoding.embedder import Embedder
@@ -54,6 +54,7 @@ for eviction, and a reload right after a search then writes nothing."""
 _CHUNK = 500  # keys per IN (...) query: far under SQLite's variable limit
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".onnx", ".gguf")
 
+_PROBE = "SELECT count(*) FROM vectors WHERE rowid = 1"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
     key BLOB PRIMARY KEY,
@@ -64,8 +65,6 @@ CREATE TABLE IF NOT EXISTS vectors (
 );
 CREATE INDEX IF NOT EXISTS vectors_used ON vectors(used);
 """
-
-Status = Literal["on", "read-only", "off"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,41 @@ def model_revision(embedder: Embedder) -> str:
     return "\x1f".join(parts)
 
 
+def _prepare(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash loses no commit
+    connection.executescript(_SCHEMA)
+
+
+def _notice(opened: Opened) -> str | None:
+    """What the sidebar says about how the cache file opened (``None``: nothing to say)."""
+    path, folder, error = opened.path, opened.path.parent, opened.error
+    if opened.trouble is None:
+        return None
+    if opened.trouble == "damaged" and opened.status == "on":
+        return (
+            f"The disk cache {path} was damaged ({error}); it was moved to "
+            f"{opened.moved_to} and a new, empty one started."
+        )
+    if opened.trouble == "no-folder":
+        return (
+            f"The disk cache is off: the data folder {folder} cannot be made ({error}). "
+            "Set SEMSEARCH_DATA_DIR to a writable folder."
+        )
+    if opened.trouble == "read-only-folder" and opened.status == "off":
+        return (
+            f"The disk cache is off: the data folder {folder} is read-only. Set "
+            "SEMSEARCH_DATA_DIR to a writable folder to keep vectors between visits."
+        )
+    if opened.trouble == "read-only-folder":
+        return (
+            f"The disk cache {path} is read-only: vectors found there are used, new "
+            "ones are kept for this visit only. Make the folder writable to keep them."
+        )
+    if opened.trouble == "busy":
+        return f"The disk cache is off for now: {path} is busy ({error})."
+    return f"The disk cache is off: {path} cannot be used ({error})."
+
+
 def _disk_key(revision: str, key: str) -> bytes:
     return hashlib.sha256(f"{revision}\x1f{key}".encode()).digest()
 
@@ -139,101 +173,12 @@ class DiskVectorCache:
         if self.max_bytes <= 0:
             self.notice = "The disk cache is off (SEMSEARCH_CACHE_MAX=0)."
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            self.notice = (
-                f"The disk cache is off: the data folder {self.folder} cannot be made "
-                f"({error.strerror}). Set SEMSEARCH_DATA_DIR to a writable folder."
-            )
-            return
-        writable = os.access(self.folder, os.W_OK) and (
-            not self.path.exists() or os.access(self.path, os.W_OK)
+        # A damaged cache is moved aside: its vectors can always be encoded again.
+        opened = open_sqlite(
+            self.path, prepare=_prepare, probe=_PROBE, timeout=10, on_damage="move-aside"
         )
-        if writable:
-            self._open_writable()
-        else:
-            self._open_read_only()
-
-    def _open_writable(self) -> None:
-        try:
-            self._connection = self._connect_with_retries()
-        except sqlite3.OperationalError as error:  # locked, busy: not damage; keep the file
-            self.notice = f"The disk cache is off for now: {self.path} is busy ({error})."
-            return
-        except sqlite3.DatabaseError as error:
-            moved = self._move_aside()
-            self.notice = (
-                f"The disk cache {self.path} was damaged ({error}); it was moved to {moved} "
-                "and a new, empty one started."
-            )
-            try:
-                self._connection = self._connect_writable()
-            except sqlite3.Error as again:
-                self.notice = f"The disk cache is off: {self.path} cannot be used ({again})."
-                return
-        self.status = "on"
-
-    def _connect_with_retries(self, tries: int = 5) -> sqlite3.Connection:
-        """:meth:`_connect_writable`, again while another process holds a lock.
-
-        Two processes opening a new cache at once race to switch it to WAL, and that switch
-        fails at once with "database is locked" rather than waiting: a lock, never damage.
-        """
-        for attempt in range(tries):
-            try:
-                return self._connect_writable()
-            except sqlite3.OperationalError:
-                if attempt == tries - 1:
-                    raise
-                time.sleep(0.05 * 2**attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _connect_writable(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self.path, timeout=10, isolation_level=None, check_same_thread=False
-        )
-        try:
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash loses no commit
-            connection.executescript(_SCHEMA)
-            connection.execute("SELECT count(*) FROM vectors WHERE rowid = 1").fetchone()
-        except sqlite3.Error:
-            connection.close()
-            raise
-        return connection
-
-    def _move_aside(self) -> Path:
-        target = self.path.with_name(f"{FILE_NAME}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(self.path, target)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        return target
-
-    def _open_read_only(self) -> None:
-        if not self.path.exists():
-            self.notice = (
-                f"The disk cache is off: the data folder {self.folder} is read-only. Set "
-                "SEMSEARCH_DATA_DIR to a writable folder to keep vectors between visits."
-            )
-            return
-        # Without write access the WAL index cannot be made: read the file as it is.
-        for query in ("mode=ro", "mode=ro&immutable=1"):
-            try:
-                connection = sqlite3.connect(
-                    f"{self.path.as_uri()}?{query}", uri=True, check_same_thread=False
-                )
-                connection.execute("SELECT count(*) FROM vectors WHERE rowid = 1").fetchone()
-            except sqlite3.Error:
-                continue
-            self._connection = connection
-            self.status = "read-only"
-            self.notice = (
-                f"The disk cache {self.path} is read-only: vectors found there are used, new "
-                "ones are kept for this visit only. Make the folder writable to keep them."
-            )
-            return
-        self.notice = f"The disk cache is off: {self.path} cannot be read."
+        self._connection, self.status = opened.connection, opened.status
+        self.notice = _notice(opened)
 
     # -- keys ----------------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ What it does not do: read or write the URL or the session (:mod:`semsearch.page.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sqlite3
@@ -28,12 +27,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from semsearch.documents.chunking import Passage
 from semsearch.per_folder import PerFolder
 from semsearch.retrieval.stores.sqlite import data_dir
 from semsearch.settings import expand_folder
+from semsearch.sqlite_files import Status, open_sqlite
 
 FILE_NAME = "page-memory.sqlite3"
 MAX_AGE_DAYS = 90
@@ -102,63 +101,44 @@ class PageMemory:
     def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = expand_folder(folder) if folder is not None else data_dir()
         self.path = self.folder / FILE_NAME
-        self.status: Literal["on", "read-only", "off"] = "off"
+        self.status: Status = "off"
         self.notice: str | None = None
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
         self._open()
 
     def _open(self) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            writable = os.access(self.folder, os.W_OK) and (
-                not self.path.exists() or os.access(self.path, os.W_OK)
-            )
-            if writable:
-                self._connection = self._connect()
-                self.status = "on"
-                return
-            if self.path.exists():
-                self._connection = self._connect_read_only()
-                self.status = "read-only"
-        except (OSError, sqlite3.Error) as error:
-            self._connection = None
-            self.notice = (
-                f"The page cannot be kept between visits: {self.path} cannot be used ({error}). "
-                "Set SEMSEARCH_DATA_DIR to a writable folder."
-            )
+        # A damaged file is moved aside (what it kept stays in it) and a new one started.
+        opened = open_sqlite(
+            self.path,
+            prepare=self._prepare,
+            probe="SELECT count(*) FROM pages",
+            timeout=10,
+            on_damage="move-aside",
+        )
+        self._connection, self.status = opened.connection, opened.status
+        if opened.trouble is None:
             return
-        self.notice = (
-            f"The data folder {self.folder} is read-only: what you type is not kept for your "
-            "next visit. Set SEMSEARCH_DATA_DIR to a writable folder."
-        )
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self.path, timeout=10, isolation_level=None, check_same_thread=False
-        )
-        try:
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.executescript(_SCHEMA)
-            self._forget_old(connection)
-        except sqlite3.Error:
-            connection.close()
-            raise
-        return connection
-
-    def _connect_read_only(self) -> sqlite3.Connection:
-        # Read-only, then immutable (when the WAL index cannot be opened): as the disk cache.
-        for query in ("mode=ro", "mode=ro&immutable=1"):
-            connection = sqlite3.connect(
-                f"{self.path.as_uri()}?{query}", uri=True, check_same_thread=False
+        if opened.trouble == "damaged" and opened.status == "on":
+            self.notice = (
+                f"The page memory {self.path} was damaged ({opened.error}); it was moved to "
+                f"{opened.moved_to} and a new, empty one started."
             )
-            try:
-                connection.execute("SELECT count(*) FROM pages").fetchone()
-            except sqlite3.Error:
-                connection.close()
-                continue
-            return connection
-        raise sqlite3.DatabaseError("neither read-only nor immutable opening can read it")
+        elif opened.trouble == "read-only-folder":
+            self.notice = (
+                f"The data folder {self.folder} is read-only: what you type is not kept for "
+                "your next visit. Set SEMSEARCH_DATA_DIR to a writable folder."
+            )
+        else:
+            self.notice = (
+                f"The page cannot be kept between visits: {self.path} cannot be used "
+                f"({opened.error}). Set SEMSEARCH_DATA_DIR to a writable folder."
+            )
+
+    @classmethod
+    def _prepare(cls, connection: sqlite3.Connection) -> None:
+        connection.executescript(_SCHEMA)
+        cls._forget_old(connection)
 
     @staticmethod
     def _forget_old(connection: sqlite3.Connection) -> None:

@@ -56,6 +56,7 @@ from semsearch.retrieval.stores.base import (
     check_where,
 )
 from semsearch.settings import expand_folder
+from semsearch.sqlite_files import Opened, open_sqlite
 
 __all__ = ["FILE_NAME", "BaseInfo", "KnowledgeBaseStore", "SQLiteStore", "SavedBase", "StoreError"]
 
@@ -238,19 +239,43 @@ class KnowledgeBaseStore:
 
     def _connect(self) -> sqlite3.Connection:
         """A connection that may write (the folder and the schema are made here)."""
+        self._make_vector_folder()
+        opened = self._open()
+        if opened.status != "on" or opened.connection is None:
+            if opened.connection is not None:  # read-only: of no use for writing
+                opened.connection.close()
+            raise StoreError(self._unusable(opened))
+        return opened.connection
+
+    def _open(self) -> Opened:
+        # A damaged store is never moved aside: the bases in it are someone's work.
+        return open_sqlite(self.path, prepare=_prepare, probe=_PROBE, timeout=30)
+
+    def _make_vector_folder(self) -> None:
         try:
             self.vector_folder.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.executescript(_SCHEMA)
-            _upgrade(connection)
-        except (OSError, sqlite3.Error) as error:
+        except OSError as error:
             raise StoreError(
                 f"Cannot use the knowledge-base store at {self.path}: {error}. "
                 "Set SEMSEARCH_DATA_DIR to a writable folder."
             ) from None
-        return connection
+
+    def _unusable(self, opened: Opened) -> str:
+        if opened.trouble == "damaged":
+            return (
+                f"The knowledge-base store at {self.path} is damaged ({opened.error}). "
+                "Move the file aside (sqlite3's .recover may rescue its bases) or set "
+                "SEMSEARCH_DATA_DIR to another folder."
+            )
+        if opened.status == "read-only" or opened.trouble == "read-only-folder":
+            return (
+                f"Cannot use the knowledge-base store at {self.path}: the folder is "
+                "read-only. Set SEMSEARCH_DATA_DIR to a writable folder."
+            )
+        return (
+            f"Cannot use the knowledge-base store at {self.path}: {opened.error}. "
+            "Set SEMSEARCH_DATA_DIR to a writable folder."
+        )
 
     def _read(self) -> sqlite3.Connection | None:
         """A connection for reading, None before the first save (reading creates nothing).
@@ -260,18 +285,16 @@ class KnowledgeBaseStore:
         """
         if not self.path.exists():
             return None
-        if os.access(self.folder, os.W_OK) and os.access(self.path, os.W_OK):
-            return self._connect()
-        for flags in ("mode=ro", "immutable=1"):
+        opened = self._open()
+        if opened.connection is None:
+            raise StoreError(self._unusable(opened))
+        if opened.status == "on":  # a writable store may move old vectors into a file
             try:
-                connection = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?{flags}", uri=True, timeout=30
-                )
-                connection.execute("SELECT 1 FROM knowledge_bases LIMIT 1").fetchall()
-                return connection
-            except sqlite3.Error:
-                continue
-        raise StoreError(f"Cannot read the knowledge-base store at {self.path}.")
+                self._make_vector_folder()
+            except StoreError:
+                opened.connection.close()
+                raise
+        return opened.connection
 
     def _base(self, connection: sqlite3.Connection, name: str) -> tuple[int, int, Path]:
         """(passages, native_dim, vector file) of ``name``, moving old blobs to a file."""
@@ -750,6 +773,15 @@ def _write_file(path: Path, rows: np.ndarray) -> None:
 def _unlink(path: Path) -> None:
     # A mapping of it (this or another process) stays valid: POSIX frees the bytes on unmap.
     path.unlink(missing_ok=True)
+
+
+_PROBE = "SELECT 1 FROM knowledge_bases LIMIT 1"
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.executescript(_SCHEMA)
+    _upgrade(connection)
 
 
 def _upgrade(connection: sqlite3.Connection) -> None:
