@@ -127,7 +127,10 @@ def test_labels_csv():
     ("data", "message"),
     [
         (b"query,text\nq,t\n", "missing: relevant"),
-        (b"query,text,relevant\nq,t,maybe\n", "Row 2: relevant='maybe' is not a label"),
+        (
+            b"query,text,relevant\nq,t,maybe\n",
+            "The labels file, row 2: relevant='maybe' is not a label",
+        ),
         ("query,text,relevant\nq,café,1\n".encode("latin-1"), "not UTF-8"),
     ],
 )

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from semsearch.analysis.judged_csv import read_judged_csv
 from semsearch.errors import InvalidArgumentError
-
-_TRUE = {"1", "true", "yes", "y", "relevant", "是", "相关"}
-_FALSE = {"0", "false", "no", "n", "not relevant", "irrelevant", "否", "不相关"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,9 @@ def best_on_grid(
 def read_labels_csv(data: bytes) -> list[Label]:
     """Labels from a CSV with the columns ``query,text,relevant`` (header required).
 
-    ``relevant`` accepts 1/0, true/false, yes/no (and 是/否).
+    ``relevant`` accepts 1/0, true/false, yes/no (and 是/否); rows without a query or a text
+    are left out. Read by :func:`semsearch.analysis.judged_csv.read_judged_csv`, as
+    ``semsearch eval`` reads its judgements.
 
     Raises:
         InvalidArgumentError: not UTF-8, a missing column, or a value that is not a label,
@@ -111,33 +111,10 @@ def read_labels_csv(data: bytes) -> list[Label]:
         raise InvalidArgumentError(
             "The labels file is not UTF-8 text; save it as UTF-8 CSV."
         ) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        rows = list(reader)
-    except csv.Error as error:  # e.g. a field over csv's size limit: a quote never closed
-        raise InvalidArgumentError(
-            f"The labels file is not a readable CSV (line {reader.line_num}: {error}); check "
-            "for a quote that is never closed."
-        ) from None
-    missing = {"query", "text", "relevant"} - {
-        name.strip().lower() for name in reader.fieldnames or []
-    }
-    if missing:
-        raise InvalidArgumentError(
-            "The labels file needs the columns query,text,relevant; "
-            f"missing: {', '.join(sorted(missing))}."
-        )
-    labels = []
-    for number, row in enumerate(rows, start=2):
-        fields = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
-        verdict = fields["relevant"].lower()
-        if verdict not in _TRUE | _FALSE:
-            raise InvalidArgumentError(
-                f"Row {number}: relevant={fields['relevant']!r} is not a label; use 1 or 0."
-            )
-        if fields["query"] and fields["text"]:
-            labels.append(Label(fields["query"], fields["text"], verdict in _TRUE))
-    return labels
+    read = read_judged_csv(text, "The labels file", by_id=False, need_relevant=True)
+    return [
+        Label(row.query, row.target, row.relevant) for row in read.rows if row.query and row.target
+    ]
 
 
 def labels_csv(labels: Iterable[Label]) -> bytes:

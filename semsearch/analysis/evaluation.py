@@ -20,8 +20,6 @@ a saved base's vectors), and a reranker as a scoring function.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from semsearch.analysis.judged_csv import read_judged_csv
 from semsearch.documents.chunking import Passage
 from semsearch.errors import InvalidArgumentError
 
@@ -42,8 +41,6 @@ RERANK_DEPTH = 20
 
 Rerank = Callable[[str, list[str]], "Sequence[float] | np.ndarray"]
 """A reranker: (query, texts) -> one relevance score per text, higher is better."""
-_TRUE = {"1", "true", "yes", "y", "relevant", "是", "相关"}
-_FALSE = {"0", "false", "no", "n", "not relevant", "irrelevant", "否", "不相关"}
 _ID_FIELDS = ("id", "_id", "passage_id", "corpus-id")
 """Metadata fields that name a passage (a CSV corpus's id column) for ``passage_id``."""
 
@@ -282,43 +279,9 @@ def _read(path: Path) -> str:
 
 
 def _csv_pairs(path: Path) -> tuple[list[tuple[str, str, bool]], str]:
-    text = _read(path)
-    dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    try:
-        rows = list(reader)
-    except csv.Error as error:  # e.g. a field over csv's size limit: a quote never closed
-        raise InvalidArgumentError(
-            f"{path} is not a readable CSV (line {reader.line_num}: {error}); check for a "
-            "quote that is never closed."
-        ) from None
-    columns = {name.strip().lower(): name for name in reader.fieldnames or [] if name}
-    by = "text" if "text" in columns else "id" if "passage_id" in columns else ""
-    if "query" not in columns or not by:
-        raise InvalidArgumentError(
-            f"{path} needs a header with the columns query,text or query,passage_id "
-            f"(and optionally relevant); it has: {', '.join(columns) or 'none'}."
-        )
-    target = columns["text" if by == "text" else "passage_id"]
-    pairs = []
-    width = len(reader.fieldnames or [])
-    for number, row in enumerate(rows, start=2):
-        if None in row:  # DictReader keeps the cells past the header under the key None
-            extra = row[None]
-            raise InvalidArgumentError(
-                f"{path}, row {number} has {width + len(extra)} cells, more than the header's "
-                f"{width} columns (extra: {', '.join(map(repr, extra))}): put a query or text "
-                'that holds a comma in double quotes ("a, b").'
-            )
-        verdict = (
-            (row.get(columns["relevant"]) or "1").strip().lower() if "relevant" in columns else "1"
-        )
-        if verdict not in _TRUE | _FALSE:
-            raise InvalidArgumentError(
-                f"{path}, row {number}: relevant={verdict!r} is not a label; use 1 or 0."
-            )
-        pairs.append(((row.get(columns["query"]) or ""), row.get(target) or "", verdict in _TRUE))
-    return pairs, by
+    tabs = path.suffix.lower() == ".tsv"
+    read = read_judged_csv(_read(path), str(path), tabs=tabs)
+    return [(row.query, row.target, row.relevant) for row in read.rows], read.by
 
 
 def _beir(queries: Path, qrels: Path) -> list[tuple[str, str, bool]]:
