@@ -65,6 +65,9 @@ class ChatServer:
         self.reply = reply
         self.model = model
         self.status = 200
+        self.script: list[int] = []
+        """Statuses answered to the next chat requests, one each, before :attr:`status`."""
+        self.retry_after: str | None = None
         self.requests: list[dict[str, Any]] = []
         server = self
 
@@ -77,6 +80,8 @@ class ChatServer:
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
+                if code != 200 and server.retry_after is not None:
+                    self.send_header("Retry-After", server.retry_after)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -92,8 +97,9 @@ class ChatServer:
                 length = int(self.headers.get("Content-Length", 0))
                 request = json.loads(self.rfile.read(length))
                 server.requests.append(request)
-                if server.status != 200:
-                    self._json(server.status, {"error": {"message": "the model is overloaded"}})
+                status = server.script.pop(0) if server.script else server.status
+                if status != 200:
+                    self._json(status, {"error": {"message": "the model is overloaded"}})
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")

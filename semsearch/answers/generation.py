@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import httpx2
 
 from semsearch.errors import ModelLoadError, SemsearchError
+from semsearch.openai_http import SMALL_BODY, OpenAIClient, Retries, check_base_url
 
 DEFAULT_LLM_GPU = "Qwen/Qwen2.5-1.5B-Instruct"
 DEFAULT_LLM_CPU = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -187,9 +188,11 @@ class _StopWhenSet:
 class OpenAIChatGenerator:
     """Any OpenAI-compatible ``/chat/completions`` endpoint (vLLM, Ollama, TGI...), streamed.
 
-    Whatever the endpoint sends is read bounded: the model listing and error bodies up to
-    1 MiB, each server-sent event line up to 1 MiB, no more than ``timeout`` seconds without
-    a piece of text (keep-alive lines do not count) and no more than ``max_seconds`` in all.
+    Whatever the endpoint sends is read bounded (:mod:`semsearch.openai_http`, shared with
+    the remote embedding engine): the model listing and error bodies up to 1 MiB, each
+    server-sent event line up to 1 MiB, no more than ``timeout`` seconds without a piece of
+    text (keep-alive lines do not count) and no more than ``max_seconds`` in all. A 429 or
+    5xx before the answer starts is tried again (``Retry-After`` honoured), 3 tries in all.
     Anything else (not a URL, not JSON, not UTF-8, an unexpected shape) is a
     :class:`GeneratorError` naming the URL and the fix, never a traceback or an endless wait.
     """
@@ -201,48 +204,40 @@ class OpenAIChatGenerator:
         api_key: str | None = None,
         timeout: float = 120,
         max_seconds: float = 900,
+        retries: Retries | None = None,
     ) -> None:
         self.base_url = _checked_base_url(base_url)
         self.api_key = api_key
         self.timeout = timeout
         self.max_seconds = max_seconds
-        headers = {"Accept-Encoding": "identity"}  # no compressed body to expand past a cap
-        if api_key:
-            headers["Authorization"] = f"Bearer {api_key}"
-        self._client = httpx2.Client(
-            headers=headers, timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0))
+        self._http = OpenAIClient(
+            self.base_url,
+            _ChatFaults(self.base_url),
+            api_key=api_key,
+            timeout=timeout,
+            retries=retries or Retries(tries=3),
         )
         self.name = model or self._first_model()
 
     @contextlib.contextmanager
     def _open(self, path: str, body: dict[str, Any] | None = None) -> Iterator[httpx2.Response]:
         """The response to a GET (no ``body``) or a POST, its status checked, body unread."""
-        url = f"{self.base_url}{path}"
+        url = self._http.url(path)
         method = "GET" if body is None else "POST"
-        try:
-            with self._client.stream(method, url, json=body) as response:
-                if response.status_code != 200:
-                    detail = _read_capped(response, _ERROR_BODY, cut=True)
-                    text = detail.decode("utf-8", "replace").strip()
-                    raise GeneratorError(
-                        f"{url} answered HTTP {response.status_code}: "
-                        f"{text or response.reason_phrase}"
-                    )
-                yield response
-        except httpx2.TimeoutException:
-            raise GeneratorError(
-                f"{url} sent nothing for {self.timeout:g} s; is the endpoint overloaded?"
-            ) from None
-        except httpx2.ConnectError as error:
-            raise GeneratorError(f"Cannot reach {self.base_url}: {error}") from None
-        except httpx2.HTTPError as error:
-            cause = str(error) or type(error).__name__
-            raise GeneratorError(f"The connection to {url} broke off: {cause}") from None
+        with self._http.open(method, path, body, what=url) as response:
+            if response.status_code != 200:
+                detail = self._http.read(response, _ERROR_BODY, cut=True)
+                text = detail.decode("utf-8", "replace").strip()
+                raise GeneratorError(
+                    f"{url} answered HTTP {response.status_code}: {text or response.reason_phrase}"
+                )
+            yield response
 
     def _first_model(self) -> str:
         url = f"{self.base_url}/models"
         with self._open("/models") as response:
-            raw = _read_capped(response, _SMALL_BODY, clock=_Clock(url, self.timeout, self.timeout))
+            clock = _Clock(url, self.timeout, self.timeout)
+            raw = self._http.read(response, SMALL_BODY, check=clock.check)
         try:
             listing = json.loads(raw)
         except ValueError:  # also bytes that are not UTF-8
@@ -275,7 +270,7 @@ class OpenAIChatGenerator:
         url = f"{self.base_url}/chat/completions"
         clock = _Clock(url, self.timeout, self.max_seconds)
         with self._open("/chat/completions", body) as response:
-            for raw in _capped_lines(response, url, clock):
+            for raw in self._http.lines(response, check=clock.check):
                 try:
                     line = raw.decode("utf-8").strip()
                 except UnicodeDecodeError:
@@ -292,53 +287,51 @@ class OpenAIChatGenerator:
                     yield piece
 
 
-_SMALL_BODY = 1 << 20  # a model listing
 _ERROR_BODY = 500  # the part of an error body worth showing
-_LINE_CAP = 1 << 20  # one server-sent event line: a chunk is a few hundred bytes
+_NOT_AN_ENDPOINT = "is SEMSEARCH_LLM_BASE_URL an OpenAI-compatible endpoint?"
+
+
+class _ChatFaults:
+    """The chat endpoint's failures as :class:`GeneratorError` (see :mod:`..openai_http`)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def unreachable(self, cause: str) -> GeneratorError:
+        return GeneratorError(f"Cannot reach {self.base_url}: {cause}")
+
+    def gave_up(self, what: str, last: str, tries: int, connect: bool) -> GeneratorError:
+        if connect:
+            return GeneratorError(f"Cannot reach {self.base_url} any more: {last}")
+        said = f"answered {last}" if last.startswith("HTTP ") else f"failed: {last}"
+        return GeneratorError(
+            f"{what} {said} ({tries} tries); is the endpoint overloaded? Try again later."
+        )
+
+    def too_big(self, url: str, detail: str, cap: int) -> GeneratorError:
+        return GeneratorError(f"{url} {detail}; {_NOT_AN_ENDPOINT}")
+
+    def broken(self, url: str, cause: str, timed_out: bool) -> GeneratorError:
+        if timed_out:
+            return GeneratorError(f"{url} {cause}; is the endpoint overloaded?")
+        return GeneratorError(f"The connection to {url} broke off: {cause}")
 
 
 def _checked_base_url(base_url: str) -> str:
     """``base_url`` without its trailing slash, if it is an http(s) URL with a host."""
-    try:
-        url = httpx2.URL(base_url)
-        valid = url.scheme in ("http", "https") and bool(url.host)
-    except (httpx2.InvalidURL, ValueError):
-        valid = False
-    if not valid:
+    checked = check_base_url(base_url)
+    if checked is None:
         raise GeneratorError(
             f"SEMSEARCH_LLM_BASE_URL={base_url!r} is not an http(s) URL. Set it to the "
             "endpoint's base URL, e.g. http://localhost:8000/v1 (vLLM) or "
             "http://localhost:11434/v1 (Ollama), or unset it to run a local model."
         )
-    return base_url.rstrip("/")
+    return checked
 
 
 def _preview(raw: bytes, size: int = 120) -> str:
     """The start of a body, printable: for messages."""
     return repr(raw[:size].decode("utf-8", "replace")) + ("..." if len(raw) > size else "")
-
-
-def _read_capped(
-    response: httpx2.Response, cap: int, *, clock: _Clock | None = None, cut: bool = False
-) -> bytes:
-    """The body, read in chunks; cut at ``cap`` bytes, or (``cut`` False) refused past it."""
-    url = str(response.url)
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_raw():
-        if clock is not None:
-            clock.check()
-        size += len(chunk)
-        if size > cap:
-            if cut:
-                chunks.append(chunk[: cap - (size - len(chunk))])
-                break
-            raise GeneratorError(
-                f"{url} sent more than {cap:,} bytes; is SEMSEARCH_LLM_BASE_URL an "
-                "OpenAI-compatible endpoint?"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class _Clock:
@@ -363,26 +356,6 @@ class _Clock:
                 f"{self.url} sent no text for {self.idle:g} s (only keep-alive lines); is "
                 "the endpoint overloaded?"
             )
-
-
-def _capped_lines(response: httpx2.Response, url: str, clock: _Clock) -> Iterator[bytes]:
-    """The body's lines (without their end), none longer than ``_LINE_CAP`` bytes kept.
-
-    Why not ``iter_lines``: it holds a line in memory whole however long it grows.
-    """
-    pending = b""
-    for chunk in response.iter_raw():
-        clock.check()
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        yield from lines
-        if len(pending) > _LINE_CAP:
-            raise GeneratorError(
-                f"{url} sent a line of more than {_LINE_CAP:,} bytes; events are a few "
-                "hundred. Is SEMSEARCH_LLM_BASE_URL an OpenAI-compatible endpoint?"
-            )
-    if pending:
-        yield pending
 
 
 def _pieces(payload: str, url: str) -> Iterator[str]:

@@ -20,30 +20,23 @@ answers 400, after which full vectors are cut and re-normalised here, said once 
 :attr:`RemoteEngine.notices`. Every vector received is re-normalised: servers differ.
 
 Failures a user can meet each raise one :class:`~semsearch.errors.EmbeddingServerError`
-subclass naming the URL and the fix. 429, 5xx, timeouts and dropped connections are retried
-with exponential backoff and full jitter, honouring ``Retry-After``, a bounded number of
-times. Responses are read streaming and abandoned past a byte cap sized from the expected
-answer, so a broken server cannot exhaust memory.
-
-Why httpx2 (the maintained continuation of httpx, already installed as huggingface_hub's
-HTTP client): one connection pool shared by the worker threads (no new TCP/TLS handshake per
-request), timeouts per phase, and streaming bodies for the bounded reads, with no event loop.
+subclass naming the URL and the fix. The HTTP itself is :mod:`semsearch.openai_http`'s, shared
+with the answer generator: 429, 5xx, timeouts and dropped connections retried with
+exponential backoff and full jitter, honouring ``Retry-After``; responses read streaming and
+abandoned past a byte cap sized from the expected answer, so a broken server cannot exhaust
+memory; one connection pool shared by the worker threads.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import random
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx2
 import numpy as np
 
 from semsearch.encoding.engine import UNKNOWN_TOKENS, EncodedBatch, EngineKind
@@ -57,6 +50,14 @@ from semsearch.errors import (
     ServerUnreachableError,
     UnknownServedModelError,
 )
+from semsearch.openai_http import (
+    SMALL_BODY,
+    OpenAIClient,
+    Reply,
+    Retries,
+    check_base_url,
+    error_message,
+)
 
 AUTO = "auto"
 """The model name meaning "the server's only model"."""
@@ -64,9 +65,8 @@ AUTO = "auto"
 UNSTATED_MAX_LENGTH = 512
 """Token cap assumed when the server does not state its model's (Ollama): the default cap."""
 
-_RETRYABLE = {408, 425, 429, 500, 502, 503, 504}
 _BYTES_PER_VALUE = 40  # "-0.012345678901234567, " with room to spare
-_SMALL_BODY = 1 << 20  # model listings and error bodies
+_SMALL_BODY = SMALL_BODY  # model listings and error bodies
 _UNPROBED_WIDTH = 16384  # the probe's cap, before the size is known: above any Qwen3's
 _PROBE_TEXT = "semsearch probe"
 _START_HINT = (
@@ -123,58 +123,20 @@ class ServedModel:
     """The server's token cap for the model (vLLM and TEI state it; Ollama does not)."""
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: bytes
-
-
 def base_url(url: str) -> str:
     """``url`` without trailing slashes, checked to be an http(s) base ending in ``/v1``.
 
     Raises:
         InvalidArgumentError: any other URL, with an example of a good one.
     """
-    cleaned = url.strip().rstrip("/")
-    if not cleaned.startswith(("http://", "https://")) or not cleaned.endswith("/v1"):
+    cleaned = check_base_url(url, v1=True)
+    if cleaned is None:
         raise InvalidArgumentError(
             f"Embedding server URL {url!r} must be an http(s) base URL ending in /v1 "
             "(the OpenAI-compatible root), e.g. http://localhost:8000/v1 for vLLM or "
             "http://localhost:11434/v1 for Ollama."
         )
     return cleaned
-
-
-def _message(body: bytes) -> str:
-    """The server's own error text out of an error body (OpenAI, vLLM, TEI shapes), cut short."""
-    text = body.decode("utf-8", "replace").strip()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return text[:300] or "(empty body)"
-    if isinstance(data, dict):
-        error = data.get("error", data)
-        if isinstance(error, dict):
-            error = error.get("message", error)
-        if isinstance(data.get("message"), str) and not isinstance(error, str):
-            error = data["message"]
-        return str(error)[:300]
-    return text[:300]
-
-
-def _retry_after(response: httpx2.Response) -> float | None:
-    """Seconds the server asked to wait (``Retry-After``: seconds or an HTTP date), or None."""
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 class RemoteEngine:
@@ -210,21 +172,13 @@ class RemoteEngine:
         """Whether to ask the server for ``dimensions`` (off after it refused them)."""
         self._truncate = True
         """Whether to send ``truncate_prompt_tokens`` (off after the server refused it)."""
-        self._client = self._new_client()
-
-    def _new_client(self) -> httpx2.Client:
-        headers = {"Accept": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        timeout = self.options.timeout
-        return httpx2.Client(
-            headers=headers,
-            # Waiting for a free pooled connection is not the server's slowness: no limit.
-            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0), pool=None),
-            limits=httpx2.Limits(
-                max_connections=4 * self.options.concurrency,
-                max_keepalive_connections=self.options.concurrency,
-            ),
+        self._http = OpenAIClient(
+            self.url,
+            _EmbeddingFaults(self),
+            api_key=api_key,
+            timeout=self.options.timeout,
+            retries=Retries(self.options.tries, self.options.backoff, self.options.max_wait),
+            connections=self.options.concurrency,
         )
 
     @classmethod
@@ -280,6 +234,7 @@ class RemoteEngine:
                 )
             probe = engine._embed([_PROBE_TEXT], max_length=16, dim=None, width=None)
             engine.native_dim = int(probe.shape[1])
+            engine._http.fail_fast = False  # it answered: from now on wait out a restart
         except BaseException:
             engine.close()
             raise
@@ -289,7 +244,7 @@ class RemoteEngine:
 
     def close(self) -> None:
         """Close the connection pool (the engine cannot be used afterwards)."""
-        self._client.close()
+        self._http.close()
 
     def check_dim(self, expected: int, source: str) -> None:
         """Raise :class:`DimensionMismatchError` unless the model's size is ``expected``.
@@ -387,10 +342,10 @@ class RemoteEngine:
             cap = self.options.max_response_bytes or (
                 len(texts) * (expected or _UNPROBED_WIDTH) * _BYTES_PER_VALUE + _SMALL_BODY
             )
-            reply = self._request("POST", "/embeddings", payload, cap, what="embeddings")
+            reply = self._http.request("POST", "/embeddings", payload, cap, what="embeddings")
             if reply.status < 400:
                 break
-            message = _message(reply.body)
+            message = error_message(reply.body)
             if reply.status in (400, 422) and self._refused_field(payload, message):
                 continue
             self._raise_for(reply, message)
@@ -468,14 +423,14 @@ class RemoteEngine:
 
     def _find_model(self) -> ServedModel | None:
         """The server's entry for the model; None when the server keeps no listing (TEI)."""
-        reply = self._request("GET", "/models", None, _SMALL_BODY, what="the model list")
+        reply = self._http.request("GET", "/models", None, _SMALL_BODY, what="the model list")
         if reply.status == 404:
             info = self._tei_info()
             if info is not None and self.name == AUTO:
                 self.name = info.id
             return info
         if reply.status >= 400:
-            self._raise_for(reply, _message(reply.body))
+            self._raise_for(reply, error_message(reply.body))
         try:
             listing = json.loads(reply.body)["data"]
             served = [
@@ -509,9 +464,9 @@ class RemoteEngine:
         # text-embeddings-inference has no /v1/models; its /info (at the root) states the cap.
         root = self.url.removesuffix("/v1")
         try:
-            response = self._client.get(f"{root}/info")
-            info = response.json() if response.status_code == 200 else None
-        except (httpx2.HTTPError, ValueError):
+            reply = self._http.request("GET", f"{root}/info", None, _SMALL_BODY, what="/info")
+            info = json.loads(reply.body) if reply.status == 200 else None
+        except (EmbeddingServerError, ValueError):
             return None
         if not isinstance(info, dict):
             return None
@@ -519,90 +474,7 @@ class RemoteEngine:
             str(info.get("model_id", self.name)), _positive_int(info.get("max_input_length"))
         )
 
-    # -- HTTP with retries ------------------------------------------------------------------
-
-    def _request(
-        self, method: str, path: str, payload: dict[str, Any] | None, cap: int, *, what: str
-    ) -> _Reply:
-        """Send one request, retrying what a later try can fix; return any final answer.
-
-        Statuses that retrying cannot fix (4xx) are returned for the caller to explain.
-        """
-        url = self.url + path
-        last = ""
-        for attempt in range(self.options.tries):
-            wait_for: float | None = None
-            try:
-                with self._client.stream(method, url, json=payload) as response:
-                    if response.status_code not in _RETRYABLE:
-                        return _Reply(response.status_code, self._read(response, cap, url))
-                    wait_for = _retry_after(response)
-                    body = self._read(response, _SMALL_BODY, url, truncate=True)
-                    last = f"HTTP {response.status_code}: {_message(body)}"
-            except httpx2.ConnectError as error:
-                if not self.native_dim:  # still connecting: a wrong URL should fail at once
-                    raise self._unreachable(error) from None
-                last = f"cannot connect ({error})"
-            except httpx2.TimeoutException:
-                last = f"no answer within {self.options.timeout:g} s"
-            except httpx2.TransportError as error:
-                last = f"the connection broke ({type(error).__name__}: {error})"
-            if attempt + 1 < self.options.tries:
-                time.sleep(self._backoff(attempt, wait_for))
-        if last.startswith("cannot connect"):
-            raise ServerUnreachableError(
-                self.url,
-                f"The embedding server at {self.url} stopped answering ({last}; "
-                f"{self.options.tries} tries). {_START_HINT}",
-            )
-        raise EmbeddingServerError(
-            self.url,
-            f"The embedding server at {self.url} failed {what} {self.options.tries} times; "
-            f"last: {last}. Check the server's log; if it is overloaded, lower "
-            "SEMSEARCH_EMBED_CONCURRENCY or SEMSEARCH_EMBED_BATCH, or raise "
-            "SEMSEARCH_EMBED_TIMEOUT.",
-        )
-
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        # Full jitter: a random wait up to an exponentially growing bound, so that many
-        # clients refused at once do not all come back at the same moment.
-        jittered = random.uniform(0, self.options.backoff * 2**attempt)
-        return min(self.options.max_wait, max(jittered, retry_after or 0.0))
-
-    def _read(
-        self, response: httpx2.Response, cap: int, url: str, *, truncate: bool = False
-    ) -> bytes:
-        """The body, read in chunks and abandoned past ``cap`` bytes (or cut, for errors)."""
-        declared = response.headers.get("content-length", "")
-        if not truncate and declared.isdigit() and int(declared) > cap:
-            raise self._too_big(url, f"it announces {int(declared):,} bytes", cap)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > cap:
-                if truncate:
-                    chunks.append(chunk[: cap - (size - len(chunk))])
-                    break
-                raise self._too_big(url, f"it sent more than {cap:,} bytes", cap)
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _too_big(self, url: str, detail: str, cap: int) -> BadServerResponseError:
-        return BadServerResponseError(
-            self.url,
-            f"The answer of {url} is too large ({detail}; the cap is {cap:,} bytes, sized "
-            f"from the {self.native_dim or 'probed'}-dimensional vectors expected). Is the "
-            "URL an embedding server? If vectors are really this large, lower "
-            "SEMSEARCH_EMBED_BATCH.",
-        )
-
-    def _unreachable(self, error: Exception) -> ServerUnreachableError:
-        return ServerUnreachableError(
-            self.url, f"No embedding server answers at {self.url} ({error}). {_START_HINT}"
-        )
-
-    def _raise_for(self, reply: _Reply, message: str) -> None:
+    def _raise_for(self, reply: Reply, message: str) -> None:
         if reply.status in (401, 403):
             sent = "the API key sent was refused" if self._api_key else "no API key was sent"
             raise ServerAuthError(
@@ -622,6 +494,47 @@ class RemoteEngine:
             f"The embedding server at {self.url} refused the request for {self.name} (HTTP "
             f"{reply.status}: {message}).",
         )
+
+
+class _EmbeddingFaults:
+    """The embedding server's failures as :class:`EmbeddingServerError` subclasses."""
+
+    def __init__(self, engine: RemoteEngine) -> None:
+        self.engine = engine
+
+    def unreachable(self, cause: str) -> EmbeddingServerError:
+        url = self.engine.url
+        return ServerUnreachableError(
+            url, f"No embedding server answers at {url} ({cause}). {_START_HINT}"
+        )
+
+    def gave_up(self, what: str, last: str, tries: int, connect: bool) -> EmbeddingServerError:
+        url = self.engine.url
+        if connect:
+            return ServerUnreachableError(
+                url,
+                f"The embedding server at {url} stopped answering ({last}; {tries} tries). "
+                f"{_START_HINT}",
+            )
+        return EmbeddingServerError(
+            url,
+            f"The embedding server at {url} failed {what} {tries} times; last: {last}. Check "
+            "the server's log; if it is overloaded, lower SEMSEARCH_EMBED_CONCURRENCY or "
+            "SEMSEARCH_EMBED_BATCH, or raise SEMSEARCH_EMBED_TIMEOUT.",
+        )
+
+    def too_big(self, url: str, detail: str, cap: int) -> EmbeddingServerError:
+        return BadServerResponseError(
+            self.engine.url,
+            f"The answer of {url} is too large ({detail}; the cap is {cap:,} bytes, sized "
+            f"from the {self.engine.native_dim or 'probed'}-dimensional vectors expected). Is "
+            "the URL an embedding server? If vectors are really this large, lower "
+            "SEMSEARCH_EMBED_BATCH.",
+        )
+
+    def broken(self, url: str, cause: str, timed_out: bool) -> EmbeddingServerError:
+        # Not met: the engine reads whole bodies (retried), never an open stream.
+        return EmbeddingServerError(self.engine.url, f"The answer of {url} broke off: {cause}.")
 
 
 def _positive_int(value: object) -> int | None:
