@@ -70,3 +70,72 @@ def test_dimension_mismatch_names_both_sizes():
 def test_wrong_shapes(query, matrix):
     with pytest.raises(InvalidArgumentError, match="must be"):
         rank(query, matrix)
+
+
+def test_a_negative_kth_best_score_still_cuts_at_it():
+    # Every score negative: the k-th best (-0.5 here) is negative, and the selection must
+    # compare against it, not against its opposite (which would keep nothing).
+    scores = np.array([-0.5, -0.9, -0.7], dtype=np.float32)
+    assert top_hits(scores, top_k=1) == [Hit(index=0, score=-0.5)]
+    assert top_hits(scores, top_k=2) == [Hit(0, -0.5), Hit(2, float(np.float32(-0.7)))]
+    assert [h.index for h in top_hits(-np.array([0.1, 0.3, 0.2]), top_k=2)] == [0, 2]
+
+
+def test_mixed_signs_cut_at_a_negative_kth_best():
+    scores = np.array([0.2, -0.4, -0.1, -0.4, -0.8], dtype=np.float32)
+    assert [h.index for h in top_hits(scores, top_k=3)] == [0, 2, 1]
+    assert [h.index for h in top_hits(scores, top_k=4)] == [0, 2, 1, 3]
+
+
+def test_scores_come_back_as_the_float32_values():
+    scores = np.array([0.1, 0.7, 0.3], dtype=np.float64)
+    hits = top_hits(scores, top_k=None)
+    assert hits == [Hit(1, float(np.float32(0.7))), Hit(2, float(np.float32(0.3))),
+                    Hit(0, float(np.float32(0.1)))]  # fmt: skip
+    assert all(type(h.index) is int and type(h.score) is float for h in hits)
+
+
+def test_threshold_and_top_k_together():
+    scores = np.array([0.3, 0.9, 0.5, 0.45, 0.8], dtype=np.float32)
+    assert [h.index for h in top_hits(scores, top_k=2, threshold=0.5)] == [1, 4]
+    assert [h.index for h in top_hits(scores, top_k=9, threshold=0.5)] == [1, 4, 2]
+    assert [h.index for h in top_hits(scores, top_k=1, threshold=0.95)] == []
+
+
+@pytest.mark.parametrize("threshold", [float("nan"), float("inf"), float("-inf")])
+def test_a_threshold_that_is_not_a_number_is_refused(threshold):
+    with pytest.raises(InvalidArgumentError) as error:
+        top_hits(np.ones(2, dtype=np.float32), threshold=threshold)
+    assert str(error.value) == (
+        f"threshold must be a score, a number such as 0.5 (-1 keeps all), got {threshold}."
+    )
+
+
+def test_an_empty_knowledge_base_scores_nothing():
+    scores = cosine_scores(np.ones(3, dtype=np.float32), np.zeros((0, 3)))
+    assert scores.dtype == np.float32
+    assert scores.shape == (0,)
+    assert rank(np.ones(3), np.zeros((0, 7))) == []  # no rows: no dimension to disagree with
+
+
+def test_shape_errors_name_the_shapes():
+    with pytest.raises(InvalidArgumentError) as error:
+        rank(np.ones((1, 2)), np.ones((1, 2)))
+    assert str(error.value) == "query_vector must be 1-D, got shape (1, 2)."
+    with pytest.raises(InvalidArgumentError) as error:
+        rank(np.ones(2), np.ones(2))
+    assert str(error.value) == "matrix must be 2-D [n, dim], got shape (2,)."
+    with pytest.raises(InvalidArgumentError) as error:
+        rank(np.ones(3), np.ones((4, 2)))
+    assert str(error.value) == (
+        "The query has 3 dimensions but the knowledge base has 2; encode both with the same "
+        "model and dimension."
+    )
+
+
+def test_scores_are_float32_whatever_the_inputs():
+    # float64 on one side only: a product in float64 would give other last digits.
+    for query, matrix in [(np.ones(2), np.ones((1, 2), dtype=np.float32)),
+                          (np.ones(2, dtype=np.float32), np.ones((1, 2))),
+                          ([1, 0], [[1, 0], [0, 1]])]:  # fmt: skip
+        assert cosine_scores(query, matrix).dtype == np.float32

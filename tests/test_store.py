@@ -3,11 +3,13 @@ mapping of each base's vectors per process, orphans removed, old stores upgraded
 data folders. What every store promises is in test_stores.py."""
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +17,8 @@ import pytest
 from semsearch.documents.chunking import Passage
 from semsearch.retrieval.stores.base import BaseSpec
 from semsearch.retrieval.stores.sqlite import FILE_NAME, KnowledgeBaseStore, StoreError, data_dir
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PASSAGES = [
     Passage("Reset: hold the button.", "manual.pdf", "page 1"),
@@ -124,26 +128,30 @@ def test_an_error_halfway_through_a_save_changes_nothing(tmp_path):
 
 
 def test_a_process_killed_while_saving_corrupts_nothing(tmp_path):
+    """The child is held inside the save's transaction (tests/mid_save.py), then killed."""
     store = KnowledgeBaseStore(tmp_path)
     _, kept = save(store, "kept")
     script = textwrap.dedent(f"""
-        import numpy as np, sys
+        import numpy as np
         from semsearch.documents.chunking import Passage
         from semsearch.retrieval.stores.base import BaseSpec
         from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
+        from tests.mid_save import PausedPassages, sqlite_writing
         store = KnowledgeBaseStore({str(tmp_path)!r})
-        passages = [Passage("passage %d" % i, "big.txt", "") for i in range(200_000)]
+        passages = [Passage("passage %d" % i, "big.txt", "") for i in range(5_000)]
         vectors = np.ones((len(passages), 256), dtype=np.float32)
-        print("saving", flush=True)
-        store.save(BaseSpec("big", "m", "m", 256, 256, 8, "fp32"), passages, vectors,
+        held = PausedPassages(passages, 4_500, sqlite_writing(store.folder / {FILE_NAME!r}))
+        store.save(BaseSpec("big", "m", "m", 256, 256, 8, "fp32"), held, vectors,
                    [1] * len(passages), ["h"] * len(passages))
         print("saved", flush=True)
     """)
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "saving"
-    time.sleep(0.5)  # well inside the save of 200,000 rows
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout.readline().strip() == "writing", "the save ended before its write"
     child.kill()
     child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
     connection = sqlite3.connect(tmp_path / FILE_NAME)
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     connection.close()

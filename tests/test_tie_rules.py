@@ -88,3 +88,28 @@ def test_spearman_equals_scipy_with_ties_and_noise():
     b[:10] = b[0]
     assert spearman(a, b) == pytest.approx(spearmanr(a, b).statistic, abs=1e-12)
     assert spearman(a, b) != pytest.approx(pearsonr(a, b).statistic, abs=1e-3)
+
+
+def test_rrf_scores_are_sums_of_one_over_k_plus_rank():
+    fused = reciprocal_rank_fusion([[3, 1, 4], [1, 5]])
+    assert [(h.index, h.score) for h in fused] == [
+        (1, 1 / 62 + 1 / 61),
+        (3, 1 / 61),
+        (5, 1 / 62),
+        (4, 1 / 63),
+    ]
+    assert [(h.index, h.score) for h in reciprocal_rank_fusion([[2, 0]], k=1)] == [
+        (2, 0.5),
+        (0, 1 / 3),
+    ]
+
+
+def test_rrf_top_k_and_empty_rankings():
+    assert [h.index for h in reciprocal_rank_fusion([[3, 1, 4], [1, 5]], top_k=2)] == [1, 3]
+    assert reciprocal_rank_fusion([[3, 1, 4], [1, 5]], top_k=9) == reciprocal_rank_fusion(
+        [[3, 1, 4], [1, 5]]
+    )
+    assert reciprocal_rank_fusion([]) == []
+    assert reciprocal_rank_fusion([[], []]) == []
+    assert [h.index for h in reciprocal_rank_fusion([np.array([7, 2])])] == [7, 2]
+    assert all(type(h.index) is int for h in reciprocal_rank_fusion([np.array([7, 2])]))

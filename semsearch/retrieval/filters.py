@@ -105,7 +105,7 @@ def facets(passages: Iterable[Passage], limit: int = MAX_FACET_VALUES) -> dict[s
     """
     values: dict[str, set[str]] = {}
     total = 0
-    present: dict[str, int] = {}
+    present: dict[str, int] = {}  # passages holding each metadata key
     for passage in passages:
         total += 1
         for field in ("source", "heading"):
@@ -115,9 +115,9 @@ def facets(passages: Iterable[Passage], limit: int = MAX_FACET_VALUES) -> dict[s
             present[key] = present.get(key, 0) + 1
     found: dict[str, list[str]] = {}
     for field, seen in values.items():
-        if field in ("source", "heading") and seen <= {""}:
-            continue
-        everywhere = field in ("source", "heading") or present.get(field, 0) == total
+        # Every passage has a source and a heading ("" for none): typed lines alone, or no
+        # headings anywhere, are one value everywhere and so left out like any other.
+        everywhere = present.get(field, total) == total
         if len(seen) > limit or (len(seen) == 1 and everywhere):
             continue
         found[field] = sorted(seen)
