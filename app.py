@@ -34,6 +34,7 @@ from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
 from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.indexes import ranking_index
+from semsearch.page.model_box import load_from_box
 from semsearch.page.naming import auto_label, fallback_notice, in_use_line
 from semsearch.page.passages import all_passages, typed_passages
 from semsearch.page.reading import fit_warning, sample_label, unreadable_samples
@@ -87,8 +88,12 @@ def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedde
     """One loaded model per choice and process, shared by every session (it has a lock).
 
     With ``SEMSEARCH_EMBED_URL`` set, the model is the one an embedding server serves.
+    What a box may load is :mod:`semsearch.page.model_box`'s rule.
     """
-    return _shared_embedder(spec, device, dtype, os.environ.get("SEMSEARCH_EMBED_URL") or None)
+    url = os.environ.get("SEMSEARCH_EMBED_URL") or None
+    return load_from_box(
+        spec, lambda s: _shared_embedder(s, device, dtype, url), Settings.from_env()
+    )
 
 
 def chosen_model() -> str:

@@ -125,6 +125,9 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     uploaded: dict[str, list[Passage]] = {}
     used: list[object] = []
     for upload in uploads or []:
+        if "\x00" in upload.name:  # a forged name: no file system makes one
+            st.error(t(lang, "file_failed", cause=t(lang, "file_nul_name")))
+            continue
         try:
             columns: tuple[str, ...] = ()
             if upload.name.lower().endswith(TABLE_SUFFIXES):

@@ -23,6 +23,16 @@ An embedding server instead of a model in this process (see :class:`RemoteSettin
 ``SEMSEARCH_EMBED_INSTRUCT``     ``auto`` (default), ``on`` or ``off``: whether queries carry
                                  the Qwen3 instruction (``auto``: from the model's files or name)
 
+A page serving a class (see :class:`PageLimits`):
+
+``SEMSEARCH_CLASSROOM``      ``1``: saved bases are read-only from the page, the vector cache
+                             cannot be cleared there, the model box takes only the listed
+                             models, and the limits below default to a classroom's
+``SEMSEARCH_MAX_PASSAGES``   passages one page session may search at once
+``SEMSEARCH_MAX_CHARACTERS`` characters of text (typed and uploaded) one session may search
+``SEMSEARCH_MAX_TOKEN_CAP``  the highest token cap the page's box offers
+``SEMSEARCH_MAX_PROJECTED``  points the map views project at most
+
 Explicit arguments (the API's, the CLI's flags, the page's widgets) win over these.
 """
 
@@ -112,6 +122,10 @@ class Settings:
     """Where an embedding server is, if one is used (``embed.url``)."""
     cache_max: int = 2 * 1024**3
     """Bytes the vector cache may take on disk; 0: no disk cache."""
+    classroom: bool = False
+    """``SEMSEARCH_CLASSROOM=1``: the page protects what the class shares (module doc)."""
+    limits: PageLimits = field(default_factory=lambda: PageLimits())
+    """What one page session may ask of the server."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -130,6 +144,7 @@ class Settings:
         data_text = env.get("SEMSEARCH_DATA_DIR", "").strip()
         if data_text:  # checked here so that the page says so at start-up, not mid-save
             expand_folder(data_text, "SEMSEARCH_DATA_DIR")
+        classroom = _parse_switch(env, "SEMSEARCH_CLASSROOM")
         return cls(
             model=model,
             device=device,
@@ -139,6 +154,49 @@ class Settings:
             store_token=token,
             embed=RemoteSettings.from_env(env),
             cache_max=parse_size(env.get("SEMSEARCH_CACHE_MAX", ""), "SEMSEARCH_CACHE_MAX"),
+            classroom=classroom,
+            limits=PageLimits.from_env(env, classroom=classroom),
+        )
+
+
+def _parse_switch(env: Mapping[str, str], name: str) -> bool:
+    text = env.get(name, "").strip().lower()
+    if text in ("", "0", "off", "no", "false"):
+        return False
+    if text in ("1", "on", "yes", "true"):
+        return True
+    raise SettingsError(f"{name}={text!r} must be 1 (on) or 0 (off).")
+
+
+@dataclass(frozen=True)
+class PageLimits:
+    """What one page session may ask of the shared server; each refusal keeps the text.
+
+    The defaults let one person work with a book-sized knowledge base; a classroom's
+    (``SEMSEARCH_CLASSROOM=1``) keep thirty people on one server responsive. The CLI and
+    the Python API have no such limits: they run for their own user.
+    """
+
+    max_passages: int = 50_000
+    max_characters: int = 20_000_000
+    max_token_cap: int = 8192
+    max_projected: int = 20_000
+
+    @classmethod
+    def classroom_defaults(cls) -> PageLimits:
+        """The defaults under ``SEMSEARCH_CLASSROOM=1``."""
+        return cls(max_passages=5_000, max_characters=2_000_000, max_token_cap=1024,
+                   max_projected=5_000)  # fmt: skip
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, classroom: bool = False) -> PageLimits:
+        """Read ``SEMSEARCH_MAX_*`` (see the module docstring) over the mode's defaults."""
+        base = cls.classroom_defaults() if classroom else cls()
+        return cls(
+            max_passages=_parse_count(env, "SEMSEARCH_MAX_PASSAGES", base.max_passages),
+            max_characters=_parse_count(env, "SEMSEARCH_MAX_CHARACTERS", base.max_characters),
+            max_token_cap=max(8, _parse_count(env, "SEMSEARCH_MAX_TOKEN_CAP", base.max_token_cap)),
+            max_projected=_parse_count(env, "SEMSEARCH_MAX_PROJECTED", base.max_projected),
         )
 
 

@@ -66,13 +66,16 @@ class KeywordIndex:
         self._texts = tuple(texts)
         terms = [keyword_terms(text) for text in texts]
         self._bm25 = bm25s.BM25()
-        if texts:
+        # bm25s cannot index a vocabulary of no terms (emoji lines, single letters): then
+        # every score is 0, which is what BM25 would say.
+        self._indexed = any(terms)
+        if self._indexed:
             self._bm25.index(terms, show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
         """float32 [size] BM25 score of every text; 0 where the text shares no query term."""
         terms = keyword_terms(query)
-        if not terms or not self.size:
+        if not terms or not self._indexed:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
 

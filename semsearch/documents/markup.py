@@ -19,6 +19,11 @@ rather than data (it holds paragraphs, headings or other tables, or has a single
 column of text) is read through: each row of plain cells is one paragraph, a cell with
 blocks gives its blocks, and one whose cells are mostly links is navigation.
 
+Nesting deeper than a person writes (a list 25 levels deep, 1,000 nested ``<div>`` s) is
+read as plain text below a fixed depth, and the document's notes say so: both parsers
+descend by recursion, and past that depth markdown-it would drop the rest of the file and
+a walk of the HTML tree would exhaust Python's stack.
+
 What it does not do: keep links' targets, images (their alt text is kept), footnotes,
 or Word's headers, footers and comments.
 """
@@ -36,6 +41,11 @@ from semsearch.documents.sections import HEADING_SEPARATOR, Document, DocumentEr
 
 _SKIPPED_HTML = ("script", "style", "noscript", "template", "nav", "svg", "head", "form")
 _HTML_BLOCKS = ("p", "pre", "table", "ul", "ol", "dl", "blockquote", "figcaption", "address")
+MAX_MARKDOWN_NESTING = 60
+"""markdown-it's ``maxNesting`` (tokens open at once; a list level opens two): far past
+anything written by hand, far under Python's recursion limit."""
+MAX_HTML_DEPTH = 200
+"""Elements walked into; the text of anything deeper is read as one paragraph."""
 
 
 @dataclass(frozen=True)
@@ -149,11 +159,47 @@ def _only_links(tokens: list[Any]) -> bool:
     return links >= 2
 
 
-def markdown_blocks(text: str) -> list[Block]:
-    """The headings and content blocks of a Markdown text."""
+def _flatten_too_deep(state: Any, start: int, end: int, silent: bool) -> bool:
+    """A block rule tried first: near the nesting limit, the rest of this block is one paragraph.
+
+    markdown-it skips everything after the point where nesting reaches ``maxNesting`` (to the
+    end of the file). A list or quote opens at most three tokens before its content, so at
+    ``maxNesting - 4`` the lines of the enclosing block are taken here as plain text instead.
+    """
+    if state.level < state.md.options.maxNesting - 4:
+        return False
+    if silent:
+        return True
+    line = start + 1
+    while line < end and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+        line += 1
+    content = state.getLines(start, line, state.blkIndent, False).strip()
+    state.line = line
+    state.env.setdefault("too_deep", []).append(start + 1)
+    state.push("paragraph_open", "p", 1).map = [start, line]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = content, [start, line], []
+    state.push("paragraph_close", "p", -1)
+    return True
+
+
+def markdown_blocks(text: str, notes: list[str] | None = None) -> list[Block]:
+    """The headings and content blocks of a Markdown text.
+
+    ``notes``: where to say that nesting too deep was read as plain text (module doc).
+    """
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_MARKDOWN_NESTING}).enable("table")
+    parser.block.ruler.before("table", "too_deep", _flatten_too_deep)
+    env: dict[str, Any] = {}
+    tokens = parser.parse(text, env)
+    if env.get("too_deep") and notes is not None:
+        lines = ", ".join(str(n) for n in env["too_deep"][:5])
+        notes.append(
+            f"Lists or quotes nested too deep were read as plain text from line {lines}: "
+            "their markers are kept and their structure is not."
+        )
     blocks: list[Block] = []
     i = 0
     while i < len(tokens):
@@ -174,7 +220,7 @@ def markdown_blocks(text: str) -> list[Block]:
         elif token.type in ("fence", "code_block"):
             blocks.append(Block(token.content.rstrip("\n")))
         elif token.type == "html_block":
-            blocks.extend(html_blocks(token.content))
+            blocks.extend(html_blocks(token.content, notes))
         i = end + 1
     return blocks
 
@@ -187,7 +233,7 @@ def _text(element: Any) -> str:
     return re.sub(r"\s+", " ", element.get_text(" ")).strip()
 
 
-def _html_list(element: Any, depth: int = 0) -> list[str]:
+def _html_list(element: Any, depth: int = 0, deep: list[str] | None = None) -> list[str]:
     lines = []
     ordered = element.name == "ol"
     number = int(element.get("start") or 1)
@@ -199,11 +245,16 @@ def _html_list(element: Any, depth: int = 0) -> list[str]:
         lines.append("  " * depth + prefix + _text(item))
         number += 1
         for inner in nested:
-            lines.extend(_html_list(inner, depth + 1))
+            if depth + 1 >= MAX_HTML_DEPTH:  # the whole deeper list as one line
+                if deep is not None:
+                    deep.append(inner.name)
+                lines.append("  " * (depth + 1) + _text(inner))
+            else:
+                lines.extend(_html_list(inner, depth + 1, deep))
     return lines
 
 
-def _html_block(element: Any) -> Block:
+def _html_block(element: Any, deep: list[str] | None = None) -> Block:
     name = element.name
     if name == "pre":
         return Block(element.get_text().strip("\n"))
@@ -214,7 +265,7 @@ def _html_block(element: Any) -> Block:
         ]
         return Block("\n".join(row for row in rows if row.strip(" |")))
     if name in ("ul", "ol"):
-        return Block("\n".join(_html_list(element)))
+        return Block("\n".join(_html_list(element, 0, deep)))
     if name == "dl":
         return Block("\n".join(_text(item) for item in element.find_all(["dt", "dd"])))
     return Block(_text(element))
@@ -268,7 +319,7 @@ def _link_only(cell: Any) -> bool:
     )
 
 
-def _layout_table(table: Any) -> Iterator[Block]:
+def _layout_table(table: Any, depth: int = 0, deep: list[str] | None = None) -> Iterator[Block]:
     """A layout table read through, row by row.
 
     A row's plain cells make one paragraph, put before the first block of the cell after
@@ -286,7 +337,7 @@ def _layout_table(table: Any) -> Iterator[Block]:
             if not part.find(_CELL_BLOCKS):
                 pending = " ".join(text for text in (pending, _text(part)) if text)
                 continue
-            for block in _walk(part):
+            for block in _walk(part, depth + 1, deep):
                 if pending and not block.level:
                     block, pending = Block(f"{pending} {block.text}"), ""
                 yield block
@@ -302,8 +353,12 @@ def _left_out(element: Any) -> bool:
     return name in ("ul", "ol", "dl") and _mostly_links(element)
 
 
-def _walk(element: Any) -> Iterator[Block]:
-    """Blocks in document order; loose text in containers becomes a paragraph."""
+def _walk(element: Any, depth: int = 0, deep: list[str] | None = None) -> Iterator[Block]:
+    """Blocks in document order; loose text in containers becomes a paragraph.
+
+    Below :data:`MAX_HTML_DEPTH` a container's whole text is one paragraph, and its tag is
+    added to ``deep``.
+    """
     loose: list[str] = []
     for child in element.children:
         name = getattr(child, "name", None)
@@ -317,7 +372,12 @@ def _walk(element: Any) -> Iterator[Block]:
             if loose:
                 yield Block(re.sub(r"\s+", " ", "".join(loose)).strip())
                 loose = []
-            yield from _layout_table(child)
+            if depth >= MAX_HTML_DEPTH:
+                if deep is not None:
+                    deep.append(name)
+                yield Block(_text(child))
+            else:
+                yield from _layout_table(child, depth + 1, deep)
             continue
         if name in ("br",) or (name not in _HTML_BLOCKS and not _is_block(name)):
             loose.append(child.get_text(" ") if name != "br" else "\n")
@@ -327,10 +387,14 @@ def _walk(element: Any) -> Iterator[Block]:
             loose = []
         if re.fullmatch(r"h[1-6]", name):
             yield Block(_text(child), int(name[1]))
+        elif depth >= MAX_HTML_DEPTH:
+            if deep is not None:
+                deep.append(name)
+            yield Block(_text(child))
         elif name in _HTML_BLOCKS:
-            yield _html_block(child)
+            yield _html_block(child, deep)
         else:
-            yield from _walk(child)
+            yield from _walk(child, depth + 1, deep)
     if loose:
         yield Block(re.sub(r"\s+", " ", "".join(loose)).strip())
 
@@ -342,13 +406,24 @@ def _is_block(name: str) -> bool:
     )  # fmt: skip
 
 
-def html_blocks(text: str) -> list[Block]:
-    """The headings and content blocks of an HTML page (scripts, styles, navigation left out)."""
+def html_blocks(text: str, notes: list[str] | None = None) -> list[Block]:
+    """The headings and content blocks of an HTML page (scripts, styles, navigation left out).
+
+    ``notes``: where to say that elements nested too deep were read as plain text.
+    """
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
     root = soup.body or soup
-    return [block for block in _walk(root) if block.text]
+    deep: list[str] = []
+    blocks = [block for block in _walk(root, 0, deep) if block.text]
+    if deep and notes is not None:
+        notes.append(
+            f"Elements nested more than {MAX_HTML_DEPTH} deep were read as plain text "
+            f"({len(deep)} <{deep[0]}> and below): their headings, lists and tables are "
+            "not told apart."
+        )
+    return blocks
 
 
 # -- Word ----------------------------------------------------------------------------------
@@ -440,10 +515,11 @@ def read_markup(name: str, data: bytes, kind: str) -> Document:
     Raises:
         DocumentError: an unreadable encoding or Word file, or no text in it.
     """
+    notes: list[str] = []
     if kind == "docx":
         blocks, encoding = docx_blocks(name, data), ""
     else:
         decoded = decode(name, data)
         parse = markdown_blocks if kind == "markdown" else html_blocks
-        blocks, encoding = parse(decoded.text), decoded.encoding
-    return Document(name, sections(blocks), encoding)
+        blocks, encoding = parse(decoded.text, notes), decoded.encoding
+    return Document(name, sections(blocks), encoding, notes=tuple(notes))

@@ -246,6 +246,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_column": "Column to search",
         "file_passages": "{name}: {count:# passage|# passages}",
         "file_failed": "{cause} The other files were added.",
+        "file_nul_name": (
+            "A file name holds a NUL character, which no real file name can: the file was "
+            "not read. Rename it and add it again."
+        ),
         "kb_total": "{total:# passage|# passages}: {typed} typed, {files} from files",
         "saved_header": "Saved knowledge bases",
         "save_name": "Name",
@@ -693,6 +697,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_column": "要搜索的列",
         "file_passages": "{name}:{count} 段",
         "file_failed": "{cause} 其他文件已添加。",
+        "file_nul_name": (
+            "文件名中含有 NUL 字符(真实文件名不可能含有),该文件未读取。请重命名后再添加。"
+        ),
         "kb_total": "共 {total} 段:手动输入 {typed} 段,来自文件 {files} 段",
         "saved_header": "已保存的知识库",
         "save_name": "名称",

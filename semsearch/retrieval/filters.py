@@ -27,8 +27,11 @@ Where = Mapping[str, str | Sequence[str]]
 Filter = dict[str, tuple[str, ...]]
 """A checked filter: each field with its allowed values, in the order given."""
 
-MAX_FACET_VALUES = 200
+MAX_FACET_VALUES = 50
 """A field with more distinct values than this is not offered as a page control."""
+MAX_FACET_FIELDS = 8
+"""At most this many fields get a page control (a CSV of 10,000 columns would otherwise get
+10,000 boxes and stall the browser); the others are filtered with ``--where``."""
 
 
 def check_where(where: Where | None) -> Filter:
@@ -95,13 +98,17 @@ def matching(passages: Sequence[Passage], where: Where | None) -> list[int]:
     return [i for i, p in enumerate(passages) if matches(p, checked)]
 
 
-def facets(passages: Iterable[Passage], limit: int = MAX_FACET_VALUES) -> dict[str, list[str]]:
+def facets(
+    passages: Iterable[Passage], limit: int = MAX_FACET_VALUES, fields: int = MAX_FACET_FIELDS
+) -> dict[str, list[str]]:
     """The fields worth a filter control, each with its distinct values, sorted.
 
-    ``source`` when the passages come from files, ``heading`` when any has one, and every
-    metadata key; a field is left out when it has more than ``limit`` distinct values (a
+    ``source`` when the passages come from files, ``heading`` when any has one, and the
+    metadata keys; a field is left out when it has more than ``limit`` distinct values (a
     list that long is no control) or one value only while every passage has it (filtering
-    on it changes nothing). Typed lines (no source) count as the value ``""``.
+    on it changes nothing). Of the rest, at most ``fields``: ``source`` and ``heading``
+    first, then the metadata fields with the fewest values (ties in the file's order).
+    Typed lines (no source) count as the value ``""``.
     """
     values: dict[str, set[str]] = {}
     total = 0
@@ -111,7 +118,9 @@ def facets(passages: Iterable[Passage], limit: int = MAX_FACET_VALUES) -> dict[s
         for field in ("source", "heading"):
             values.setdefault(field, set()).add(getattr(passage, field))
         for key, value in passage.metadata:
-            values.setdefault(key, set()).add(value)
+            seen = values.setdefault(key, set())
+            if len(seen) <= limit:  # past the limit the field is out: stop growing its set
+                seen.add(value)
             present[key] = present.get(key, 0) + 1
     found: dict[str, list[str]] = {}
     for field, seen in values.items():
@@ -121,7 +130,8 @@ def facets(passages: Iterable[Passage], limit: int = MAX_FACET_VALUES) -> dict[s
         if len(seen) > limit or (len(seen) == 1 and everywhere):
             continue
         found[field] = sorted(seen)
-    return found
+    order = sorted(found, key=lambda f: (f not in ("source", "heading"), len(found[f])))
+    return {field: found[field] for field in order[:fields]}
 
 
 def describe(where: Filter) -> str:

@@ -116,17 +116,22 @@ class _Stream:
             size = _size(path)
             try:
                 document = read_document(path.name, read_file(path), csv_column=self.csv_column)
-            except OSError as error:
-                self.failed.append((str(path), error.strerror or str(error)))
-            except DocumentError as error:
-                self.failed.append((str(path), str(error)))
-            else:
-                self.files += 1
-                self.read.append(FileRead(str(path), document.encoding, document.notes))
                 passages = chunk_documents(
                     [document], self.settings, self.embedder.token_spans,
                     self.embedder.passage_tokens,
                 )  # fmt: skip
+            except OSError as error:
+                self.failed.append((str(path), error.strerror or str(error)))
+            except DocumentError as error:
+                self.failed.append((str(path), str(error)))
+            except (RecursionError, ValueError, KeyError, IndexError, TypeError) as error:
+                # A parser's own failure on a hostile file: that file is skipped, the run goes
+                # on (a bug of ours is not hidden: the type and message are printed).
+                self.failed.append((str(path), f"it could not be read ({type(error).__name__}: "
+                                               f"{str(error)[:200]})"))  # fmt: skip
+            else:
+                self.files += 1
+                self.read.append(FileRead(str(path), document.encoding, document.notes))
                 for n, passage in enumerate(passages, 1):
                     self.done_bytes = before + size * n / len(passages)
                     yield passage
