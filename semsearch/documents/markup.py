@@ -359,6 +359,16 @@ def _walk(element: Any, depth: int = 0, deep: list[str] | None = None) -> Iterat
     Below :data:`MAX_HTML_DEPTH` a container's whole text is one paragraph, and its tag is
     added to ``deep``.
     """
+    if depth >= MAX_HTML_DEPTH:
+        if deep is not None:
+            deep.append(element.name)
+        yield Block(_text(element))
+    else:
+        yield from _children(element, depth, deep)
+
+
+def _children(element: Any, depth: int, deep: list[str] | None) -> Iterator[Block]:
+    """:func:`_walk` of each child of ``element``, at ``depth``."""
     loose: list[str] = []
     for child in element.children:
         name = getattr(child, "name", None)
@@ -372,12 +382,7 @@ def _walk(element: Any, depth: int = 0, deep: list[str] | None = None) -> Iterat
             if loose:
                 yield Block(re.sub(r"\s+", " ", "".join(loose)).strip())
                 loose = []
-            if depth >= MAX_HTML_DEPTH:
-                if deep is not None:
-                    deep.append(name)
-                yield Block(_text(child))
-            else:
-                yield from _layout_table(child, depth + 1, deep)
+            yield from _layout_table(child, depth + 1, deep)
             continue
         if name in ("br",) or (name not in _HTML_BLOCKS and not _is_block(name)):
             loose.append(child.get_text(" ") if name != "br" else "\n")
@@ -387,10 +392,6 @@ def _walk(element: Any, depth: int = 0, deep: list[str] | None = None) -> Iterat
             loose = []
         if re.fullmatch(r"h[1-6]", name):
             yield Block(_text(child), int(name[1]))
-        elif depth >= MAX_HTML_DEPTH:
-            if deep is not None:
-                deep.append(name)
-            yield Block(_text(child))
         elif name in _HTML_BLOCKS:
             yield _html_block(child, deep)
         else:
