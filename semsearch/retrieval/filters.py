@@ -27,7 +27,7 @@ Where = Mapping[str, str | Sequence[str]]
 Filter = dict[str, tuple[str, ...]]
 """A checked filter: each field with its allowed values, in the order given."""
 
-MAX_FACET_VALUES = 50
+MAX_FACET_VALUES = 200
 """A field with more distinct values than this is not offered as a page control."""
 MAX_FACET_FIELDS = 8
 """At most this many fields get a page control (a CSV of 10,000 columns would otherwise get
