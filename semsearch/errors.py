@@ -71,6 +71,26 @@ class CacheError(SemsearchError):
     """The disk vector cache cannot do what was asked, e.g. clear a read-only cache (page, CLI)."""
 
 
+class GeneratorError(SemsearchError):
+    """The answer could not be generated: no model, an unreachable endpoint (page, CLI)."""
+
+
+class StoreError(SemsearchError):
+    """A saved knowledge base is missing, already exists, or the store cannot be used."""
+
+
+class DeviceOutOfMemory(SemsearchError):  # noqa: N818 - reads as what happened
+    """The device ran out of memory on a batch; a smaller batch may fit (the engine retries)."""
+
+
+class NoTokenizerError(SemsearchError):
+    """The engine in use does not expose its tokenizer (a remote server)."""
+
+
+class DocumentError(SemsearchError):
+    """A file could not be read as a document (seen on the page and the CLI)."""
+
+
 def check_unicode(text: str, what: str) -> str:
     """``text`` when it is valid Unicode; else an InvalidArgumentError naming ``what``.
 

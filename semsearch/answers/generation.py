@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import httpx2
 
-from semsearch.errors import ModelLoadError, SemsearchError
+from semsearch.errors import GeneratorError, ModelLoadError
 from semsearch.openai_http import SMALL_BODY, OpenAIClient, Retries, check_base_url
 
 DEFAULT_LLM_GPU = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -42,10 +42,6 @@ SYSTEM_PROMPT = (
     "the question, briefly."
 )
 Messages = list[dict[str, str]]
-
-
-class GeneratorError(SemsearchError):
-    """The answer could not be generated: no model, an unreachable endpoint (page, CLI)."""
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from semsearch.errors import SemsearchError
+from semsearch.errors import DocumentError as DocumentError  # its home before errors.py
 
 HEADING_SEPARATOR = " › "
 """Between the headings of a path: ``"Pricing › Student discounts"``."""
 
 Metadata = tuple[tuple[str, str], ...]
 """(field, value) pairs in the file's order: hashable, so a passage stays frozen."""
-
-
-class DocumentError(SemsearchError):
-    """A file could not be read as a document (seen on the page and the CLI)."""
 
 
 @dataclass(frozen=True)

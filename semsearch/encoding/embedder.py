@@ -20,7 +20,12 @@ from semsearch.encoding.approximate_tokens import approximate_token_spans
 from semsearch.encoding.engine import EncodedBatch, Engine, Tokenizing
 from semsearch.encoding.load_report import LoadReport
 from semsearch.encoding.prompts import format_query
-from semsearch.errors import InvalidArgumentError, SemsearchError, check_unicode
+from semsearch.errors import (
+    InvalidArgumentError,
+    NoTokenizerError,
+    SemsearchError,
+    check_unicode,
+)
 
 Kind = Literal["document", "query"]
 Progress = Callable[[int, int], None]
@@ -34,10 +39,6 @@ def mrl_dims(native_dim: int) -> list[int]:
     """Output dimensions worth offering: powers of two from 32, and the native size."""
     dims = [d for d in (32, 64, 128, 256, 512, 1024, 2048, 4096) if d < native_dim]
     return [*dims, native_dim]
-
-
-class NoTokenizerError(SemsearchError):
-    """The engine in use does not expose its tokenizer (a remote server)."""
 
 
 @dataclass(frozen=True)

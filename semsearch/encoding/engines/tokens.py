@@ -24,11 +24,7 @@ import numpy as np
 from semsearch.encoding.batching import plan_batches
 from semsearch.encoding.engine import EncodedBatch, EngineKind
 from semsearch.encoding.vectors import normalise
-from semsearch.errors import InvalidArgumentError, SemsearchError
-
-
-class DeviceOutOfMemory(SemsearchError):  # noqa: N818 - reads as what happened
-    """The device ran out of memory on a batch; a smaller batch may fit (the engine retries)."""
+from semsearch.errors import DeviceOutOfMemory, InvalidArgumentError
 
 
 @dataclass(frozen=True)

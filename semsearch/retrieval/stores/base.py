@@ -25,7 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from semsearch.documents.chunking import Passage
-from semsearch.errors import SemsearchError
+from semsearch.errors import StoreError
 from semsearch.retrieval.filters import PASSAGE_FIELDS, Where
 from semsearch.retrieval.filters import check_where as check_where
 
@@ -33,10 +33,6 @@ FILTER_FIELDS = PASSAGE_FIELDS
 """Passage columns a metadata filter may name; any other key names a metadata field."""
 MAX_NAME = 120
 """Longest base name, in characters."""
-
-
-class StoreError(SemsearchError):
-    """A saved knowledge base is missing, already exists, or the store cannot be used."""
 
 
 @dataclass(frozen=True)
