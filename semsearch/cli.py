@@ -10,6 +10,8 @@
     python -m semsearch copy manuals --to milvus:./bases.db
     python -m semsearch embed --kb faq.txt --out faq.npy
     python -m semsearch cache info
+    python -m semsearch serve --model bundled --port 8000
+    python -m semsearch search --server http://127.0.0.1:8000 --name manuals --query "reset"
 
 Errors a user can cause (missing file, empty knowledge base, a model that will not load)
 print one line on stderr and exit 1; usage errors exit 2, as argparse does.
@@ -90,6 +92,14 @@ def _where_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _server_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server", metavar="URL",
+        help="a running `semsearch serve` (http://host:8000) to send the work to instead of "
+        "loading a model here (default: $SEMSEARCH_SERVER)",
+    )  # fmt: skip
+
+
 def _store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", help="folder of the saved knowledge bases (default: $SEMSEARCH_DATA_DIR)"
@@ -117,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--instruction", help="task for the query instruction (Qwen3; '' for none)")
     _where_option(search)
     _store_option(search)
+    _server_option(search)
 
     index = commands.add_parser("index", help="save files as a knowledge base")
     index.add_argument(
@@ -153,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     _where_option(ask)
     _model_options(ask, model=False)
     _store_option(ask)
+    _server_option(ask)
 
     listing = commands.add_parser("list", help="list the saved knowledge bases")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -187,7 +199,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cache.add_argument("--data-dir", help="folder of the cache (default: $SEMSEARCH_DATA_DIR)")
     cache.add_argument("--json", action="store_true", help="print JSON (info)")
+    _serve_parser(commands)
     return parser
+
+
+def _serve_parser(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve", help="an HTTP API: OpenAI-compatible /v1/embeddings and the saved bases",
+        description="Load the model once and serve /v1/embeddings (OpenAI-compatible), "
+        "/v1/bases (list, search, add passages, delete, answer), /health and /docs. "
+        "Asks every request for $SEMSEARCH_API_KEY when it is set.",
+    )  # fmt: skip
+    _model_options(serve)
+    _store_option(serve)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1: this machine only)")  # fmt: skip
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--cors-origin", action="append", metavar="ORIGIN",
+        help="a web origin browsers may call the API from (repeatable; default: "
+        "$SEMSEARCH_CORS_ORIGINS, else none)",
+    )  # fmt: skip
+    serve.add_argument("--batch-window", type=float, default=5.0, metavar="MS",
+                       help="ms the first waiting request waits for others to be encoded "
+                       "with it (default 5)")  # fmt: skip
+    serve.add_argument("--no-batching", action="store_true",
+                       help="encode every request on its own (for comparison)")  # fmt: skip
+    serve.add_argument("--max-queue", type=int, default=256,
+                       help="most requests waiting; more get HTTP 429 (default 256)")  # fmt: skip
+    serve.add_argument("--max-inputs", type=int, default=2048,
+                       help="texts per request at most (default 2048)")  # fmt: skip
+    serve.add_argument("--max-body-mb", type=float, default=8.0,
+                       help="largest request body in MB (default 8)")  # fmt: skip
+    serve.add_argument("--timeout", type=float, default=60.0,
+                       help="seconds to answer before HTTP 504 (default 60)")  # fmt: skip
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"])  # fmt: skip
 
 
 def _eval_parser(commands: Any) -> None:
@@ -217,6 +264,7 @@ def _eval_parser(commands: Any) -> None:
     )
     _model_options(evaluate)
     _store_option(evaluate)
+    _server_option(evaluate)
 
 
 def _load(args: argparse.Namespace) -> Embedder:
@@ -288,6 +336,11 @@ def _search(args: argparse.Namespace) -> int:
             "--where filters a saved base's passages (--name): the lines of a --kb file carry "
             "no source or metadata. Index the file (semsearch index) and search it by name."
         )
+    from semsearch.cli_remote import search, server_of
+
+    server = server_of(args)
+    if server is not None:
+        return search(args, server)
     if args.name is not None:
         if args.model or args.dim or args.max_length:
             raise InvalidArgumentError(
@@ -444,6 +497,11 @@ def _ask(args: argparse.Namespace) -> int:
     )
 
     _check_ranking(args)
+    from semsearch.cli_remote import ask, server_of
+
+    server = server_of(args)
+    if server is not None:
+        return ask(args, server)
     store, embedder = _open(args)
     hits = _ranked(store, embedder, args)
     citations = [
@@ -534,6 +592,18 @@ def _eval(args: argparse.Namespace) -> int:
 
     if args.k < 1:
         raise InvalidArgumentError(f"--k must be at least 1, got {args.k}.")
+    from semsearch.cli_remote import evaluate as evaluate_remotely
+    from semsearch.cli_remote import server_of
+
+    server = server_of(args)
+    if server is not None:
+        done = evaluate_remotely(args, server)
+        if args.json:
+            print(json.dumps({"model_name": done["model_name"], **done["result"].as_dict()},
+                             ensure_ascii=False, indent=2))  # fmt: skip
+        else:
+            _print_evaluation(done["result"], done["texts"], done["model_name"])
+        return 0
     if args.name is not None:
         if args.model or args.dim or args.max_length:
             raise InvalidArgumentError(
@@ -669,6 +739,30 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
                 ) from None
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from semsearch.service.config import ServiceConfig
+    from semsearch.service.run import serve
+
+    env = Settings.from_env()
+    if not 1 <= args.port <= 65535:
+        raise InvalidArgumentError(f"--port must be 1..65535, got {args.port}.")
+    config = ServiceConfig(
+        model=args.model, embed_url=args.embed_url, device=args.device, dtype=args.dtype,
+        dim=args.dim, max_length=args.max_length, store=args.store, data_dir=args.data_dir,
+        api_key=env.api_key, cors_origins=tuple(args.cors_origin or env.cors_origins),
+        batch_window=args.batch_window / 1000, batching=not args.no_batching,
+        max_queue=args.max_queue, max_inputs=args.max_inputs,
+        max_body_bytes=int(args.max_body_mb * 1024**2), request_timeout=args.timeout,
+    )  # fmt: skip
+    if args.host not in ("127.0.0.1", "localhost", "::1") and env.api_key is None:
+        print(f"semsearch: note: serving on {args.host} without SEMSEARCH_API_KEY: anyone who "
+              "reaches this port can read, add to and delete the bases.",
+              file=sys.stderr)  # fmt: skip
+    _quiet_libraries()
+    serve(config, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -682,6 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval": _eval,
         "embed": _embed,
         "cache": _cache,
+        "serve": _serve,
     }
     try:
         _check_text_arguments(args)  # both before a model loads for nothing

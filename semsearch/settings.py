@@ -12,6 +12,12 @@
 ``SEMSEARCH_STORE_TOKEN`` the Milvus server's token (``user:password`` or an API key), if any
 ``SEMSEARCH_CACHE_MAX``  most disk the vector cache may use in the data folder: ``2GB``
                          (default), ``500MB``, a number of bytes, or ``0``/``off`` for none
+``SEMSEARCH_API_KEY``    the key ``semsearch serve`` asks of every request (``Authorization:
+                         Bearer KEY``); unset: none asked, and ``--server`` sends it if set
+``SEMSEARCH_SERVER``     a running ``semsearch serve`` (``http://host:8000``) that ``search``,
+                         ``ask`` and ``eval`` send their work to instead of loading a model
+``SEMSEARCH_CORS_ORIGINS`` comma-separated web origins ``semsearch serve`` lets browsers call
+                         it from (``https://app.example.com``); unset: none (CORS off)
 
 An embedding server instead of a model in this process (see :class:`RemoteSettings`):
 
@@ -126,6 +132,12 @@ class Settings:
     """``SEMSEARCH_CLASSROOM=1``: the page protects what the class shares (module doc)."""
     limits: PageLimits = field(default_factory=lambda: PageLimits())
     """What one page session may ask of the server."""
+    api_key: str | None = None
+    """The bearer key of ``semsearch serve`` (asked by the server, sent by ``--server``)."""
+    server: str | None = None
+    """A running ``semsearch serve``'s root URL, for ``--server``; ``None``: work locally."""
+    cors_origins: tuple[str, ...] = ()
+    """Web origins ``semsearch serve`` allows cross-origin calls from; empty: CORS off."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -156,6 +168,11 @@ class Settings:
             cache_max=parse_size(env.get("SEMSEARCH_CACHE_MAX", ""), "SEMSEARCH_CACHE_MAX"),
             classroom=classroom,
             limits=PageLimits.from_env(env, classroom=classroom),
+            api_key=env.get("SEMSEARCH_API_KEY", "").strip() or None,
+            server=_optional_server(env.get("SEMSEARCH_SERVER", "")),
+            cors_origins=tuple(
+                o.strip() for o in env.get("SEMSEARCH_CORS_ORIGINS", "").split(",") if o.strip()
+            ),
         )
 
 
@@ -198,6 +215,22 @@ class PageLimits:
             max_token_cap=max(8, _parse_count(env, "SEMSEARCH_MAX_TOKEN_CAP", base.max_token_cap)),
             max_projected=_parse_count(env, "SEMSEARCH_MAX_PROJECTED", base.max_projected),
         )
+
+
+def _optional_server(value: str) -> str | None:
+    text = value.strip()
+    return parse_server_url(text, "SEMSEARCH_SERVER") if text else None
+
+
+def parse_server_url(value: str, source: str = "--server") -> str:
+    """A ``semsearch serve`` root URL without trailing slashes (or ``/v1``), or a SettingsError."""
+    cleaned = value.strip().rstrip("/").removesuffix("/v1")
+    if not cleaned.startswith(("http://", "https://")) or cleaned in ("http:", "https:"):
+        raise SettingsError(
+            f"{source}={value!r} must be the http(s) URL of a running `semsearch serve`, "
+            "e.g. http://127.0.0.1:8000."
+        )
+    return cleaned
 
 
 _SIZE_UNITS = {"": 1, "b": 1, "kb": 1024, "k": 1024, "mb": 1024**2, "m": 1024**2,

