@@ -119,7 +119,7 @@ def test_queries_get_the_instruction_only_when_asked(tiny_qwen3, store):
 
 
 def test_semsearch_remote_engine_equals_the_local_engine(serve, bundled):
-    from semsearch.encoding.remote_loading import load_remote_embedder
+    from semsearch.encoding.loading import load_remote_embedder
 
     remote = load_remote_embedder(serve() + "/v1", "auto")
     assert (remote.name, remote.native_dim, remote.max_length) == (bundled.name, 384, 256)
