@@ -37,6 +37,7 @@ from semsearch.encoding.engines.model_files import ModelFiles, read_model_files
 from semsearch.encoding.engines.packed import VARLEN, forward_packed, register
 from semsearch.encoding.engines.pooling import pool
 from semsearch.encoding.engines.tokens import DeviceOutOfMemory, Tokenized
+from semsearch.encoding.turns import FairLock
 from semsearch.encoding.vectors import normalise
 from semsearch.errors import ModelLoadError
 
@@ -124,7 +125,9 @@ class TransformerRuntime:
         self.device = device
         self.dtype = dtype
         self.notices: list[str] = []
-        self._lock = threading.Lock()
+        # Fair: sessions take turns batch by batch (a query waits for one batch of a bulk
+        # encode, not for all of it); a plain Lock lets the bulk encode take it back at once.
+        self._lock = FairLock()
         self._tokenizer_lock = threading.RLock()
         self.native_dim = int(model.config.hidden_size)
         self.pad_id = int(

@@ -9,6 +9,11 @@ have a deterministic one). :class:`TokenEngine` turns any runtime into an
 the asked dimension. Because it holds the tokenizer it also offers
 :class:`~semsearch.encoding.engine.Tokenizing`.
 
+The texts of one call are tokenised :data:`TOKENIZE_CHUNK` at a time, so that a session
+tokenising a 200,000-line paste lets another's query through between chunks (the runtime's
+forward passes take turns the same way, batch by batch: see
+:class:`~semsearch.encoding.turns.FairLock`).
+
 What it does not do: prompts (the embedder writes the exact model input) or caching.
 """
 
@@ -25,6 +30,9 @@ from semsearch.encoding.batching import plan_batches
 from semsearch.encoding.engine import EncodedBatch, EngineKind
 from semsearch.encoding.vectors import normalise
 from semsearch.errors import DeviceOutOfMemory, InvalidArgumentError
+
+TOKENIZE_CHUNK = 1024
+"""Texts tokenised in one call of the runtime (milliseconds for a fast tokenizer)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,7 @@ class TokenEngine:
             InvalidArgumentError: a single text does not fit in the device's memory.
         """
         runtime = self.runtime
-        tokens = runtime.tokenize(texts, max_length)
+        tokens = self._tokenize(texts, max_length)
         lengths = [len(ids) for ids in tokens.ids]
         pending = list(range(len(texts)))
         while pending:
@@ -165,6 +173,18 @@ class TokenEngine:
             else:
                 pending = []
 
+    def _tokenize(self, texts: Sequence[str], max_length: int) -> Tokenized:
+        """The runtime's tokenisation, :data:`TOKENIZE_CHUNK` texts per call."""
+        if len(texts) <= TOKENIZE_CHUNK:
+            return self.runtime.tokenize(texts, max_length)
+        ids: list[list[int]] = []
+        lengths: list[int] = []
+        for start in range(0, len(texts), TOKENIZE_CHUNK):
+            part = self.runtime.tokenize(texts[start : start + TOKENIZE_CHUNK], max_length)
+            ids.extend(part.ids)
+            lengths.extend(part.full_lengths)
+        return Tokenized(ids, lengths)
+
     def _halve_budget(self, planned: int) -> None:
         """Halve the budget a failed plan used; sessions failing at once halve it only once."""
         with self._budget_lock:
@@ -178,7 +198,7 @@ class TokenEngine:
 
     def count_tokens(self, texts: Sequence[str], max_length: int) -> list[int]:
         """Tokens of each text before the cap (no forward pass)."""
-        return self.runtime.tokenize(texts, max_length).full_lengths
+        return self._tokenize(texts, max_length).full_lengths
 
     def token_strings(self, text: str, max_length: int) -> list[str]:
         """The tokens the model reads for ``text`` after the cap, as strings."""
