@@ -91,6 +91,14 @@ class DocumentError(SemsearchError):
     """A file could not be read as a document (seen on the page and the CLI)."""
 
 
+class ServiceCallError(SemsearchError):
+    """A ``semsearch serve`` refused a request or cannot be reached (seen on the CLI)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 def check_unicode(text: str, what: str) -> str:
     """``text`` when it is valid Unicode; else an InvalidArgumentError naming ``what``.
 

@@ -16,15 +16,7 @@ import httpx2
 import numpy as np
 
 from semsearch.documents.chunking import Passage
-from semsearch.errors import SemsearchError
-
-
-class ServiceCallError(SemsearchError):
-    """A ``semsearch serve`` refused a request or cannot be reached (seen on the CLI)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
+from semsearch.errors import ServiceCallError
 
 
 def passage_of(row: dict[str, Any]) -> Passage:
