@@ -8,7 +8,6 @@ text is only ever shown with ``st.text``/``st.code``, never as markdown or HTML.
 from __future__ import annotations
 
 import logging
-import os
 
 import numpy as np
 import streamlit as st
@@ -90,10 +89,9 @@ def shared_embedder(spec: str, device: str | None, dtype: str | None) -> Embedde
     With ``SEMSEARCH_EMBED_URL`` set, the model is the one an embedding server serves.
     What a box may load is :mod:`semsearch.page.model_box`'s rule.
     """
-    url = os.environ.get("SEMSEARCH_EMBED_URL") or None
-    return load_from_box(
-        spec, lambda s: _shared_embedder(s, device, dtype, url), Settings.from_env()
-    )
+    settings = Settings.from_env()
+    url = settings.embed.url
+    return load_from_box(spec, lambda s: _shared_embedder(s, device, dtype, url), settings)
 
 
 def chosen_model() -> str:

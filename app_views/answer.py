@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from contextlib import closing
 
@@ -20,19 +19,22 @@ from semsearch.page.i18n import t
 from semsearch.page.state import KeptAnswer, Keys
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
+from semsearch.settings import Settings
 
 from .context import page_state, plain
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def shared_generator(device: str, dtype: str, environment: tuple[str, ...]) -> Generator:
+def shared_generator(device: str, dtype: str, environment: tuple[str | None, ...]) -> Generator:
     """One generator per process and configuration (``environment`` is its cache key)."""
-    return generator_from_env(device, dtype)
+    llm, base_url, api_key = environment
+    chosen = Settings(llm=llm, llm_base_url=base_url, llm_api_key=api_key)
+    return generator_from_env(device, dtype, chosen)
 
 
-def _environment() -> tuple[str, ...]:
-    names = ("SEMSEARCH_LLM", "SEMSEARCH_LLM_BASE_URL", "SEMSEARCH_LLM_API_KEY")
-    return tuple(os.environ.get(name, "") for name in names)
+def _environment() -> tuple[str | None, ...]:
+    settings = Settings.from_env()
+    return settings.llm, settings.llm_base_url, settings.llm_api_key
 
 
 def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype: str) -> None:

@@ -8,8 +8,6 @@ from :mod:`semsearch.analysis.evaluation`; only the labelled queries are encoded
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +16,7 @@ from semsearch.answers.reranker import DEFAULT_RERANKER
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
 from semsearch.page.state import Kept
+from semsearch.settings import Settings
 
 from .context import ViewContext, page_state, plain, short
 from .rerank import shared_reranker
@@ -84,7 +83,7 @@ def evaluate_view(ctx: ViewContext) -> None:
 
 def _reranker(ctx: ViewContext) -> Rerank | None:
     """The page's reranker as a scoring function, or None when it cannot load (said)."""
-    spec = os.environ.get("SEMSEARCH_RERANKER", "").strip() or DEFAULT_RERANKER
+    spec = Settings.from_env().reranker or DEFAULT_RERANKER
     try:
         model = shared_reranker(spec, ctx.embedder.device, ctx.embedder.dtype)
     except (SemsearchError, RuntimeError) as error:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from semsearch.answers.reranker import DEFAULT_RERANKER, Reranker
@@ -14,6 +12,7 @@ from semsearch.page.state import Kept
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.vector_index import VectorIndex
+from semsearch.settings import Settings
 
 from .context import page_state, plain
 
@@ -42,7 +41,7 @@ def reranked(
     again.
     """
     pool = index.search(run.query_vector, top_k=candidates, threshold=threshold)
-    spec = os.environ.get("SEMSEARCH_RERANKER", "").strip() or DEFAULT_RERANKER
+    spec = Settings.from_env().reranker or DEFAULT_RERANKER
     # Per passage text, for this search and reranker only: a new search starts afresh.
     known: dict[str, float] = page_state().remembered(Kept.RERANK_SCORES, (run.key, spec), dict)
     todo = [hit for hit in pool if run.texts[hit.index] not in known]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
 
+from semsearch.data_folder import data_dir
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.vector_cache import VectorCache
@@ -20,14 +20,15 @@ from semsearch.retrieval.export import vectors_npz, vectors_parquet
 from semsearch.retrieval.library import save_base
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.stores import VectorStore, open_store
+from semsearch.settings import Settings
 
 from .context import page_state, plain
 from .files import chunk_settings
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _shared_store(*settings: str | None) -> VectorStore:
-    return open_store()  # reads the variables ``settings`` holds: they key the cache
+def _shared_store(store: str, folder: str, token: str | None) -> VectorStore:
+    return open_store(store, data_dir=folder, token=token)
 
 
 def page_store() -> VectorStore:
@@ -39,10 +40,9 @@ def page_store() -> VectorStore:
     Raises:
         SemsearchError: the setting names no usable store.
     """
-    env = os.environ
-    return _shared_store(
-        env.get("SEMSEARCH_STORE"), env.get("SEMSEARCH_DATA_DIR"), env.get("SEMSEARCH_STORE_TOKEN")
-    )
+    settings = Settings.from_env()
+    folder = str(data_dir(settings))  # the folder, not the variable: what ``sqlite`` opens
+    return _shared_store(settings.store, folder, settings.store_token)
 
 
 def _flash(kind: str, message: str) -> None:

@@ -628,11 +628,9 @@ def _eval(args: argparse.Namespace) -> int:
     queries = embedder.encode_queries(judgements.queries, instruction=args.instruction)
     rerank = None
     if args.rerank:
-        import os
-
         from semsearch.answers.reranker import DEFAULT_RERANKER, Reranker
 
-        spec = os.environ.get("SEMSEARCH_RERANKER", "").strip() or DEFAULT_RERANKER
+        spec = Settings.from_env().reranker or DEFAULT_RERANKER
         reranker = Reranker.load(spec, device=embedder.device, dtype=embedder.dtype)
         rerank = lambda query, texts: reranker.score(query, texts)  # noqa: E731
     result = evaluate(texts, matrix, judgements, queries, k=args.k, rerank=rerank)

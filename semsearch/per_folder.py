@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from semsearch.data_folder import data_dir
 from semsearch.settings import expand_folder
 
 T = TypeVar("T")
@@ -32,8 +33,6 @@ class PerFolder(Generic[T]):
 
     def get(self, folder: str | Path | None = None) -> T:
         """The object for ``folder`` (default: the data folder), made on first use."""
-        from semsearch.retrieval.stores.sqlite import data_dir
-
         path = expand_folder(folder) if folder is not None else data_dir()
         with self._lock:
             made = self._objects.pop(path, None)

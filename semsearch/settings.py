@@ -18,6 +18,17 @@
                          ``ask`` and ``eval`` send their work to instead of loading a model
 ``SEMSEARCH_CORS_ORIGINS`` comma-separated web origins ``semsearch serve`` lets browsers call
                          it from (``https://app.example.com``); unset: none (CORS off)
+``SEMSEARCH_DATA_DIR``   the data folder (cache, page memory, saved bases); default: the
+                         platform's user data folder (:mod:`semsearch.data_folder`)
+``SEMSEARCH_RERANKER``   the reranker model (an id or a folder); default: Qwen3-Reranker-0.6B
+
+Answers with citations (:mod:`semsearch.answers.generation`):
+
+``SEMSEARCH_LLM``          the instruct model: an id or folder loaded here, or the model name
+                           an endpoint serves; default: Qwen2.5-1.5B-Instruct on a GPU,
+                           Qwen2.5-0.5B-Instruct on a CPU
+``SEMSEARCH_LLM_BASE_URL`` an OpenAI-compatible chat endpoint instead of a model in this process
+``SEMSEARCH_LLM_API_KEY``  sent to that endpoint as a Bearer token, if it wants one
 
 An embedding server instead of a model in this process (see :class:`RemoteSettings`):
 
@@ -39,17 +50,18 @@ A page serving a class (see :class:`PageLimits`):
 ``SEMSEARCH_MAX_TOKEN_CAP``  the highest token cap the page's box offers
 ``SEMSEARCH_MAX_PROJECTED``  points the map views project at most
 
-Explicit arguments (the API's, the CLI's flags, the page's widgets) win over these.
+Explicit arguments (the API's, the CLI's flags, the page's widgets) win over these. Only this
+module reads the environment (a test checks that nothing else in the package or the page does).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from semsearch.errors import SettingsError
 
@@ -102,137 +114,6 @@ def parse_device(value: str, source: str = "device") -> str:
     return name
 
 
-def _parse_max_length(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 8:
-        raise SettingsError(
-            f"SEMSEARCH_MAX_LENGTH={value!r} must be a whole number of tokens, at least 8."
-        )
-    return number
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The environment's choices; ``None`` means "decide from the hardware"."""
-
-    model: str = "auto"
-    device: str | None = None
-    dtype: str | None = None
-    max_length: int = 512
-    store: str = "sqlite"
-    store_token: str | None = None
-    embed: RemoteSettings = field(default_factory=lambda: RemoteSettings())
-    """Where an embedding server is, if one is used (``embed.url``)."""
-    cache_max: int = 2 * 1024**3
-    """Bytes the vector cache may take on disk; 0: no disk cache."""
-    classroom: bool = False
-    """``SEMSEARCH_CLASSROOM=1``: the page protects what the class shares (module doc)."""
-    limits: PageLimits = field(default_factory=lambda: PageLimits())
-    """What one page session may ask of the server."""
-    api_key: str | None = None
-    """The bearer key of ``semsearch serve`` (asked by the server, sent by ``--server``)."""
-    server: str | None = None
-    """A running ``semsearch serve``'s root URL, for ``--server``; ``None``: work locally."""
-    cors_origins: tuple[str, ...] = ()
-    """Web origins ``semsearch serve`` allows cross-origin calls from; empty: CORS off."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read and check the ``SEMSEARCH_*`` variables (see the module docstring)."""
-        env = os.environ if environ is None else environ
-        model = env.get("SEMSEARCH_MODEL", "").strip() or "auto"
-        device_text = env.get("SEMSEARCH_DEVICE", "").strip()
-        device = parse_device(device_text, "SEMSEARCH_DEVICE") if device_text else None
-        dtype_text = env.get("SEMSEARCH_DTYPE", "").strip()
-        dtype = parse_dtype(dtype_text, "SEMSEARCH_DTYPE") if dtype_text else None
-        length_text = env.get("SEMSEARCH_MAX_LENGTH", "").strip()
-        max_length = _parse_max_length(length_text) if length_text else 512
-        store = env.get("SEMSEARCH_STORE", "").strip() or "sqlite"
-        parse_store(store, "SEMSEARCH_STORE")
-        token = env.get("SEMSEARCH_STORE_TOKEN", "").strip() or None
-        data_text = env.get("SEMSEARCH_DATA_DIR", "").strip()
-        if data_text:  # checked here so that the page says so at start-up, not mid-save
-            expand_folder(data_text, "SEMSEARCH_DATA_DIR")
-        classroom = _parse_switch(env, "SEMSEARCH_CLASSROOM")
-        return cls(
-            model=model,
-            device=device,
-            dtype=dtype,
-            max_length=max_length,
-            store=store,
-            store_token=token,
-            embed=RemoteSettings.from_env(env),
-            cache_max=parse_size(env.get("SEMSEARCH_CACHE_MAX", ""), "SEMSEARCH_CACHE_MAX"),
-            classroom=classroom,
-            limits=PageLimits.from_env(env, classroom=classroom),
-            api_key=env.get("SEMSEARCH_API_KEY", "").strip() or None,
-            server=_optional_server(env.get("SEMSEARCH_SERVER", "")),
-            cors_origins=tuple(
-                o.strip() for o in env.get("SEMSEARCH_CORS_ORIGINS", "").split(",") if o.strip()
-            ),
-        )
-
-
-def _parse_switch(env: Mapping[str, str], name: str) -> bool:
-    text = env.get(name, "").strip().lower()
-    if text in ("", "0", "off", "no", "false"):
-        return False
-    if text in ("1", "on", "yes", "true"):
-        return True
-    raise SettingsError(f"{name}={text!r} must be 1 (on) or 0 (off).")
-
-
-@dataclass(frozen=True)
-class PageLimits:
-    """What one page session may ask of the shared server; each refusal keeps the text.
-
-    The defaults let one person work with a book-sized knowledge base; a classroom's
-    (``SEMSEARCH_CLASSROOM=1``) keep thirty people on one server responsive. The CLI and
-    the Python API have no such limits: they run for their own user.
-    """
-
-    max_passages: int = 50_000
-    max_characters: int = 20_000_000
-    max_token_cap: int = 8192
-    max_projected: int = 20_000
-
-    @classmethod
-    def classroom_defaults(cls) -> PageLimits:
-        """The defaults under ``SEMSEARCH_CLASSROOM=1``."""
-        return cls(max_passages=5_000, max_characters=2_000_000, max_token_cap=1024,
-                   max_projected=5_000)  # fmt: skip
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str], *, classroom: bool = False) -> PageLimits:
-        """Read ``SEMSEARCH_MAX_*`` (see the module docstring) over the mode's defaults."""
-        base = cls.classroom_defaults() if classroom else cls()
-        return cls(
-            max_passages=_parse_count(env, "SEMSEARCH_MAX_PASSAGES", base.max_passages),
-            max_characters=_parse_count(env, "SEMSEARCH_MAX_CHARACTERS", base.max_characters),
-            max_token_cap=max(8, _parse_count(env, "SEMSEARCH_MAX_TOKEN_CAP", base.max_token_cap)),
-            max_projected=_parse_count(env, "SEMSEARCH_MAX_PROJECTED", base.max_projected),
-        )
-
-
-def _optional_server(value: str) -> str | None:
-    text = value.strip()
-    return parse_server_url(text, "SEMSEARCH_SERVER") if text else None
-
-
-def parse_server_url(value: str, source: str = "--server") -> str:
-    """A ``semsearch serve`` root URL without trailing slashes (or ``/v1``), or a SettingsError."""
-    cleaned = value.strip().rstrip("/").removesuffix("/v1")
-    if not cleaned.startswith(("http://", "https://")) or cleaned in ("http:", "https:"):
-        raise SettingsError(
-            f"{source}={value!r} must be the http(s) URL of a running `semsearch serve`, "
-            "e.g. http://127.0.0.1:8000."
-        )
-    return cleaned
-
-
 _SIZE_UNITS = {"": 1, "b": 1, "kb": 1024, "k": 1024, "mb": 1024**2, "m": 1024**2,
                "gb": 1024**3, "g": 1024**3, "tb": 1024**4, "t": 1024**4}  # fmt: skip
 DEFAULT_CACHE_MAX = 2 * 1024**3
@@ -262,64 +143,238 @@ def parse_size(value: str, source: str = "size") -> int:
 Instruct = Literal["auto", "on", "off"]
 
 
-def _parse_count(env: Mapping[str, str], name: str, default: int) -> int:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or int(text) < 1:
-        raise SettingsError(
-            f"{name}={text!r} must be a whole number, at least 1 (default {default})."
-        )
-    return int(text)
+T = TypeVar("T")
 
 
-def _parse_seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = 0.0
-    if not seconds > 0 or seconds == float("inf"):
+def variable(name: str, parse: Callable[[str, str], T], default: T) -> T:
+    """A settings field read from the environment variable ``name``.
+
+    ``parse(text, name)`` gets the variable's value without surrounding blanks (never
+    empty: a blank or unset variable leaves ``default``) and returns the field's value, or
+    raises a SettingsError naming ``name``, the value and the fix.
+    """
+    made: T = field(default=default, metadata={"variable": name, "parse": parse})
+    return made
+
+
+def _text(value: str, _name: str) -> str:
+    return value
+
+
+def _from_env(cls: type[T], environ: Mapping[str, str] | None) -> T:
+    """``cls`` with each :func:`variable` field read and checked, in field order."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for item in fields(cls):  # type: ignore[arg-type]
+        if "group" in item.metadata:  # settings of their own (SEMSEARCH_EMBED_*, _MAX_*)
+            read = item.metadata.get("read")
+            group = item.metadata["group"]
+            # ``values``: the fields read before this one (a group's defaults may follow them)
+            values[item.name] = read(env, values) if read else group.from_env(env)
+            continue
+        name = item.metadata["variable"]
+        text = env.get(name, "").strip()
+        if text:
+            values[item.name] = item.metadata["parse"](text, name)
+    return cls(**values)
+
+
+def _count(default: int) -> Callable[[str, str], int]:
+    def parse(text: str, name: str) -> int:
+        if not text.isdigit() or int(text) < 1:
+            raise SettingsError(
+                f"{name}={text!r} must be a whole number, at least 1 (default {default})."
+            )
+        return int(text)
+
+    return parse
+
+
+def _seconds(default: float) -> Callable[[str, str], float]:
+    def parse(text: str, name: str) -> float:
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = 0.0
+        if not seconds > 0 or seconds == float("inf"):
+            raise SettingsError(
+                f"{name}={text!r} must be a number of seconds above 0 (default {default:g})."
+            )
+        return seconds
+
+    return parse
+
+
+def _instruct(text: str, name: str) -> Instruct:
+    value = text.lower()
+    if value not in ("auto", "on", "off"):
         raise SettingsError(
-            f"{name}={text!r} must be a number of seconds above 0 (default {default:g})."
+            f"{name}={value!r} must be auto, on or off: whether "
+            "queries carry the Qwen3 instruction (auto: from the model's files or name)."
         )
-    return seconds
+    return value  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class RemoteSettings:
     """How to reach an embedding server (``SEMSEARCH_EMBED_*``); ``url=None``: none is used."""
 
-    url: str | None = None
-    api_key: str | None = None
-    batch_size: int = 64
-    concurrency: int = 4
-    timeout: float = 60.0
-    instruct: Instruct = "auto"
+    # A lambda: parse_embed_url is defined further down.
+    url: str | None = variable("SEMSEARCH_EMBED_URL", lambda t, n: parse_embed_url(t, n), None)
+    api_key: str | None = variable("SEMSEARCH_EMBED_API_KEY", _text, None)
+    batch_size: int = variable("SEMSEARCH_EMBED_BATCH", _count(64), 64)
+    concurrency: int = variable("SEMSEARCH_EMBED_CONCURRENCY", _count(4), 4)
+    timeout: float = variable("SEMSEARCH_EMBED_TIMEOUT", _seconds(60.0), 60.0)
+    instruct: Instruct = variable("SEMSEARCH_EMBED_INSTRUCT", _instruct, "auto")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RemoteSettings:
         """Read and check the ``SEMSEARCH_EMBED_*`` variables (see the module docstring)."""
+        return _from_env(cls, environ)
+
+
+def _switch(text: str, name: str) -> bool:
+    value = text.lower()
+    if value in ("0", "off", "no", "false"):
+        return False
+    if value in ("1", "on", "yes", "true"):
+        return True
+    raise SettingsError(f"{name}={value!r} must be 1 (on) or 0 (off).")
+
+
+def _origins(text: str, _name: str) -> tuple[str, ...]:
+    return tuple(origin.strip() for origin in text.split(",") if origin.strip())
+
+
+@dataclass(frozen=True)
+class PageLimits:
+    """What one page session may ask of the shared server; each refusal keeps the text.
+
+    The defaults let one person work with a book-sized knowledge base; a classroom's
+    (``SEMSEARCH_CLASSROOM=1``) keep thirty people on one server responsive. The CLI and
+    the Python API have no such limits: they run for their own user.
+    """
+
+    max_passages: int = variable("SEMSEARCH_MAX_PASSAGES", _count(50_000), 50_000)
+    max_characters: int = variable("SEMSEARCH_MAX_CHARACTERS", _count(20_000_000), 20_000_000)
+    max_token_cap: int = variable("SEMSEARCH_MAX_TOKEN_CAP", _count(8192), 8192)
+    max_projected: int = variable("SEMSEARCH_MAX_PROJECTED", _count(20_000), 20_000)
+
+    @classmethod
+    def classroom_defaults(cls) -> PageLimits:
+        """The defaults under ``SEMSEARCH_CLASSROOM=1``."""
+        return cls(max_passages=5_000, max_characters=2_000_000, max_token_cap=1024,
+                   max_projected=5_000)  # fmt: skip
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, classroom: bool = False
+    ) -> PageLimits:
+        """Read ``SEMSEARCH_MAX_*`` (see the module docstring) over the mode's defaults."""
         env = os.environ if environ is None else environ
-        url = env.get("SEMSEARCH_EMBED_URL", "").strip() or None
-        if url is not None:
-            url = parse_embed_url(url, "SEMSEARCH_EMBED_URL")
-        instruct = env.get("SEMSEARCH_EMBED_INSTRUCT", "").strip().lower() or "auto"
-        if instruct not in ("auto", "on", "off"):
-            raise SettingsError(
-                f"SEMSEARCH_EMBED_INSTRUCT={instruct!r} must be auto, on or off: whether "
-                "queries carry the Qwen3 instruction (auto: from the model's files or name)."
-            )
-        return cls(
-            url=url,
-            api_key=env.get("SEMSEARCH_EMBED_API_KEY", "").strip() or None,
-            batch_size=_parse_count(env, "SEMSEARCH_EMBED_BATCH", 64),
-            concurrency=_parse_count(env, "SEMSEARCH_EMBED_CONCURRENCY", 4),
-            timeout=_parse_seconds(env, "SEMSEARCH_EMBED_TIMEOUT", 60.0),
-            instruct=instruct,  # type: ignore[arg-type]
+        base = cls.classroom_defaults() if classroom else cls()
+        values: dict[str, int] = {}
+        for item in fields(cls):
+            name, default = item.metadata["variable"], getattr(base, item.name)
+            text = env.get(name, "").strip()
+            values[item.name] = _count(default)(text, name) if text else default
+        values["max_token_cap"] = max(8, values["max_token_cap"])
+        return cls(**values)
+
+
+def _max_length(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 8:
+        raise SettingsError(f"{name}={value!r} must be a whole number of tokens, at least 8.")
+    return number
+
+
+def _store(value: str, name: str) -> str:
+    parse_store(value, name)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every ``SEMSEARCH_*`` variable, read and checked in one place; ``None``: the default.
+
+    ``Settings.from_env()`` reads them all (a wrong value is a SettingsError naming the
+    variable, at start-up rather than mid-search); code takes what it needs from the
+    result, and nothing else in the package, ``app.py`` or ``app_views/`` reads the
+    environment (``tests/test_settings_env.py`` checks that, and that every
+    ``SEMSEARCH_*`` name in the code is a field here).
+
+    **Adding a variable** is one field here::
+
+        limit: int = variable("SEMSEARCH_<NAME>", parse_limit, 10)
+
+    where ``parse_limit(text, name)`` gets the value without blanks (never empty: unset
+    or blank keeps the default) and returns the field's value or raises a SettingsError
+    with ``name``, the value and the fix. Add its line to this module's docstring (and to
+    the README's settings table). A group of its own (as ``SEMSEARCH_EMBED_*``) is a
+    frozen dataclass of :func:`variable` fields whose ``from_env`` returns
+    ``_from_env(cls, environ)``, held here by a field with ``metadata={"group": Group}``.
+    """
+
+    model: str = variable("SEMSEARCH_MODEL", _text, "auto")
+    device: str | None = variable("SEMSEARCH_DEVICE", parse_device, None)
+    dtype: str | None = variable("SEMSEARCH_DTYPE", parse_dtype, None)
+    max_length: int = variable("SEMSEARCH_MAX_LENGTH", _max_length, 512)
+    store: str = variable("SEMSEARCH_STORE", _store, "sqlite")
+    """Where saved bases live (:func:`semsearch.retrieval.stores.open_store`)."""
+    store_token: str | None = variable("SEMSEARCH_STORE_TOKEN", _text, None)
+    data_dir: Path | None = variable("SEMSEARCH_DATA_DIR", expand_folder, None)
+    """The data folder; ``None``: the platform's (:func:`semsearch.data_folder.data_dir`)."""
+    embed: RemoteSettings = field(
+        default_factory=lambda: RemoteSettings(), metadata={"group": RemoteSettings}
+    )
+    """Where an embedding server is, if one is used (``embed.url``)."""
+    cache_max: int = variable("SEMSEARCH_CACHE_MAX", parse_size, DEFAULT_CACHE_MAX)
+    """Bytes the vector cache may take on disk; 0: no disk cache."""
+    reranker: str | None = variable("SEMSEARCH_RERANKER", _text, None)
+    """The reranker to load; ``None``: :data:`semsearch.answers.reranker.DEFAULT_RERANKER`."""
+    llm: str | None = variable("SEMSEARCH_LLM", _text, None)
+    """The answering model (loaded here, or named to the endpoint); ``None``: the default."""
+    llm_base_url: str | None = variable("SEMSEARCH_LLM_BASE_URL", _text, None)
+    llm_api_key: str | None = variable("SEMSEARCH_LLM_API_KEY", _text, None)
+    classroom: bool = variable("SEMSEARCH_CLASSROOM", _switch, False)
+    """``SEMSEARCH_CLASSROOM=1``: the page protects what the class shares (module doc)."""
+    limits: PageLimits = field(
+        default_factory=lambda: PageLimits(),
+        metadata={
+            "group": PageLimits,  # read after ``classroom``: its defaults depend on it
+            "read": lambda env, values: PageLimits.from_env(
+                env, classroom=values.get("classroom", False)
+            ),
+        },
+    )
+    """What one page session may ask of the server."""
+    api_key: str | None = variable("SEMSEARCH_API_KEY", _text, None)
+    """The bearer key of ``semsearch serve`` (asked by the server, sent by ``--server``)."""
+    # A lambda: parse_server_url is defined further down.
+    server: str | None = variable("SEMSEARCH_SERVER", lambda t, n: parse_server_url(t, n), None)
+    """A running ``semsearch serve``'s root URL, for ``--server``; ``None``: work locally."""
+    cors_origins: tuple[str, ...] = variable("SEMSEARCH_CORS_ORIGINS", _origins, ())
+    """Web origins ``semsearch serve`` allows cross-origin calls from; empty: CORS off."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and check every ``SEMSEARCH_*`` variable (see the module docstring)."""
+        return _from_env(cls, environ)
+
+
+def parse_server_url(value: str, source: str = "--server") -> str:
+    """A ``semsearch serve`` root URL without trailing slashes (or ``/v1``), or a SettingsError."""
+    cleaned = value.strip().rstrip("/").removesuffix("/v1")
+    if not cleaned.startswith(("http://", "https://")) or cleaned in ("http:", "https:"):
+        raise SettingsError(
+            f"{source}={value!r} must be the http(s) URL of a running `semsearch serve`, "
+            "e.g. http://127.0.0.1:8000."
         )
+    return cleaned
 
 
 def parse_embed_url(value: str, source: str = "embed_url") -> str:

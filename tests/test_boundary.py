@@ -54,8 +54,8 @@ def test_results_csv_neutralises_formula_cells_with_a_quote(text):
 
 @pytest.mark.parametrize("folder", ["~nosuchuser-semsearch/x", "bad\x00name"])
 def test_an_unusable_data_dir_is_a_settings_error_naming_it(monkeypatch, folder):
+    from semsearch.data_folder import data_dir
     from semsearch.errors import SettingsError
-    from semsearch.retrieval.stores.sqlite import data_dir
     from semsearch.settings import Settings
 
     with pytest.raises(SettingsError, match=r"SEMSEARCH_DATA_DIR=.* is not a usable folder"):

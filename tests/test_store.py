@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from semsearch.data_folder import data_dir
 from semsearch.documents.chunking import Passage
 from semsearch.retrieval.stores.base import BaseSpec
-from semsearch.retrieval.stores.sqlite import FILE_NAME, KnowledgeBaseStore, StoreError, data_dir
+from semsearch.retrieval.stores.sqlite import FILE_NAME, KnowledgeBaseStore, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 

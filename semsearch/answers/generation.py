@@ -16,7 +16,6 @@ from __future__ import annotations
 import collections.abc
 import contextlib
 import json
-import os
 import re
 import threading
 import time
@@ -28,6 +27,7 @@ import httpx2
 
 from semsearch.errors import GeneratorError, ModelLoadError
 from semsearch.openai_http import SMALL_BODY, OpenAIClient, Retries, check_base_url
+from semsearch.settings import Settings
 
 DEFAULT_LLM_GPU = "Qwen/Qwen2.5-1.5B-Instruct"
 DEFAULT_LLM_CPU = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -387,18 +387,18 @@ def default_llm(device: str) -> str:
     return DEFAULT_LLM_GPU if device.startswith("cuda") else DEFAULT_LLM_CPU
 
 
-def generator_from_env(device: str, dtype: str) -> Generator:
-    """The generator the environment asks for: an endpoint, else a local model.
+def generator_from_env(device: str, dtype: str, settings: Settings | None = None) -> Generator:
+    """The generator the settings ask for: an endpoint, else a local model.
 
     ``SEMSEARCH_LLM_BASE_URL`` (with ``SEMSEARCH_LLM`` as the model name, else the endpoint's
-    first model, and ``SEMSEARCH_LLM_API_KEY``), else ``SEMSEARCH_LLM`` or the default model.
+    first model, and ``SEMSEARCH_LLM_API_KEY``), else ``SEMSEARCH_LLM`` or the default model;
+    read from ``settings``, else the environment (:meth:`Settings.from_env`).
 
     Raises:
         GeneratorError: the endpoint cannot be used.
         ModelLoadError: the local model cannot be loaded.
     """
-    base_url = os.environ.get("SEMSEARCH_LLM_BASE_URL", "").strip()
-    model = os.environ.get("SEMSEARCH_LLM", "").strip() or None
-    if base_url:
-        return OpenAIChatGenerator(base_url, model, os.environ.get("SEMSEARCH_LLM_API_KEY") or None)
-    return TransformersGenerator.load(model or default_llm(device), device=device, dtype=dtype)
+    chosen = settings if settings is not None else Settings.from_env()
+    if chosen.llm_base_url:
+        return OpenAIChatGenerator(chosen.llm_base_url, chosen.llm, chosen.llm_api_key)
+    return TransformersGenerator.load(chosen.llm or default_llm(device), device=device, dtype=dtype)

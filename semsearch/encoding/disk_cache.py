@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from semsearch.data_folder import data_dir
 from semsearch.errors import CacheError
 from semsearch.per_folder import PerFolder
-from semsearch.retrieval.stores.sqlite import data_dir
 from semsearch.settings import Settings, expand_folder
 from semsearch.sqlite_files import Opened, Status, open_sqlite
 

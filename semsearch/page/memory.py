@@ -28,9 +28,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from semsearch.data_folder import data_dir
 from semsearch.documents.chunking import Passage
 from semsearch.per_folder import PerFolder
-from semsearch.retrieval.stores.sqlite import data_dir
 from semsearch.settings import expand_folder
 from semsearch.sqlite_files import Status, open_sqlite
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -270,10 +269,11 @@ class Service:
     def _reranked(self, hits: list[StoredHit], query: str,
                   embedder: Embedder) -> tuple[list[Ranked], str]:  # fmt: skip
         from semsearch.answers.reranker import DEFAULT_RERANKER, Reranker
+        from semsearch.settings import Settings
 
         with self._extras_lock:
             if self._reranker is None:
-                spec = os.environ.get("SEMSEARCH_RERANKER", "").strip() or DEFAULT_RERANKER
+                spec = Settings.from_env().reranker or DEFAULT_RERANKER
                 device = "cpu" if embedder.engine.kind == "remote" else embedder.device
                 dtype = "fp32" if embedder.engine.kind == "remote" else embedder.dtype
                 self._reranker = Reranker.load(spec, device=device, dtype=dtype)

@@ -6,7 +6,6 @@ two with its vectors (nothing is encoded again). The contract is in :mod:`.base`
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from semsearch.retrieval.stores.base import (
@@ -17,6 +16,7 @@ from semsearch.retrieval.stores.base import (
     StoreError,
     VectorStore,
 )
+from semsearch.settings import Settings, parse_store
 
 __all__ = [
     "BaseInfo",
@@ -31,31 +31,35 @@ __all__ = [
 
 
 def open_store(
-    uri: str | None = None, *, data_dir: str | Path | None = None, token: str | None = None
+    uri: str | None = None,
+    *,
+    data_dir: str | Path | None = None,
+    token: str | None = None,
+    settings: Settings | None = None,
 ) -> VectorStore:
     """The store ``uri`` names, else ``SEMSEARCH_STORE``, else ``sqlite`` (the data folder).
 
     ``sqlite`` uses ``data_dir`` (else ``SEMSEARCH_DATA_DIR``, else the user data folder);
     ``sqlite:/folder`` that folder; ``milvus:PATH.db`` Milvus Lite in that file;
     ``milvus:http://HOST:19530`` a Milvus server, with ``token`` (else
-    ``SEMSEARCH_STORE_TOKEN``).
+    ``SEMSEARCH_STORE_TOKEN``). The variables come from ``settings``, else the environment
+    (:meth:`Settings.from_env`).
 
     Raises:
-        SettingsError: ``uri`` (or the variable) names no store.
+        SettingsError: ``uri`` (or a variable) holds an unusable value.
         StoreError: the store cannot be opened (a Milvus Lite file another process holds).
     """
-    from semsearch.settings import parse_store
-
+    chosen = settings if settings is not None else Settings.from_env()
     source = "--store" if uri is not None else "SEMSEARCH_STORE"
-    value = uri if uri is not None else os.environ.get("SEMSEARCH_STORE", "").strip() or "sqlite"
-    kind, target = parse_store(value, source)
+    kind, target = parse_store(uri if uri is not None else chosen.store, source)
     if kind == "sqlite":
+        from semsearch.data_folder import data_dir as default_folder
         from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
 
-        return KnowledgeBaseStore(target or data_dir)
+        return KnowledgeBaseStore(target or data_dir or default_folder(chosen))
     from semsearch.retrieval.stores.milvus import MilvusStore
 
-    secret = token if token is not None else os.environ.get("SEMSEARCH_STORE_TOKEN", "").strip()
+    secret = token if token is not None else chosen.store_token
     return MilvusStore(target, token=secret or None)
 
 

@@ -1,10 +1,11 @@
 """The embedded store: passages in one SQLite file, vectors in memory-mapped float32 files.
 
-The store lives in a data folder (``SEMSEARCH_DATA_DIR``, else the user data directory that
-``platformdirs`` names): ``knowledge-bases.sqlite3`` holds each base's binding, passages,
-token counts and content hashes; ``vectors/<random>.f32`` holds its vectors, row after row,
-float32 at the model's full size. SQLite is embedded, needs no server, and every change is
-one transaction; the vector file a base uses is named in that transaction, so
+The store lives in a data folder (:func:`semsearch.data_folder.data_dir`: ``SEMSEARCH_DATA_DIR``,
+else the user data directory that ``platformdirs`` names): ``knowledge-bases.sqlite3`` holds
+each base's binding, passages, token counts and content hashes; ``vectors/<random>.f32``
+holds its vectors, row after row, float32 at the model's full size. SQLite is embedded,
+needs no server, and every change is one transaction; the vector file a base uses is named
+in that transaction, so
 
 * ``save`` writes a *new* vector file, fsyncs it, then swaps it in with the passages in one
   commit: a crash halfway leaves the previous version of the base, and every other base,
@@ -39,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from semsearch.data_folder import data_dir
 from semsearch.documents.chunking import Passage
 from semsearch.retrieval.filters import PASSAGE_FIELDS, Filter, Where
 from semsearch.retrieval.ranking import top_hits
@@ -103,16 +105,6 @@ _INFO_COLUMNS = (
     "name, model, model_spec, native_dim, dim, max_length, dtype, settings, passages, "
     "created, updated"
 )
-
-
-def data_dir() -> Path:
-    """``SEMSEARCH_DATA_DIR``, else the platform's user data folder for semsearch."""
-    configured = os.environ.get("SEMSEARCH_DATA_DIR", "").strip()
-    if configured:
-        return expand_folder(configured, "SEMSEARCH_DATA_DIR")
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("semsearch", appauthor=False))
 
 
 class _Mapped:
