@@ -35,10 +35,10 @@ def _environment_reads(source: str) -> list[int]:
     """Lines that read the environment (os.environ, os.getenv, or import them from os)."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        attribute = isinstance(node, ast.Attribute) and node.attr in READERS
-        imported = isinstance(node, ast.ImportFrom) and node.module == "os"
-        if attribute or (imported and {alias.name for alias in node.names} & READERS):
+        if isinstance(node, ast.Attribute) and node.attr in READERS:
             found.append(node.lineno)
+        if isinstance(node, ast.ImportFrom) and node.module == "os":
+            found.extend(node.lineno for alias in node.names if alias.name in READERS)
     return sorted(found)
 
 
