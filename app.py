@@ -17,11 +17,16 @@ from app_views.answer import answer_ui
 from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
-from app_views.filters import filter_ui, filtered
+from app_views.filters import filter_ui, filtered, kept_filter
 from app_views.layout import keep_open_tab
 from app_views.memory import memory_ui, page_memory
 from app_views.rerank import ranked_hits
-from app_views.saved import export_vectors_ui, opened_passages, page_store, saved_ui
+from app_views.saved import (
+    export_vectors_ui,
+    opened_passages,
+    page_store,
+    saved_ui,
+)
 from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
@@ -37,13 +42,15 @@ from semsearch.page.model_box import load_from_box
 from semsearch.page.naming import auto_label, fallback_notice, in_use_line
 from semsearch.page.passages import all_passages, typed_passages
 from semsearch.page.reading import fit_warning, sample_label, unreadable_samples
-from semsearch.page.reload import keep, restore, take_free_search
+from semsearch.page.reload import keep, park_uploads, restore, take_free_search
 from semsearch.page.samples import SAMPLES, sample
 from semsearch.page.staleness import SearchInputs, refresh_if_free, search
 from semsearch.page.state import (
     CUSTOM,
     DEFAULT_RERANK_CANDIDATES,
     MODEL_CHOICES,
+    PAGES,
+    WORKBENCH,
     Kept,
     Keys,
     PageState,
@@ -51,7 +58,7 @@ from semsearch.page.state import (
 from semsearch.retrieval.export import result_rows, results_csv, results_json
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
-from semsearch.retrieval.tiers import tier_of
+from semsearch.retrieval.tiers import RELATED_AT, STRONG_AT, tier_of
 from semsearch.retrieval.vector_index import VectorIndex
 from semsearch.settings import Settings
 
@@ -164,6 +171,18 @@ def _reset_instruction(task: str) -> None:
     state.instruction = task
 
 
+def configured(embedder: Embedder, settings: Settings) -> tuple[Embedder, str | None]:
+    """The model with the page's output dimension and token cap, and the query instruction.
+
+    Read from the session: the workbench's settings, or their defaults for this model.
+    """
+    dims = mrl_dims(embedder.native_dim)
+    limit = embedder.engine.model_max_length
+    state.fit_model(dims, embedder.native_dim, limit, settings.max_length, embedder.default_task)
+    instruction = state.instruction if embedder.default_task is not None else None
+    return embedder.with_options(dim=state.dim, max_length=state.max_length), instruction
+
+
 def settings_ui(lang: str, embedder: Embedder, settings: Settings) -> tuple[Embedder, str | None]:
     """Output dimension, token cap and query instruction; returns the configured embedder."""
     dims = mrl_dims(embedder.native_dim)
@@ -210,40 +229,57 @@ def _request_search() -> None:
     state.search_requested = True
 
 
-def kb_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
-    """The knowledge base: typed lines, then an opened saved base and uploaded files."""
-    st.subheader(t(lang, "kb_header"))
+def kb_ui(lang: str, embedder: Embedder | None, workbench: bool) -> list[Passage]:
+    """The knowledge base: typed lines, then an opened saved base and uploaded files.
+
+    The lesson shows the typed lines and says which base is open; the files' passages come
+    along without their uploader (:func:`park_uploads`).
+    """
+    if workbench:  # the lesson's boxes say it in their labels: the results start higher
+        st.subheader(t(lang, "kb_header"))
     unreadable = unreadable_samples(reading_of(embedder)) if embedder else frozenset()
     titles = {s.key: sample_label(lang, s, s.key not in unreadable) for s in SAMPLES}
     # A row that wraps rather than squeezes: the button keeps its whole label on a projector.
     row = st.container(horizontal=True, vertical_alignment="bottom")
     row.selectbox(t(lang, "sample"), list(titles), key=Keys.SAMPLE, format_func=titles.__getitem__)
     row.button(t(lang, "load_sample"), key=Keys.LOAD_SAMPLE, on_click=_load_sample, args=(lang,))
-    st.text_area(t(lang, "kb_text"), key=Keys.KB_TEXT, height=340, help=t(lang, "kb_help"))
+    height = 340 if workbench else 300
+    st.text_area(t(lang, "kb_text"), key=Keys.KB_TEXT, height=height, help=t(lang, "kb_help"))
     typed = typed_passages(state)
     st.caption(t(lang, "kb_count", count=len(typed)))
-    others = opened_passages(lang) + files_ui(lang, embedder)
+    opened = opened_passages(lang, closable=workbench)
+    files = files_ui(lang, embedder) if workbench else park_uploads(state)
+    others = opened + files
     if others:
         total = len(typed) + len(others)
         st.caption(t(lang, "kb_total", total=total, typed=len(typed), files=len(others)))
     return all_passages(state, typed, others)
 
 
-def query_ui(lang: str) -> tuple[bool, float, int]:
-    """Query, Search button, threshold and top-k; returns (search now?, threshold, top_k)."""
-    st.subheader(t(lang, "query_header"))
+def query_ui(lang: str, workbench: bool) -> tuple[bool, float, int]:
+    """Query, Search button, threshold and top-k; returns (search now?, threshold, top_k).
+
+    The lesson puts Search, the threshold and top-k on one row (it wraps on a narrow
+    screen), so that the results start higher.
+    """
+    if workbench:
+        st.subheader(t(lang, "query_header"))
     st.text_input(
         t(lang, "query"),
         key=Keys.QUERY,
         placeholder=t(lang, "query_placeholder"),
         on_change=_request_search,
     )
-    clicked = st.button(t(lang, "search"), key=Keys.SEARCH, type="primary", icon="🔎")
     # Wraps rather than squeezes: top-k keeps its +/- buttons at 1024x768.
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    clicked = (row if not workbench else st).button(
+        t(lang, "search"), key=Keys.SEARCH, type="primary", icon="🔎"
+    )
+    if workbench:
+        row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     threshold = row.slider(
         t(lang, "threshold"), 0.1, 0.9, step=0.05, key=Keys.THRESHOLD,
-        help=t(lang, "threshold_help"),
+        help=t(lang, "threshold_help"), width=160 if not workbench else "stretch",
     )  # fmt: skip
     top_k = row.number_input(
         t(lang, "top_k"),
@@ -307,31 +343,23 @@ def language_fit_ui(lang: str, run: SearchRun, embedder: Embedder | None) -> Non
 
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
                index: VectorIndex, threshold: float, fresh: bool,
-               embedder: Embedder | None = None) -> None:  # fmt: skip
-    """The ranked lines: rank, text as typed, origin, score bar, score and its colour tier.
+               embedder: Embedder | None = None, workbench: bool = True) -> None:  # fmt: skip
+    """The ranked lines: rank, score and its colour tier, a bar, the text as typed, its origin.
 
-    What the search encoded is said on the rerun that searched (``fresh``); on later reruns
-    (a slider moved) the caption says that nothing was encoded, which is what happened.
+    The first result says what its number is. The workbench adds how the scores were
+    computed (:func:`encoding_ui`).
     """
     if not current:
         st.info(t(lang, "stale"), icon="ℹ️")
-    st.subheader(t(lang, "results_header"))
+    if workbench:
+        st.subheader(t(lang, "results_header"))
     st.text(t(lang, "results_for", query=run.query))
-    if embedder is not None and embedder.fingerprint == run.fingerprint:
-        # The precision the scores were computed in, next to them: students compare them
-        # with sentence-transformers' (fp32) output and with each other's machines.
-        note = precision_note(embedder.dtype, embedder.device)
-        st.caption(t(lang, f"precision_{note}", dtype=embedder.dtype, device=embedder.device))
+    if workbench:
+        encoding_ui(lang, run, fresh, embedder)
     if run.scope is not None:
         scope = run.scope
         st.caption(t(lang, "base_scope", total=scope.total, base=plain(scope.base),
                      candidates=scope.candidates, sampled=scope.sampled))  # fmt: skip
-    elif fresh:
-        st.caption(
-            t(lang, "search_stats", encoded=run.encoded, reused=run.reused, seconds=run.seconds)
-        )
-    else:
-        st.caption(t(lang, "search_reranked"))
     if run.query_token_count > run.max_length:
         st.warning(t(lang, "query_truncated", tokens=run.query_token_count, cap=run.max_length))
     if run.truncated:
@@ -343,22 +371,48 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
         st.text("\n".join(lines[:20]))
     for number, hit in enumerate(hits, start=1):
         tier = tier_of(hit.score)
-        with st.container(border=True):
+        # Borderless on the lesson: five results and the views' tabs within a screen.
+        with st.container(border=workbench, gap="small"):
             score = t(
                 lang, "score_line", score=f"**{hit.score:.4f}**", tier=t(lang, f"tier_{tier.value}")
             )
             second = (
                 f" · {t(lang, 'rerank_score', score=f'{judged[hit.index]:.3f}')}" if judged else ""
             )
-            st.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; :{tier.markdown}[{score}]{second}")
+            # Rank, score and bar on one row: five results and the views fit a projector.
+            top = st.container(horizontal=True, vertical_alignment="center")
+            top.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; :{tier.markdown}[{score}]{second}")
+            top.progress(min(max(hit.score, 0.0), 1.0))
             st.text(run.texts[hit.index])
             if run.origins[hit.index]:
                 st.text(t(lang, "origin", origin=run.origins[hit.index]))
-            st.progress(min(max(hit.score, 0.0), 1.0))
+            if number == 1:
+                st.caption(t(lang, "score_means", strong=STRONG_AT, related=RELATED_AT))
     if not hits and index.size:
         best = index.search(run.query_vector, top_k=1)[0]
         st.info(t(lang, "none_pass", threshold=threshold, best=best.score))
         st.text(run.texts[best.index])
+
+
+def encoding_ui(lang: str, run: SearchRun, fresh: bool, embedder: Embedder | None) -> None:
+    """The workbench's notes on a search: the precision, and what it encoded.
+
+    What the search encoded is said on the rerun that searched (``fresh``); on later reruns
+    (a slider moved) that nothing was encoded, which is what happened.
+    """
+    if embedder is not None and embedder.fingerprint == run.fingerprint:
+        # The precision the scores were computed in, next to them: students compare them
+        # with sentence-transformers' (fp32) output and with each other's machines.
+        note = precision_note(embedder.dtype, embedder.device)
+        st.caption(t(lang, f"precision_{note}", dtype=embedder.dtype, device=embedder.device))
+    if run.scope is not None:
+        return  # the scope's caption says what was read
+    if fresh:
+        st.caption(
+            t(lang, "search_stats", encoded=run.encoded, reused=run.reused, seconds=run.seconds)
+        )
+    else:
+        st.caption(t(lang, "search_reranked"))
 
 
 def export_ui(lang: str, run: SearchRun, hits: list[Hit], model: str) -> None:
@@ -404,45 +458,99 @@ def main() -> None:
         st.stop()
 
 
+def header_ui() -> tuple[str, bool]:
+    """The title, the page switch and the language; returns (language, workbench?).
+
+    Both pages draw it, so that the other page is one click away and the switches stay put.
+    """
+    title, switches = st.columns([2, 3], vertical_alignment="center")
+    row = switches.container(horizontal=True, horizontal_alignment="right", gap="medium")
+    lang = row.radio(
+        "Language / 语言",
+        list(LANGUAGES),
+        key=Keys.LANG,
+        format_func=LANGUAGES.__getitem__,
+        horizontal=True,
+        on_change=_switch_language,
+        label_visibility="collapsed",
+        width="content",
+    )
+    row.radio(
+        t(lang, "page_switch"),
+        PAGES,
+        key=Keys.PAGE,
+        format_func=lambda page: t(lang, f"page_{page}"),
+        horizontal=True,
+        label_visibility="collapsed",
+        width="content",
+    )
+    title.title(t(lang, "page_title"), anchor=False)
+    return lang, state.page == WORKBENCH
+
+
+def lesson_model(lang: str, settings: Settings) -> Embedder | None:
+    """The model chosen on the workbench, loaded without its picker (the lesson's)."""
+    spec = chosen_model()
+    try:
+        with st.spinner(t(lang, "loading_model", model=spec)):
+            return shared_embedder(spec, settings.device, settings.dtype)
+    except SemsearchError as error:
+        cause = plain(getattr(error, "cause", error))
+        st.error(t(lang, "lesson_model_failed", model=plain(spec), cause=cause))
+        return None
+
+
+def model_ui(lang: str, settings: Settings, workbench: bool) -> tuple[Embedder | None, str | None]:
+    """The model, configured, and its instruction; the line naming it under the title.
+
+    The workbench draws the picker and the settings in the sidebar; the lesson uses what
+    they hold and keeps them for the workbench.
+    """
+    instruction: str | None = None
+    if workbench:
+        with st.sidebar:
+            st.header(t(lang, "model_header"))
+            embedder = load_model_ui(lang, settings)
+            if embedder is not None:
+                embedder, instruction = settings_ui(lang, embedder, settings)
+    else:
+        state.hold_workbench()  # the workbench's choices outlive a visit to the lesson
+        embedder = lesson_model(lang, settings)
+        if embedder is not None:
+            embedder, instruction = configured(embedder, settings)
+    if embedder is not None:
+        line = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        if not workbench:
+            line.caption(f"✅ {t(lang, 'ready')}", width="content")
+        line.text(in_use_line(lang, embedder), width="content")  # plain text, never markdown
+        notice = fallback_notice(lang, embedder.report, escape=plain)
+        if notice is not None:
+            st.warning(notice)
+    st.caption(t(lang, "page_caption" if workbench else "lesson_caption"))
+    return embedder, instruction
+
+
 def _page() -> None:
-    """Lay out the page."""
+    """Lay out the page: the lesson, or the workbench (a sidebar, and every tool)."""
     try:
         settings = Settings.from_env()
     except SemsearchError as error:
         st.error(str(error))
         st.stop()
-    state.init(settings)
     restore(state, page_memory(), st.query_params)  # first run: what the last visit kept
-    with st.sidebar:
-        lang = st.radio(
-            "Language / 语言",
-            list(LANGUAGES),
-            key=Keys.LANG,
-            format_func=LANGUAGES.__getitem__,
-            horizontal=True,
-            on_change=_switch_language,
-        )
-        st.header(t(lang, "model_header"))
-        embedder = load_model_ui(lang, settings)
-        instruction: str | None = None
-        if embedder is not None:
-            embedder, instruction = settings_ui(lang, embedder, settings)
+    state.init(settings)  # then the defaults of what was not kept
+    lang, workbench = header_ui()
+    embedder, instruction = model_ui(lang, settings, workbench)
     state.init_sample(lang, embedder)
-
-    st.title(t(lang, "page_title"))
-    if embedder is not None:
-        st.text(in_use_line(lang, embedder))  # a name is plain text, never markdown
-        notice = fallback_notice(lang, embedder.report, escape=plain)
-        if notice is not None:
-            st.warning(notice)
-    st.caption(t(lang, "page_caption"))
     left, right = st.columns(2, gap="medium")
     with left:
-        passages = kb_ui(lang, embedder)
-        saved_ui(lang, embedder, passages, state.vector_cache, instruction)
+        passages = kb_ui(lang, embedder, workbench)
+        if workbench:
+            saved_ui(lang, embedder, passages, state.vector_cache, instruction)
     with right:
-        requested, threshold, top_k = query_ui(lang)
-        searched = filtered(lang, passages, filter_ui(lang, passages))
+        requested, threshold, top_k = query_ui(lang, workbench)
+        where = filter_ui(lang, passages) if workbench else kept_filter(passages)
+        searched = filtered(lang, passages, where)
         restored = take_free_search(state, embedder, searched, instruction)  # a reload: free
         before = state.run
         if requested or restored:
@@ -456,10 +564,12 @@ def _page() -> None:
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
             language_fit_ui(lang, run, embedder)
             fresh = run is not before  # searched on this rerun, not re-ranked by a slider
-            results_ui(lang, run, hits, judged, current, index, threshold, fresh, embedder)
-            export_ui(lang, run, hits, embedder.name if embedder else "")
-            if embedder is not None:
-                answer_ui(lang, run, hits, embedder.device, embedder.dtype)
+            results_ui(lang, run, hits, judged, current, index, threshold, fresh, embedder,
+                       workbench)  # fmt: skip
+            if workbench:
+                export_ui(lang, run, hits, embedder.name if embedder else "")
+                if embedder is not None:
+                    answer_ui(lang, run, hits, embedder.device, embedder.dtype)
     state.hold(Keys.WHY_TAB)  # keep the chosen view while the views are hidden (model switch)
     # The views explain the last search; they need its model, not necessarily its inputs.
     if embedder is not None and run is not None and run.fingerprint == embedder.fingerprint:
@@ -473,10 +583,11 @@ def _page() -> None:
             cache=state.vector_cache,
             load_model=lambda spec: shared_embedder(spec, settings.device, settings.dtype),
         )
-        why_these_results(context)
+        why_these_results(context, workbench)
     behind_the_scenes_ui(lang)
-    with st.sidebar:
-        memory_ui(lang)  # last: its count includes what this run encoded
+    if workbench:
+        with st.sidebar:
+            memory_ui(lang)  # last: its count includes what this run encoded
     keep(state, page_memory(), st.query_params)  # for the next visit: URL and page memory
     if run is not None:
         settle()  # once per loaded model, after its first search: later reruns skip it in GC

@@ -47,6 +47,21 @@ def filter_ui(lang: str, passages: list[Passage]) -> Filter:
     return chosen
 
 
+def kept_filter(passages: list[Passage]) -> Filter:
+    """The filter chosen on the workbench, without its controls (for the lesson page)."""
+    state = page_state()
+    opened = state.opened_base
+    if opened is not None and opened.in_store:
+        return {}
+    found = state.remembered(Kept.FACETS, passages, lambda: facets(passages))
+    chosen: Filter = {}
+    for field, values in found.items():
+        picked = [v for v in state.mapping.get(Keys.filter_field(field)) or [] if v in values]
+        if picked:
+            chosen[field] = tuple(picked)
+    return chosen
+
+
 def _shown(lang: str, field: str, value: str) -> str:
     if value:
         return value

@@ -1,4 +1,8 @@
-"""The tabs of "Why these results?"; only the open tab is computed."""
+"""The tabs of "Why these results?"; only the open tab is computed.
+
+The lesson page shows the views a class reads (:data:`LESSON_VIEWS`); the workbench all of
+them, Compare and the evaluation with them.
+"""
 
 from __future__ import annotations
 
@@ -25,14 +29,21 @@ VIEWS = [
     ("tab_compare", compare_view),
     ("tab_eval", evaluate_view),
 ]
+LESSON_VIEWS = VIEWS[:5]
+"""Keywords, map, heatmap, tokens and calibration: Compare and the evaluation are tools."""
 
 
-def why_these_results(ctx: ViewContext) -> None:
-    """Lay out the views as tabs under the results."""
+def why_these_results(ctx: ViewContext, workbench: bool = True) -> None:
+    """Lay out the views as tabs under the results (the lesson's five, or all of them)."""
+    views = VIEWS if workbench else LESSON_VIEWS
+    labels = [t(ctx.lang, key) for key, _ in views]
+    state = page_state()
+    if state.mapping.get(Keys.WHY_TAB, labels[0]) not in labels:
+        del state.mapping[Keys.WHY_TAB]  # a workbench view: the lesson opens its first
     st.subheader(t(ctx.lang, "why_header"))
-    st.caption(t(ctx.lang, "why_caption"))
-    tabs = st.tabs([t(ctx.lang, key) for key, _ in VIEWS], key=Keys.WHY_TAB, on_change="rerun")
-    for tab, (_, view) in zip(tabs, VIEWS, strict=True):
+    st.caption(t(ctx.lang, "why_caption" if workbench else "why_caption_lesson", count=len(views)))
+    tabs = st.tabs(labels, key=Keys.WHY_TAB, on_change="rerun")
+    for tab, (_, view) in zip(tabs, views, strict=True):
         if tab.open:
             with tab:
                 view(ctx)

@@ -55,6 +55,7 @@ def kept_files_ui(lang: str, uploaded: dict[str, list[Passage]]) -> list[Passage
     """Keep the uploads' passages for the next visit; show and return earlier visits' files."""
     state = page_state()
     earlier = keep_files(state, page_memory(), uploaded)
+    state.uploaded_files = uploaded
     if state.kept_files:
         st.caption(t(lang, "kept_files"))
         for name, passages in state.kept_files.items():

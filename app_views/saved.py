@@ -82,8 +82,11 @@ def _close() -> None:
     page_state().opened_base = None
 
 
-def opened_passages(lang: str) -> list[Passage]:
-    """The file passages of the base opened last (its typed lines are in the text box)."""
+def opened_passages(lang: str, closable: bool = True) -> list[Passage]:
+    """The file passages of the base opened last (its typed lines are in the text box).
+
+    Says which base is open; ``closable``: with its Close button (the workbench's).
+    """
     opened = page_state().opened_base
     if opened is None:
         return []
@@ -93,7 +96,8 @@ def opened_passages(lang: str) -> list[Passage]:
     else:
         box.caption(t(lang, "opened_from", name=plain(opened.name)))
         box.text(t(lang, "passages_count", count=len(opened.passages)))
-    box.button(t(lang, "close_base"), key=Keys.CLOSE_BASE, on_click=_close)
+    if closable:
+        box.button(t(lang, "close_base"), key=Keys.CLOSE_BASE, on_click=_close)
     return list(opened.passages)
 
 

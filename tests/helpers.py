@@ -126,3 +126,13 @@ class ChatServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def workbench(at: Any) -> Any:
+    """``at``, an AppTest not yet run, opened on the workbench (``?page=workbench``).
+
+    The lesson page, the default, shows a subset of the workbench's controls; tests of the
+    workbench's tools (files, saved bases, filters, export, answers, settings) open it.
+    """
+    at.query_params["page"] = "workbench"
+    return at

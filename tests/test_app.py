@@ -9,6 +9,8 @@ from semsearch.encoding.engines.local import default_dtype
 from semsearch.encoding.prompts import DEFAULT_TASK
 from semsearch.page.samples import sample
 
+from .helpers import workbench
+
 FRUIT = parse_lines(sample("en_fruit").text)
 TIMEOUT = 120
 
@@ -16,7 +18,7 @@ TIMEOUT = 120
 @pytest.fixture
 def app(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    return AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 def search(at, query=None):
@@ -184,7 +186,7 @@ def test_load_sample_replaces_the_knowledge_base(app):
 
 def test_a_model_that_cannot_load_is_an_error_not_a_traceback(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "./no-such-model")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
     assert not at.exception
     assert at.sidebar.error[0].value.startswith(
         "The model ./no-such-model could not be loaded: no such folder"
@@ -198,7 +200,7 @@ def test_a_model_that_cannot_load_is_an_error_not_a_traceback(monkeypatch):
 
 def test_bad_environment_setting_is_reported(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_DTYPE", "int3")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
     assert not at.exception
     assert at.error[0].value == "SEMSEARCH_DTYPE='int3' is not a dtype: use bf16, fp16 or fp32."
 

@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from .helpers import workbench
 from .test_evaluation import FAQ, QA, dcg
 
 TIMEOUT = 120
@@ -14,7 +15,7 @@ CSV = "topic,answer\n" + "".join(
 @pytest.fixture
 def page(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    return AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 def search(at, query):

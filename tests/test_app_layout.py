@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from semsearch.analysis.projection import project_2d
 
+from .helpers import workbench
+
 TIMEOUT = 120
 FRUITS = ["apples", "bananas", "oranges", "kiwis", "grapes", "pears", "plums", "mangos"]
 PLACES = ["in the kitchen", "at the market", "in the garden", "on the table", "in a box"]
@@ -22,7 +24,7 @@ PLACES = ["in the kitchen", "at the market", "in the garden", "on the table", "i
 @pytest.fixture
 def page(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    return AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 def map_data(at) -> dict[str, pd.DataFrame]:

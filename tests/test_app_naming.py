@@ -8,6 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from semsearch.encoding.model_source import BUNDLED_NAME
 
+from .helpers import workbench
+
 TIMEOUT = 120
 ESCAPED_NAME = "`sentence-transformers/all-MiniLM-L6-v2`"
 
@@ -17,7 +19,7 @@ def page(monkeypatch, model=None):
         monkeypatch.delenv("SEMSEARCH_MODEL", raising=False)
     else:
         monkeypatch.setenv("SEMSEARCH_MODEL", model)
-    return AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 def search_sample(at, key, query=None):

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from semsearch.answers.generation import NO_EVIDENCE
 from semsearch.encoding.twins import build_chat_twin
 
-from .helpers import ChatServer, make_pdf
+from .helpers import ChatServer, make_pdf, workbench
 
 TIMEOUT = 120
 MANUAL = make_pdf(
@@ -19,7 +19,7 @@ QUESTION = "How do I reset the router?"
 
 def new_page(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    return AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 @pytest.fixture

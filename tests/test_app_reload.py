@@ -36,8 +36,11 @@ def reload(monkeypatch, at):
     return page(monkeypatch, dict(at.query_params))
 
 
-def typed_and_searched(monkeypatch):
-    at = page(monkeypatch)
+WORKBENCH = {"page": "workbench"}  # the page with the sidebar's panel and the uploader
+
+
+def typed_and_searched(monkeypatch, params=None):
+    at = page(monkeypatch, params)
     at.text_area(key="kb_text").input(KB)
     at.text_input(key="query").set_value(QUERY)
     return at.button(key="search").click().run()
@@ -153,7 +156,7 @@ def test_labels_csv_round_trips_with_chinese_and_commas():
 
 
 def test_uploaded_files_passages_come_back_without_the_files(monkeypatch):
-    at = page(monkeypatch)
+    at = page(monkeypatch, WORKBENCH)
     at.text_area(key="kb_text").input("Oranges contain plenty of vitamin C.")
     at.file_uploader(key="uploads").upload("notes.md", NOTES, "text/markdown").run()
     at.text_input(key="query").set_value("my phone charges badly")
@@ -177,7 +180,7 @@ def test_uploaded_files_passages_come_back_without_the_files(monkeypatch):
 
 
 def test_the_sidebar_clears_the_vector_cache(monkeypatch, data_dir):
-    at = typed_and_searched(monkeypatch)
+    at = typed_and_searched(monkeypatch, WORKBENCH)
     assert "Vector cache: 4 vectors, " in at.sidebar.caption[-1].value
     at = at.button(key="cache_clear").click().run()
     assert at.sidebar.success[-1].value == "4 vectors removed from the disk cache."
@@ -198,7 +201,7 @@ def test_a_read_only_data_folder_does_not_break_the_page(monkeypatch, data_dir):
     )  # a new process, on a read-only folder
     monkeypatch.setattr(memory, "_SHARED", PerFolder(memory.PageMemory))
     read_only(monkeypatch, data_dir)
-    at = page(monkeypatch)
+    at = page(monkeypatch, WORKBENCH)
     assert not at.exception
     warnings = [w.value for w in at.sidebar.warning]
     assert any(w.startswith("The data folder is read-only: vectors already kept") for w in warnings)
@@ -218,7 +221,7 @@ def test_with_the_disk_cache_off_the_page_says_so_and_works(monkeypatch, value):
     from semsearch.encoding import disk_cache
 
     monkeypatch.setattr(disk_cache, "_SHARED", PerFolder(disk_cache.DiskVectorCache))
-    at = typed_and_searched(monkeypatch)
+    at = typed_and_searched(monkeypatch, WORKBENCH)
     assert not at.exception
     assert any(w.value.startswith("The disk cache is off") for w in at.sidebar.warning)
     assert at.session_state["run"].encoded == 3

@@ -16,6 +16,8 @@ from semsearch.documents.chunking import ChunkSettings
 from semsearch.retrieval.indexing import index_files
 from semsearch.retrieval.stores import open_store
 
+from .helpers import workbench
+
 TIMEOUT = 120
 TOPICS = ["vitamin C in oranges", "charging a phone", "resetting a router", "the stock market",
           "baking bread", "a warranty claim", "learning Python", "a train timetable"]  # fmt: skip
@@ -48,7 +50,7 @@ def large_base(request, tmp_path, monkeypatch, exact):
 def open_page(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
     monkeypatch.setenv("SEMSEARCH_DTYPE", "fp32")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
     at.text_area(key="kb_text").input("A typed line that the base search leaves alone.").run()
     return at.button(key="open_base").click().run()
 

@@ -7,6 +7,8 @@ from streamlit.testing.v1 import AppTest
 from semsearch.documents.knowledge_base import parse_lines
 from semsearch.page.samples import sample
 
+from .helpers import workbench
+
 TIMEOUT = 120
 SUPPORT = parse_lines(sample("en_support").text)
 TABS = {
@@ -23,7 +25,7 @@ TABS = {
 def support(monkeypatch):
     """The page after searching the English support sample for "My phone won't charge"."""
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
     at.selectbox(key="sample").set_value("en_support").run()
     at.button(key="load_sample").click().run()
     return at.button(key="search").click().run()

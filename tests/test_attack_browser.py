@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import pytest
 
-from .test_browser import CHROMIUM, browser, streamlit_server, wait_idle
+from .test_browser import CHROMIUM, browser, streamlit_server, wait_idle, workbench
 
 __all__ = ["browser"]  # the fixture, shared with test_browser.py
 pytestmark = [
@@ -65,7 +65,7 @@ def test_planted_scripts_never_run_in_any_view(browser, tmp_path):
             requests: list[str] = []
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             page.on("request", lambda request: requests.append(request.url))
-            page.goto(url)
+            page.goto(workbench(url))  # every tool and view
             wait_idle(page)
 
             area = page.get_by_role("textbox", name="One text per line")

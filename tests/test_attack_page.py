@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from semsearch.documents.knowledge_base import is_blank
 
+from .helpers import workbench
 from .test_attack_text import HOSTILE, LINE_BREAKS
 
 TIMEOUT = 120
@@ -32,7 +33,7 @@ TYPED = st.lists(
 def page():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SEMSEARCH_MODEL", "bundled")
-        yield AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+        yield workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 @settings(
@@ -56,7 +57,7 @@ def test_a_typed_line_and_a_query_are_shown_exactly(page, line, query):
 
 def test_repeated_lines_open_every_view(monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
     at.text_area(key="kb_text").input("apples are red\napples are red\nbananas are yellow").run()
     at.text_input(key="query").set_value("red fruit")
     at = at.button(key="search").click().run()

@@ -277,8 +277,10 @@ def test_a_full_disk_during_a_save_is_a_store_error_and_earlier_bases_stay(tmp_p
 def page(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    from .helpers import workbench
+
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    return AppTest.from_file("../app.py", default_timeout=120).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
 
 
 def test_the_page_shows_a_bad_model_id_as_a_message_and_keeps_the_text(page):

@@ -103,11 +103,19 @@ def page(browser, server):
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the script has run and the page holds its final elements."""
+    """Wait until the script has run and the page holds its final elements.
+
+    "Vector space ready" is under the title on the lesson, in the sidebar on the workbench.
+    """
     page.wait_for_selector(
         "[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout
     )
-    page.wait_for_selector("[data-testid=stSidebar] >> text=Vector space ready", timeout=timeout)
+    page.wait_for_selector("text=Vector space ready", timeout=timeout)
+
+
+def workbench(url: str) -> str:
+    """The address of the workbench page (the plain address opens the lesson)."""
+    return f"{url}/?page=workbench"
 
 
 def test_search_flow_shows_the_right_line(page):
@@ -160,7 +168,9 @@ def chart_in_panel(page, timeout: float = 60_000) -> None:
     ).first.wait_for(timeout=timeout)
 
 
-def test_every_view_draws_its_chart(page, tiny_qwen3):
+def test_every_view_draws_its_chart(page, server, tiny_qwen3):
+    page.goto(workbench(server))  # Compare is a workbench's view
+    wait_idle(page)
     page.get_by_role("textbox", name="Your question").fill("My phone won't charge")
     page.locator(".st-key-search button").click()
     page.get_by_role("tab", name="Keyword vs meaning").wait_for(timeout=60_000)
@@ -235,7 +245,7 @@ def test_documents_in_answers_out_and_tomorrow_without_encoding(browser, tmp_pat
         streamlit_server(tmp_path, SEMSEARCH_LLM_BASE_URL=llm.url) as url,
     ):
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
-        page.goto(url)
+        page.goto(workbench(url))
         wait_idle(page)
         area = page.get_by_role("textbox", name="One text per line")
         area.fill("")
@@ -263,7 +273,7 @@ def test_documents_in_answers_out_and_tomorrow_without_encoding(browser, tmp_pat
         page.close()
 
         tomorrow = browser.new_page(viewport={"width": 1400, "height": 1400})
-        tomorrow.goto(url)
+        tomorrow.goto(workbench(url))
         wait_idle(tomorrow)
         tomorrow.get_by_text("Saved knowledge bases").click()
         wait_idle(tomorrow)

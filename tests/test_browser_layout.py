@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_idle
+from .test_browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_idle, workbench
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +40,7 @@ def browser():
 
 def open_page(browser, server, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(server)
+    page.goto(server)  # the lesson, or the workbench's address
     wait_idle(page)
     return page
 
@@ -57,9 +57,14 @@ def assert_whole(locator, text: str) -> None:
     assert not locator.evaluate(OUTSIDE), f"{text!r} is outside the window"
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
-def test_the_controls_fit_without_cuts_or_sideways_scrolling(browser, server, width, height):
-    page = open_page(browser, server, width, height)
+@pytest.mark.parametrize(
+    ("width", "height", "where"),
+    [(*size, "lesson") for size in SIZES] + [(1024, 768, "workbench")],
+    ids=lambda v: str(v),
+)
+def test_the_controls_fit_without_cuts_or_sideways_scrolling(browser, server, width, height, where):
+    address = workbench(server) if where == "workbench" else server
+    page = open_page(browser, address, width, height)
     try:
         assert_whole(page.locator(".st-key-load_sample button p"), "Load sample")
         assert_whole(page.locator(".st-key-search button p"), "Search")
@@ -82,7 +87,7 @@ def test_the_controls_fit_without_cuts_or_sideways_scrolling(browser, server, wi
 
 
 def test_a_language_switch_keeps_the_sample_and_model_and_leaves_no_english(browser, server):
-    page = open_page(browser, server, 1024, 768)
+    page = open_page(browser, workbench(server), 1024, 768)  # the model picker and uploader
     try:
         page.get_by_role("combobox", name="Sample").click()
         page.get_by_role("option", name="Customer support (English)").click()

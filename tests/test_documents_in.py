@@ -11,6 +11,7 @@ from semsearch.documents.readers import DocumentError, read_document
 
 from . import sample_files as files
 from .fakes import fake_embedder
+from .helpers import workbench
 
 PARAGRAPHS = ChunkSettings("paragraph")
 
@@ -265,7 +266,7 @@ def test_the_page_offers_csv_columns_and_names_the_encoding(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
     uploader = at.file_uploader(key="uploads")
     at = uploader.upload("prices.csv", files.GB18030_CSV, "text/csv").run()
     assert not at.exception
@@ -303,7 +304,7 @@ def test_a_csv_is_read_once_not_on_every_rerun(monkeypatch):
 
     monkeypatch.setattr(app_views.files, "csv_columns", counted)
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
     at = at.file_uploader(key="uploads").upload("prices.csv", files.GB18030_CSV, "text/csv").run()
     for threshold in (0.3, 0.5, 0.6):
         at = at.slider(key="threshold").set_value(threshold).run()

@@ -18,6 +18,7 @@ from semsearch.answers.generation import (
 from semsearch.cli import main
 
 from .chat_faults import FaultyChatServer, event
+from .helpers import workbench
 
 MESSAGES = build_messages("q", [])
 
@@ -155,7 +156,7 @@ def test_page_shows_an_endpoint_fault_as_a_message(monkeypatch):
     with FaultyChatServer(stream=b"data: [1, 2]\n\n") as server:
         monkeypatch.setenv("SEMSEARCH_LLM_BASE_URL", server.url)
         monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-        at = AppTest.from_file("../app.py", default_timeout=120).run()
+        at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
         at.text_area(key="kb_text").input("To reset the router, hold the button.").run()
         at.text_input(key="query").set_value("reset the router")
         at = at.button(key="search").click().run()

@@ -17,6 +17,8 @@ from semsearch.encoding.model_source import bundled_folder
 from semsearch.encoding.precision import describe_precision, precision_note
 from semsearch.page.i18n import t
 
+from .helpers import workbench
+
 WEATHER = "The weather is lovely today."
 SUNNY = "It's so sunny outside!"
 STADIUM = "He drove to the stadium."
@@ -87,7 +89,7 @@ def test_cli_names_the_precision_next_to_the_scores(tmp_path, capsys):
 
 def test_page_shows_sentence_transformers_scores(reference, monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
     at.text_area(key="kb_text").input(f"{SUNNY}\n{STADIUM}").run()
     at.slider(key="threshold").set_value(0.0).run()
     at.text_input(key="query").set_value(WEATHER)

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The strings widgets bind to: changing one resets a user's choice and breaks the tests that
 # drive the page by key, so a change here must be deliberate.
 WIDGETS = {
-    "LANG": "lang", "MODEL_CHOICE": "model_choice", "CUSTOM_MODEL": "custom_model", "DIM": "dim",
+    "PAGE": "page", "LANG": "lang", "MODEL_CHOICE": "model_choice", "CUSTOM_MODEL": "custom_model", "DIM": "dim",
     "MAX_LENGTH": "max_length", "INSTRUCTION": "instruction",
     "INSTRUCTION_RESET": "instruction_reset", "RERANK": "rerank",
     "RERANK_CANDIDATES": "rerank_candidates", "SAMPLE": "sample", "LOAD_SAMPLE": "load_sample",
@@ -148,10 +148,11 @@ def test_init_fills_only_gaps() -> None:
     mapping: dict[str, object] = {"threshold": 0.7}
     PageState(mapping).init(Settings())
     assert set(mapping) == {
-        "model_choice", "custom_model", "threshold", "top_k", "chunk_mode", "run", "kb_texts",
+        "page", "model_choice", "custom_model", "threshold", "top_k", "chunk_mode", "run", "kb_texts",
         "kb_passages", "kb_embeddings", "query_vector", "vector_cache", "search_requested",
     }  # fmt: skip
     assert (mapping["model_choice"], mapping["custom_model"]) == ("auto", "")
+    assert mapping["page"] == "lesson"  # the plain address opens the lesson
     assert (mapping["threshold"], mapping["top_k"], mapping["chunk_mode"]) == (0.7, 5, "paragraph")
     assert mapping["run"] is None
     assert mapping["search_requested"] is False

@@ -21,6 +21,7 @@ from semsearch.retrieval.search import run_base_search, run_search
 from semsearch.retrieval.stores import open_store
 
 from .fakes import fake_embedder
+from .helpers import workbench
 
 KB = ["apples are fruit", "oranges have vitamin c", "the stock market fell"]
 TASK = "Find fruit facts"
@@ -93,7 +94,7 @@ def test_cli_search_encodes_the_query_with_the_instruction_given(tiny_qwen3, ref
 
 def test_page_encodes_the_query_with_the_instruction_typed(tiny_qwen3, reference, monkeypatch):
     monkeypatch.setenv("SEMSEARCH_MODEL", str(tiny_qwen3))
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
     at.text_area(key="kb_text").input("\n".join(KB)).run()
     at.text_area(key="instruction").input(TASK).run()
     at.text_input(key="query").set_value("apples")

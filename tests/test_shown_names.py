@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_views.context import plain
 
+from .helpers import workbench
 from .test_app_views import TABS
 
 HOSTILE = [
@@ -47,7 +48,7 @@ def code_spans(markdown):
 @pytest.mark.parametrize("name", ["my\\-base\\.v1", "\\u200b", "**B**", "$$x^2$$"])
 def test_a_saved_base_name_shows_exactly(monkeypatch, name):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
     at.text_area(key="kb_text").input("One line to keep.").run()
     at.text_input(key="save_name").input(name).run()
     at = at.button(key="save_base").click().run()
@@ -62,7 +63,7 @@ def test_a_saved_base_name_shows_exactly(monkeypatch, name):
 )
 def test_a_labels_file_name_in_an_error_is_no_link_or_image(monkeypatch, file_name):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
     at.text_area(key="kb_text").input("Apples are red.\nOranges are orange.").run()
     at = at.button(key="search").click().run()
     at.session_state["why_tab"] = TABS["calibrate"]

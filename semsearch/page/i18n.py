@@ -14,6 +14,21 @@ LANGUAGES = {"en": "English", "zh": "中文"}
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "page_title": "Semantic search",
+        "page_switch": "Page",
+        "page_lesson": "📖 Lesson",
+        "page_workbench": "🛠️ Workbench",
+        "lesson_caption": (
+            "Each text becomes a vector; the lines whose vectors point most nearly the "
+            "question's way come first."
+        ),
+        "lesson_model_failed": (
+            "The model {model} could not be loaded: {cause}. Pick another one on the workbench."
+        ),
+        "score_means": (
+            "What the number means: the cosine similarity of the question's and this line's "
+            "vectors (both of length 1): 1 = same direction, 0 = unrelated. "
+            "≥ {strong} strong match · {related}–{strong} related · < {related} weak."
+        ),
         "page_caption": (
             "Type a knowledge base on the left, ask a question in your own words on the right, "
             "and see which lines mean the same thing: texts become vectors, and the closest "
@@ -116,9 +131,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "value": "value",
         "count": "count",
         "why_header": "Why these results?",
+        "why_caption_lesson": (
+            "{count} ways to look inside the search; each reads the vectors already computed."
+        ),
         "why_caption": (
-            "Six ways to look inside the search. Each view reads the vectors already computed; "
-            "only the Compare view encodes the knowledge base again, with the other model."
+            "{count} ways to look inside the search. Each view reads the vectors already "
+            "computed; only the Compare view encodes the knowledge base again, with the other "
+            "model."
         ),
         "tab_keywords": "Keyword vs meaning",
         "tab_map": "Embedding map",
@@ -494,6 +513,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "page_title": "语义搜索",
+        "page_switch": "页面",
+        "page_lesson": "📖 课堂",
+        "page_workbench": "🛠️ 工作台",
+        "lesson_caption": ("每段文本都变成一个向量;向量方向与问题最接近的行排在最前。"),
+        "lesson_model_failed": "模型 {model} 无法加载:{cause}。请在工作台上选择另一个模型。",
+        "score_means": (
+            "这个数字的含义:问题与这一行的向量(长度都为 1)的余弦相似度:1 = 方向相同,0 = 毫不相关。"
+            "≥ {strong} 高度相关 · {related}–{strong} 相关 · < {related} 弱相关。"
+        ),
         "page_caption": (
             "左侧输入知识库,右侧用自己的话提问,看看哪些句子意思相同:"
             "文本被编码成向量,距离最近的向量胜出。"
@@ -580,8 +608,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "value": "数值",
         "count": "个数",
         "why_header": "为什么是这些结果?",
+        "why_caption_lesson": "{count} 种方式看清搜索的内部;每个视图都读取已算好的向量。",
         "why_caption": (
-            "六种方式看清搜索的内部。每个视图都读取已算好的向量;只有“模型对比”会用另一个模型重新编码知识库。"
+            "{count} 种方式看清搜索的内部。每个视图都读取已算好的向量;"
+            "只有“模型对比”会用另一个模型重新编码知识库。"
         ),
         "tab_keywords": "关键词 vs 语义",
         "tab_map": "向量地图",

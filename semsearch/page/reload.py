@@ -3,9 +3,10 @@
 Where each thing lives, and why:
 
 * **The URL's query parameters** hold what is short and worth sharing in a link: the
-  language (``lang``), the query (``q``, up to :data:`QUERY_IN_URL_MAX` characters) and the
-  page's random id (``id``). A reload keeps the URL, so these come back even without a data
-  folder, and a link sent to a student opens the same query in the same language.
+  language (``lang``), the query (``q``, up to :data:`QUERY_IN_URL_MAX` characters), the
+  page's random id (``id``) and, on the workbench, ``page=workbench``. A reload keeps the
+  URL, so these come back even without a data folder, and a link sent to a student opens
+  the same query in the same language.
 * **The page memory** (:mod:`semsearch.page.memory`, in the data folder) holds, under that
   id, what is too long for a URL or not meant for one: the knowledge-base text, the query,
   the calibration labels and the passages of uploaded files.
@@ -28,10 +29,10 @@ from semsearch.encoding.embedder import Embedder
 from semsearch.page.i18n import LANGUAGES
 from semsearch.page.memory import PageMemory, new_id, valid_id
 from semsearch.page.staleness import SearchInputs
-from semsearch.page.state import Kept, Keys, PageState
+from semsearch.page.state import LESSON, PAGES, Kept, Keys, PageState
 from semsearch.retrieval.search import needs_encoding
 
-ID, LANG, QUERY = "id", "lang", "q"
+ID, LANG, QUERY, PAGE = "id", "lang", "q", "page"
 QUERY_IN_URL_MAX = 200
 """Longer queries are kept in the page memory only: a URL is no place for an essay."""
 
@@ -53,6 +54,9 @@ def restore(state: PageState, memory: PageMemory, params: MutableMapping[str, An
     lang = params.get(LANG)
     if isinstance(lang, str) and lang in LANGUAGES:  # a repeated parameter is a list
         mapping.setdefault(Keys.LANG, lang)
+    page = params.get(PAGE)
+    if isinstance(page, str) and page in PAGES:
+        mapping.setdefault(Keys.PAGE, page)
     kept = memory.load(state.browser)
     query = params.get(QUERY) if isinstance(params.get(QUERY), str) else kept.query
     if kept.kb_text is not None:
@@ -75,6 +79,7 @@ def keep(state: PageState, memory: PageMemory, params: MutableMapping[str, Any])
         return
     _set_param(params, ID, browser)
     _set_param(params, LANG, state.lang)
+    _set_param(params, PAGE, state.page if state.page != LESSON else None)
     query = state.query
     _set_param(params, QUERY, query if 0 < len(query) <= QUERY_IN_URL_MAX else None)
     mapping = state.mapping
@@ -105,6 +110,17 @@ def keep_files(
         memory.keep_files(state.browser, files)
         state.mapping[Kept.KEPT_FILES_SAVED] = key
     return [passage for passages in earlier.values() for passage in passages]
+
+
+def park_uploads(state: PageState) -> list[Passage]:
+    """The passages of every file, for a page without the uploader (the lesson).
+
+    Streamlit forgets an uploader's files once a run does not draw it; their passages move
+    to the files kept from earlier, where the workbench lists them when it is back.
+    """
+    state.kept_files.update(state.uploaded_files)
+    state.uploaded_files = {}
+    return [passage for passages in state.kept_files.values() for passage in passages]
 
 
 def forget_kept_files(state: PageState) -> None:

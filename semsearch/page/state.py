@@ -65,11 +65,18 @@ DEFAULT_RERANK_CANDIDATES = 20
 DEFAULT_CHUNKS = ChunkSettings("paragraph", 256, 64)
 
 
+LESSON, WORKBENCH = "lesson", "workbench"
+"""The app's two pages (:attr:`Keys.PAGE`): a lesson for a class, a workbench for a developer."""
+PAGES = (LESSON, WORKBENCH)
+
+
 class Keys:
     """Widget keys: Streamlit owns their values; the strings must not change."""
 
-    # Sidebar: language, model and its settings.
+    # The header: which page, which language.
+    PAGE = "page"
     LANG = "lang"
+    # Sidebar (the workbench): the model and its settings.
     MODEL_CHOICE = "model_choice"
     CUSTOM_MODEL = "custom_model"
     DIM = "dim"
@@ -177,6 +184,7 @@ class Kept:
     KEPT_PAGE = "kept_page"
     KEPT_LABELS = "kept_labels"
     KEPT_FILES = "kept_files"
+    UPLOADED_FILES = "uploaded_files"
     KEPT_FILES_SAVED = "kept_files_saved"
     RESTORE_SEARCH = "restore_search"
     # Memos of the filter and the evaluation tab (latest entry only).
@@ -321,6 +329,7 @@ class PageState:
     """
 
     # Widgets (Streamlit owns these values).
+    page = Widget(Keys.PAGE, LESSON, str)
     lang = Widget(Keys.LANG, "en", str)
     model_choice = Widget(Keys.MODEL_CHOICE, AUTO, str)
     custom_model = Widget(Keys.CUSTOM_MODEL, "", str)
@@ -365,6 +374,8 @@ class PageState:
     """This page's id in the URL, under which it is kept between visits ("" until restored)."""
     kept_files = Slot[dict[str, list[Passage]]](Kept.KEPT_FILES, dict)
     """Passages of files uploaded in an earlier visit, by name (the files are gone)."""
+    uploaded_files = Slot[dict[str, list[Passage]]](Kept.UPLOADED_FILES, dict)
+    """Passages of the files in the workbench's uploader on its last run, by name."""
 
     def __init__(self, mapping: MutableMapping[Any, Any]) -> None:
         # Any key type: Streamlit's session state is typed as taking ``str | int`` keys and
@@ -381,6 +392,7 @@ class PageState:
         defaults: dict[str, Any] = {
             Keys.MODEL_CHOICE: preset,
             Keys.CUSTOM_MODEL: settings.model if preset == CUSTOM else "",
+            Keys.PAGE: LESSON,
             Keys.THRESHOLD: DEFAULT_THRESHOLD,
             Keys.TOP_K: DEFAULT_TOP_K,
             Keys.CHUNK_MODE: DEFAULT_CHUNKS.mode,
@@ -488,6 +500,13 @@ class PageState:
         if key in self.mapping:
             self.mapping[key] = self.mapping[key]
 
+    def hold_workbench(self) -> None:
+        """Keep the workbench's choices through a run of the lesson page, which draws none."""
+        for key in list(self.mapping):
+            name = str(key)
+            if name in WORKBENCH_ONLY or name.startswith(WORKBENCH_ONLY_PREFIXES):
+                self.hold(name)
+
     def keep_choices(self) -> None:
         """Keep every choice on the page through a change of the page's language.
 
@@ -504,6 +523,19 @@ class PageState:
         self.reset_label_switches()
 
 
-TRANSLATED_CHOICES = (Keys.MODEL_CHOICE, Keys.SAMPLE, Keys.CHUNK_MODE, Keys.COMPARE_MODEL,
-                      Keys.MAP_COLOUR)  # fmt: skip
+WORKBENCH_ONLY = (
+    Keys.MODEL_CHOICE, Keys.CUSTOM_MODEL, Keys.DIM, Keys.MAX_LENGTH, Keys.INSTRUCTION,
+    Keys.RERANK, Keys.RERANK_CANDIDATES, Keys.CHUNK_MODE, Keys.CHUNK_WINDOW, Keys.CHUNK_OVERLAP,
+    Keys.SAVE_NAME, Keys.SAVE_REPLACE, Keys.SAVED_PICK, Keys.COMPARE_MODEL, Keys.COMPARE_CUSTOM,
+)  # fmt: skip
+"""Value widgets drawn on the workbench only (with the per-file and per-field ones, by prefix).
+
+The lesson page holds them (:meth:`PageState.hold_workbench`): Streamlit forgets the value of
+a widget a run does not draw, and a choice made on the workbench must outlive a visit to the
+lesson. Buttons and the file uploader hold no value that could be kept this way.
+"""
+WORKBENCH_ONLY_PREFIXES = (Keys.FILTER_PREFIX, Keys.CSV_COLUMN_PREFIX)
+
+TRANSLATED_CHOICES = (Keys.PAGE, Keys.MODEL_CHOICE, Keys.SAMPLE, Keys.CHUNK_MODE,
+                      Keys.COMPARE_MODEL, Keys.MAP_COLOUR)  # fmt: skip
 """Choice widgets whose shown labels depend on the page's language."""

@@ -79,7 +79,9 @@ def test_the_page_searches_on_cuda_with_the_bundled_model(monkeypatch):
         )
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
     monkeypatch.setenv("SEMSEARCH_DEVICE", "cuda")
-    at = AppTest.from_file(APP, default_timeout=300).run()
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.query_params["page"] = "workbench"  # the sidebar names the device: the workbench's
+    at = at.run()
     assert not at.exception
     assert "Device: cuda · Precision: bf16" in [t.value for t in at.sidebar.text]
     at.text_input(key="query").set_value("Which fruit has a lot of vitamin C?")
