@@ -135,7 +135,7 @@ def test_the_workbench_is_one_click_away_with_the_same_text_and_question(browser
         page.get_by_role("textbox", name="Your question").fill("Which fruit is yellow?")
         page.get_by_role("textbox", name="Your question").press("Enter")
         settle(page)
-        page.get_by_text("Workbench").click()
+        page.locator(".st-key-page").get_by_text("Workbench").click()
         page.locator("[data-testid=stSidebar]").get_by_text("Vector space ready").wait_for()
         settle(page)
         assert "page=workbench" in page.url
@@ -143,7 +143,7 @@ def test_the_workbench_is_one_click_away_with_the_same_text_and_question(browser
             "Which fruit is yellow?"
         )
         assert page.get_by_role("tab").count() == 7
-        page.get_by_text("Lesson").click()
+        page.locator(".st-key-page").get_by_text("Lesson").click()
         settle(page)
         assert "page=" not in page.url
         assert page.locator("[data-testid=stSidebar]").count() == 0
