@@ -38,6 +38,7 @@ from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
 from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.indexes import ranking_index
+from semsearch.page.limits import check_search, token_cap_limit
 from semsearch.page.model_box import load_from_box
 from semsearch.page.naming import auto_label, fallback_notice, in_use_line
 from semsearch.page.passages import all_passages, typed_passages
@@ -186,7 +187,7 @@ def configured(embedder: Embedder, settings: Settings) -> tuple[Embedder, str | 
 def settings_ui(lang: str, embedder: Embedder, settings: Settings) -> tuple[Embedder, str | None]:
     """Output dimension, token cap and query instruction; returns the configured embedder."""
     dims = mrl_dims(embedder.native_dim)
-    limit = embedder.engine.model_max_length
+    limit = token_cap_limit(embedder.engine.model_max_length, settings.limits)
     state.fit_model(dims, embedder.native_dim, limit, settings.max_length, embedder.default_task)
     with st.expander(t(lang, "settings_header"), expanded=False):
         dim = st.select_slider(t(lang, "dim"), options=dims, key=Keys.DIM, help=t(lang, "dim_help"))
@@ -314,6 +315,8 @@ def search_ui(
         bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
 
     try:
+        if inputs.base is None:
+            check_search(passages, Settings.from_env().limits)
         store = page_store() if inputs.base is not None else None
         run = search(state, embedder, inputs, progress, store=store)
     except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory

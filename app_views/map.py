@@ -22,8 +22,10 @@ from semsearch.analysis.projection import (
     source_of,
 )
 from semsearch.page.i18n import t
+from semsearch.page.limits import projected
 from semsearch.page.state import Kept, Keys
 from semsearch.retrieval.ranking import Hit
+from semsearch.settings import Settings
 
 from .context import ViewContext, hit_table, page_state, short, table_columns
 
@@ -77,13 +79,15 @@ def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:
     run = ctx.run
     keep = np.argsort(-scores, kind="stable")[:KEEP_TOP]
 
+    limit = projected(DRAW_LIMITS[method], Settings.from_env().limits)
+
     def project() -> MapLayout:
-        count = min(len(run.texts), DRAW_LIMITS[method])
+        count = min(len(run.texts), limit)
         with st.spinner(t(ctx.lang, "map_projecting", count=count, method=METHOD_NAMES[method])):
             return map_layout(run.kb_embeddings, run.query_vector, keep.tolist(), method,
-                              limit=DRAW_LIMITS[method])  # fmt: skip
+                              limit=limit)  # fmt: skip
 
-    key = (run.key, method, DRAW_LIMITS[method])
+    key = (run.key, method, limit)
     return page_state().remembered(Kept.MAP_POINTS, key, project)
 
 

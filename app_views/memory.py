@@ -12,6 +12,7 @@ from semsearch.page.i18n import t
 from semsearch.page.memory import PageMemory, shared_page_memory
 from semsearch.page.reload import forget_kept_files, keep_files
 from semsearch.page.state import Keys
+from semsearch.settings import Settings
 
 from .context import page_state, plain
 
@@ -36,7 +37,9 @@ def memory_ui(lang: str) -> None:
             st.warning(t(lang, "cache_off"))
         if page_memory().status != "on":
             st.warning(t(lang, "memory_off"))
-        if st.button(t(lang, "cache_clear"), key=Keys.CACHE_CLEAR, disabled=disk.status != "on"):
+        if Settings.from_env().classroom:  # the class's vectors: cleared by the CLI only
+            st.caption(t(lang, "classroom_cache"))
+        elif st.button(t(lang, "cache_clear"), key=Keys.CACHE_CLEAR, disabled=disk.status != "on"):
             try:
                 removed = disk.clear()
             except CacheError as error:

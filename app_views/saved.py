@@ -25,6 +25,9 @@ from semsearch.settings import Settings
 from .context import page_state, plain
 from .files import chunk_settings
 
+_CONFIRM = "delete_confirm"
+"""The checkbox that must be ticked before Delete is enabled (unticked again after)."""
+
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _shared_store(store: str, folder: str, token: str | None) -> VectorStore:
@@ -73,6 +76,7 @@ def _delete(store: VectorStore, name: str, lang: str) -> None:
         _flash("error", plain(error))
         return
     state = page_state()
+    state.mapping[_CONFIRM] = False
     if state.opened_base is not None and state.opened_base.name == name:
         state.opened_base = None
     _flash("success", t(lang, "deleted", name=plain(name)))
@@ -120,10 +124,14 @@ def saved_ui(
         except SemsearchError as error:
             st.error(plain(error))
             return
-        name = st.text_input(t(lang, "save_name"), key=Keys.SAVE_NAME).strip()
-        replace = st.checkbox(t(lang, "save_replace"), key=Keys.SAVE_REPLACE)
-        if st.button(t(lang, "save_button"), key=Keys.SAVE_BASE, disabled=not name):
-            _save(lang, store, name, embedder, passages, cache, instruction, replace)
+        classroom = Settings.from_env().classroom
+        if classroom:  # bases are the class's: made and deleted with the CLI, not here
+            st.caption(t(lang, "classroom_bases"))
+        else:
+            name = st.text_input(t(lang, "save_name"), key=Keys.SAVE_NAME).strip()
+            replace = st.checkbox(t(lang, "save_replace"), key=Keys.SAVE_REPLACE)
+            if st.button(t(lang, "save_button"), key=Keys.SAVE_BASE, disabled=not name):
+                _save(lang, store, name, embedder, passages, cache, instruction, replace)
         try:
             bases = store.list()
         except SemsearchError as error:
@@ -146,11 +154,16 @@ def saved_ui(
             on_click=_open,
             args=(store, info.name, embedder, cache, lang),
         )
+        if classroom:
+            return
+        # One click must not delete a base: the button waits for its own confirmation.
+        sure = st.checkbox(t(lang, "delete_confirm", name=plain(info.name)), key=_CONFIRM)
         delete_column.button(
             t(lang, "delete_button"),
             key=Keys.DELETE_BASE,
             on_click=_delete,
             args=(store, info.name, lang),
+            disabled=not sure,
         )
 
 

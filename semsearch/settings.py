@@ -258,7 +258,7 @@ class PageLimits:
     max_passages: int = variable("SEMSEARCH_MAX_PASSAGES", _count(50_000), 50_000)
     max_characters: int = variable("SEMSEARCH_MAX_CHARACTERS", _count(20_000_000), 20_000_000)
     max_token_cap: int = variable("SEMSEARCH_MAX_TOKEN_CAP", _count(8192), 8192)
-    max_projected: int = variable("SEMSEARCH_MAX_PROJECTED", _count(20_000), 20_000)
+    max_projected: int = variable("SEMSEARCH_MAX_PROJECTED", _count(50_000), 50_000)
 
     @classmethod
     def classroom_defaults(cls) -> PageLimits:

@@ -99,6 +99,8 @@ def test_delete_a_saved_base(uploaded):
     at = uploaded
     at.text_input(key="save_name").input("docs").run()
     at = at.button(key="save_base").click().run()
+    assert at.button(key="delete_base").disabled  # one click deletes nothing
+    at = at.checkbox(key="delete_confirm").check().run()
     at = at.button(key="delete_base").click().run()
     assert at.main.success[0].value.startswith("Deleted ")
     assert any(c.value.startswith("No knowledge base is saved yet.") for c in at.main.caption)

@@ -18,7 +18,9 @@ Sessions of one process asking for the same texts at once (a classroom on one sa
 encode each text once: one claims it, the others wait and read it from disk
 (:mod:`semsearch.encoding.in_flight`).
 Vectors handed to :meth:`VectorCache.store` (a saved base's) are not copied to disk: their
-store keeps them already.
+store keeps them already. One cache (one page session) writes at most :data:`DISK_SHARE` of
+the disk cache's cap: past it, its new vectors stay in its memory only, so that one huge
+paste cannot evict the vectors the whole class shares.
 """
 
 from __future__ import annotations
@@ -57,15 +59,29 @@ def text_key(embedder: Embedder, text: str, kind: Kind, instruction: str | None)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+DISK_SHARE = 0.25
+"""The share of the disk cache's cap one :class:`VectorCache` may fill with its writes."""
+_ROW_OVERHEAD = 64  # bytes of a disk row besides its vector: key, model, count, time
+
+
 class VectorCache:
     """Vectors and token counts by content hash, bounded to ``max_entries`` (oldest go first).
 
-    ``disk``: a disk cache to read through and write to (``None``: memory only).
+    ``disk``: a disk cache to read through and write to (``None``: memory only); this cache
+    writes at most ``disk_share`` of its cap (module doc).
     """
 
-    def __init__(self, max_entries: int = 500_000, disk: DiskVectorCache | None = None) -> None:
+    def __init__(
+        self,
+        max_entries: int = 500_000,
+        disk: DiskVectorCache | None = None,
+        disk_share: float = DISK_SHARE,
+    ) -> None:
         self.max_entries = max_entries
         self.disk = disk
+        self.disk_share = disk_share
+        self.disk_written = 0
+        """Bytes (estimated) this cache has written to the disk cache."""
         self._entries: OrderedDict[str, tuple[np.ndarray, int]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -136,13 +152,22 @@ class VectorCache:
                 batch.indices, batch.vectors, batch.token_counts, strict=True
             ):
                 self._entries[pending[i]] = (vector, count)
-            if self.disk is not None:
+            if self.disk is not None and self._may_write(len(batch.indices), full.native_dim):
                 batch_keys = [pending[i] for i in batch.indices]
                 self.disk.put_many(full, batch_keys, batch.vectors, batch.token_counts)
             done += len(batch.indices)
             if progress is not None:
                 progress(done, len(pending))
         return len(pending)
+
+    def _may_write(self, rows: int, width: int) -> bool:
+        """Whether ``rows`` more vectors stay within this cache's share of the disk cache."""
+        assert self.disk is not None
+        size = rows * (width * 4 + _ROW_OVERHEAD)
+        if self.disk_written + size > self.disk_share * self.disk.max_bytes:
+            return False
+        self.disk_written += size
+        return True
 
     def _encode_shared(
         self,

@@ -265,6 +265,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_column": "Column to search",
         "file_passages": "{name}: {count:# passage|# passages}",
         "file_failed": "{cause} The other files were added.",
+        "classroom_bases": (
+            "Classroom server: saved knowledge bases can be opened here; they are made and "
+            "deleted with `semsearch index` and `semsearch delete` on the server."
+        ),
+        "classroom_cache": (
+            "Classroom server: the vector cache is shared by the class and cleared only with "
+            "`semsearch cache clear` on the server."
+        ),
+        "delete_confirm": "Yes, delete {name} for everyone using this server",
         "file_nul_name": (
             "A file name holds a NUL character, which no real file name can: the file was "
             "not read. Rename it and add it again."
@@ -727,6 +736,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_column": "要搜索的列",
         "file_passages": "{name}:{count} 段",
         "file_failed": "{cause} 其他文件已添加。",
+        "classroom_bases": (
+            "课堂服务器:这里可以打开已保存的知识库;知识库由服务器上的 `semsearch index` 创建、"
+            "由 `semsearch delete` 删除。"
+        ),
+        "classroom_cache": (
+            "课堂服务器:向量缓存由全班共享,只能在服务器上用 `semsearch cache clear` 清除。"
+        ),
+        "delete_confirm": "是的,为使用此服务器的所有人删除 {name}",
         "file_nul_name": (
             "文件名中含有 NUL 字符(真实文件名不可能含有),该文件未读取。请重命名后再添加。"
         ),
