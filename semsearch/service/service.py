@@ -178,7 +178,10 @@ class Service:
 
     async def info(self, name: str) -> BaseInfo:
         """The base ``name``; 404 when there is none."""
-        bases = await asyncio.to_thread(self.store.list)
+        try:
+            return await asyncio.to_thread(self.store.info, name)
+        except StoreError:  # no such base (or one the store cannot read): say which exist
+            bases = await asyncio.to_thread(self.store.list)
         for info in bases:
             if info.name == name:
                 return info
