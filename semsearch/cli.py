@@ -348,8 +348,9 @@ def _search(args: argparse.Namespace) -> int:
                 "leave out --model, --dim and --max-length."
             )
         store, embedder = _open(args)
-        _print_stored(_ranked(store, embedder, args, instruction=args.instruction), store,
-                      embedder, args)  # fmt: skip
+        cache = _query_cache(args)
+        hits = _ranked(store, embedder, args, cache, instruction=args.instruction)
+        _print_stored(hits, store, embedder, args, cache)
         return 0
     texts = read_lines(args.kb)
     embedder = _load(args)
@@ -368,28 +369,47 @@ def _open(args: argparse.Namespace) -> tuple[Any, Embedder]:
 
     store = _store(args)
     info = store.info(args.name)
-    _quiet_libraries()
-    embedder = embedder_for(info, device=args.device, embed_url=args.embed_url)
+    # The model loads only if the query is not in the disk cache: quiet its libraries then.
+    embedder = embedder_for(
+        info, device=args.device, embed_url=args.embed_url, on_load=_quiet_libraries
+    )
     return store, embedder
 
 
-def _ranked(store: Any, embedder: Embedder, args: argparse.Namespace, **options: Any) -> list[Any]:
-    """The store's hits for ``--query`` in ``--name`` (the store ranks; nothing is loaded)."""
+def _query_cache(args: argparse.Namespace) -> Any:
+    """The page's disk cache of vectors (in ``--data-dir``), for the query's vector."""
+    from semsearch.encoding.disk_cache import DiskVectorCache
+    from semsearch.encoding.vector_cache import VectorCache
+
+    return VectorCache(max_entries=16, disk=DiskVectorCache(args.data_dir))
+
+
+def _ranked(
+    store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any, **options: Any
+) -> list[Any]:
+    """The store's hits for ``--query`` in ``--name`` (the store ranks; nothing is loaded).
+
+    The query's vector comes from ``cache`` when the page or an earlier run encoded it.
+    """
     from semsearch.retrieval.library import search_base
 
     return search_base(store, args.name, embedder, args.query, top_k=args.top_k,
-                       threshold=args.threshold, where=_where(args), **options)  # fmt: skip
+                       threshold=args.threshold, where=_where(args), cache=cache,
+                       **options)  # fmt: skip
 
 
 def _print_stored(
-    hits: list[Any], store: Any, embedder: Embedder, args: argparse.Namespace
+    hits: list[Any], store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any
 ) -> None:
     rows = [{"rank": n, "index": hit.id, "text": hit.passage.text, "score": hit.score,
              "source": hit.passage.origin} for n, hit in enumerate(hits, start=1)]  # fmt: skip
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
-        query = embedder.encode_queries([args.query], instruction=args.instruction)[0]
+        from semsearch.retrieval.library import query_vector
+
+        query = query_vector(embedder, args.query, instruction=args.instruction,
+                             cache=cache)  # fmt: skip
         fields = _where(args)
         best = store.search(args.name, query, top_k=1, where=fields)
         if not best and fields:
@@ -503,7 +523,7 @@ def _ask(args: argparse.Namespace) -> int:
     if server is not None:
         return ask(args, server)
     store, embedder = _open(args)
-    hits = _ranked(store, embedder, args)
+    hits = _ranked(store, embedder, args, _query_cache(args))
     citations = [
         Citation(n, hit.id, hit.passage.text, hit.score, hit.passage.origin)
         for n, hit in enumerate(hits, start=1)

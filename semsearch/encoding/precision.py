@@ -6,10 +6,9 @@ and fp16 move a vector by up to about 0.02 (cosine 0.9998 to the fp32 one), whic
 score by up to about 0.005 (bench/RESULTS.md). On CUDA, bf16 is Qwen3-Embedding's own
 precision (it was trained and published in bf16). A server's precision is its own affair.
 
-This module only names the case; choosing the precision is
-:func:`semsearch.encoding.engines.local.default_dtype`'s job, wording it the page's
-(:mod:`semsearch.page.i18n`, keys ``precision_<note>``) or the command line's
-(:data:`NOTES`).
+It names the case and chooses the precision (:func:`default_dtype`, here so that it is
+known without importing torch); wording it is the page's (:mod:`semsearch.page.i18n`, keys
+``precision_<note>``) or the command line's (:data:`NOTES`).
 """
 
 from __future__ import annotations
@@ -50,3 +49,18 @@ def precision_note(dtype: str, device: str) -> PrecisionNote:
 def describe_precision(dtype: str, device: str) -> str:
     """One line in English saying how the scores relate to sentence-transformers' fp32."""
     return NOTES[precision_note(dtype, device)].format(dtype=dtype, device=device)
+
+
+def default_dtype(device: str, saved_dtype: str | None = None) -> str:
+    """The precision a model runs in unless asked otherwise: ``"bf16"`` or ``"fp32"``.
+
+    On CUDA, bf16 for a model saved in half precision (Qwen3-Embedding was trained and is
+    published in bf16, its reference precision; fp16 can overflow), fp32 for one saved in
+    fp32 or that does not say (the bundled all-MiniLM-L6-v2). Everywhere else fp32, the
+    precision sentence-transformers runs in on a CPU, so that the scores shown are its
+    scores: bf16 on a CPU is faster but moves scores in the third decimal (bench/RESULTS.md),
+    so it is never chosen for the user.
+    """
+    if device.startswith("cuda") and saved_dtype in ("bf16", "fp16"):
+        return "bf16"
+    return "fp32"

@@ -11,7 +11,7 @@ store itself, holding none of the base's vectors.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -139,10 +139,13 @@ def search_base(
     threshold: float | None = None,
     where: Where | None = None,
     instruction: str | None = None,
+    cache: VectorCache | None = None,
 ) -> list[StoredHit]:
     """Encode ``query`` at ``embedder``'s dimension and rank the base in the store.
 
     ``where`` keeps only matching passages (:mod:`semsearch.retrieval.filters`).
+    ``cache``: where the query's vector is looked up first and kept (with a disk cache,
+    the page's and the command line's questions are each encoded once).
 
     Raises:
         StoreError: no such base, or ``embedder`` is not the model that made it.
@@ -150,23 +153,57 @@ def search_base(
     reason = mismatch(store.info(name), embedder)
     if reason:
         raise StoreError(reason)
-    vector = embedder.encode_queries([query], instruction=instruction)[0]
+    vector = query_vector(embedder, query, instruction=instruction, cache=cache)
     return store.search(name, vector, top_k=top_k, threshold=threshold, where=where)
 
 
-def embedder_for(
-    info: BaseInfo, *, device: str | None = None, embed_url: str | None = None
-) -> Embedder:
-    """Load the model that made a base, at its dimension and length cap.
+def query_vector(
+    embedder: Embedder,
+    query: str,
+    *,
+    instruction: str | None = None,
+    cache: VectorCache | None = None,
+) -> np.ndarray:
+    """``query``'s unit vector at ``embedder``'s dimension, from ``cache`` when it has it."""
+    if cache is None:
+        return embedder.encode_queries([query], instruction=instruction)[0]
+    found = cache.embed(embedder, [query], kind="query", instruction=instruction)
+    return found.embedding.vectors[0]
 
-    With an embedding server (``embed_url`` or ``SEMSEARCH_EMBED_URL``) it must serve the
-    model under the name the base records.
+
+def embedder_for(
+    info: BaseInfo,
+    *,
+    device: str | None = None,
+    embed_url: str | None = None,
+    on_load: Callable[[], None] | None = None,
+) -> Embedder:
+    """The model that made a base, at its dimension and length cap.
+
+    A local model is loaded only when a text must be encoded
+    (:func:`~semsearch.encoding.deferred.deferred_embedder`; ``on_load`` runs just
+    before), so a query found in a cache costs no model. With an embedding server
+    (``embed_url`` or ``SEMSEARCH_EMBED_URL``) it must serve the model under the name the
+    base records.
 
     Raises:
-        ModelLoadError: the model cannot be loaded.
+        ModelLoadError: the model cannot be found (or, deferred, loaded when first used).
         StoreError: what loads is not the model the base was made with.
     """
     from semsearch.encoding.loading import load_embedder
+    from semsearch.settings import Settings
+
+    if not (embed_url or Settings.from_env().embed.url):
+        from semsearch.encoding.deferred import deferred_embedder
+
+        deferred = deferred_embedder(
+            info.model_spec, native_dim=info.native_dim, dim=info.dim,
+            max_length=info.max_length, device=device, on_load=on_load,
+        )  # fmt: skip
+        reason = mismatch(info, deferred)
+        if reason:
+            raise StoreError(reason)
+        return deferred
 
     embedder = load_embedder(
         info.model_spec,

@@ -37,6 +37,7 @@ from semsearch.encoding.engines.model_files import ModelFiles, read_model_files
 from semsearch.encoding.engines.packed import VARLEN, forward_packed, register
 from semsearch.encoding.engines.pooling import pool
 from semsearch.encoding.engines.tokens import DeviceOutOfMemory, Tokenized
+from semsearch.encoding.precision import default_dtype
 from semsearch.encoding.turns import FairLock
 from semsearch.encoding.vectors import normalise
 from semsearch.errors import ModelLoadError
@@ -62,21 +63,6 @@ def cpu_has_native_bf16() -> bool:
         return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
     except AttributeError:  # a PyTorch without these probes: assume no
         return False
-
-
-def default_dtype(device: str, saved_dtype: str | None = None) -> str:
-    """The precision a model runs in unless asked otherwise: ``"bf16"`` or ``"fp32"``.
-
-    On CUDA, bf16 for a model saved in half precision (Qwen3-Embedding was trained and is
-    published in bf16, its reference precision; fp16 can overflow), fp32 for one saved in
-    fp32 or that does not say (the bundled all-MiniLM-L6-v2). Everywhere else fp32, the
-    precision sentence-transformers runs in on a CPU, so that the scores shown are its
-    scores: bf16 on a CPU is faster but moves scores in the third decimal (bench/RESULTS.md),
-    so it is never chosen for the user.
-    """
-    if device.startswith("cuda") and saved_dtype in ("bf16", "fp16"):
-        return "bf16"
-    return "fp32"
 
 
 def attention_backend(device: str) -> str:
