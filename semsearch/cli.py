@@ -433,6 +433,8 @@ def _print_stored(
 
 def _index(args: argparse.Namespace) -> int:
     from semsearch.documents.chunking import ChunkSettings
+    from semsearch.encoding.disk_cache import DiskVectorCache
+    from semsearch.encoding.vector_cache import VectorCache
     from semsearch.retrieval.indexing import find_files, index_files
 
     settings = ChunkSettings(args.chunk, args.window, args.overlap)
@@ -458,6 +460,7 @@ def _index(args: argparse.Namespace) -> int:
         report = index_files(
             store, args.name, embedder, files, settings, csv_column=_columns(args.column),
             replace=args.replace, batch=args.batch, progress=bar.update,
+            cache=VectorCache(max_entries=args.batch, disk=DiskVectorCache(args.data_dir)),
         )  # fmt: skip
     for read in report.read:
         encoding = f" ({read.encoding})" if read.encoding else ""
@@ -466,6 +469,10 @@ def _index(args: argparse.Namespace) -> int:
             print(f"semsearch: {read.path}: {note}", file=sys.stderr)
     for path, reason in report.failed:
         print(f"semsearch: skipped {path}: {reason}", file=sys.stderr)
+    if report.from_cache:
+        print(f"semsearch: {report.from_cache} of {report.encoded} passages' vectors came from "
+              f"the disk cache (the page's, or an earlier run's); the model encoded "
+              f"{report.encoded - report.from_cache}", file=sys.stderr)  # fmt: skip
     resumed = f", {report.skipped} already stored" if report.skipped else ""
     print(
         f"indexed {report.encoded} passages{resumed} from {report.files} file(s) into "

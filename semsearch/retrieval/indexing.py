@@ -33,6 +33,7 @@ from semsearch.documents.readers import (
 )
 from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.model_source import AUTO
+from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import InvalidArgumentError
 from semsearch.retrieval.library import base_spec, content_hash, mismatch
 from semsearch.retrieval.stores.base import BaseInfo, BaseSpec, StoreError, VectorStore
@@ -86,6 +87,9 @@ class IndexReport:
     """Files that could not be read: (path, reason)."""
     read: list[FileRead] = field(default_factory=list)
     """Files read, with their encoding and what reading them could not take as it was."""
+    from_cache: int = 0
+    """Of the passages stored (``encoded``), those whose vectors came from the vector cache
+    (the page, or an earlier run, had encoded them): the model ran for the rest."""
 
 
 @dataclass(frozen=True)
@@ -285,6 +289,17 @@ def _open_or_create(
     return set()
 
 
+def _encode_cached(
+    cache: VectorCache | None, embedder: Embedder, texts: list[str]
+) -> tuple[np.ndarray, list[int], int]:
+    """Vectors and token counts of ``texts``, and how many came from ``cache``."""
+    if cache is None:
+        return (*_encode(embedder, texts), 0)
+    found = cache.embed(embedder, texts)
+    vectors = found.embedding
+    return vectors.vectors, vectors.token_counts.tolist(), len(texts) - found.encoded
+
+
 def _encode(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, list[int]]:
     vectors = np.zeros((len(texts), embedder.native_dim), dtype=np.float32)
     counts = [0] * len(texts)
@@ -306,11 +321,14 @@ def index_files(
     replace: bool = False,
     batch: int = DEFAULT_BATCH,
     progress: Callable[[IndexProgress], None] | None = None,
+    cache: VectorCache | None = None,
 ) -> IndexReport:
     """Index ``paths`` into the base ``name``, resuming it if it exists (see module doc).
 
     ``csv_column``: the CSV/TSV column(s) the model reads (the others become metadata).
     Files that cannot be read are skipped and listed in the report's ``failed``.
+    ``cache``: a vector cache to take vectors from and keep them in; with the page's disk
+    cache, nothing the page encoded is encoded again, and the page finds what this encodes.
 
     Raises:
         StoreError: the base exists with another model (without ``replace``).
@@ -324,7 +342,7 @@ def index_files(
     known: set[str] | None = None  # opened with the first batch: no empty base when none reads
     stream = _Stream(files, settings, embedder, csv_column)
     total_bytes = sum(_size(path) for path in files)
-    handled = encoded = skipped = 0
+    handled = encoded = skipped = from_cache = 0
     for chunk in _batches(stream, batch):
         if known is None:
             known = _open_or_create(store, spec, embedder, replace=replace)
@@ -333,7 +351,8 @@ def index_files(
         known.update(hashes)  # a passage repeated within the run is stored once
         skipped += len(chunk) - len(fresh)
         if fresh:
-            vectors, counts = _encode(full, [chunk[i].text for i in fresh])
+            vectors, counts, cached = _encode_cached(cache, full, [chunk[i].text for i in fresh])
+            from_cache += cached
             store.add(spec.name, [chunk[i] for i in fresh], vectors, counts,
                       [hashes[i] for i in fresh])  # fmt: skip
             encoded += len(fresh)
@@ -358,4 +377,5 @@ def index_files(
         seconds=time.perf_counter() - started,
         failed=stream.failed,
         read=stream.read,
+        from_cache=from_cache,
     )
