@@ -336,10 +336,10 @@ def _search(args: argparse.Namespace) -> int:
             "--where filters a saved base's passages (--name): the lines of a --kb file carry "
             "no source or metadata. Index the file (semsearch index) and search it by name."
         )
-    from semsearch.cli_remote import search, server_of
-
-    server = server_of(args)
+    server = _server(args)
     if server is not None:
+        from semsearch.cli_remote import search
+
         return search(args, server)
     if args.name is not None:
         if args.model or args.dim or args.max_length:
@@ -361,6 +361,19 @@ def _search(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"({describe_precision(embedder.dtype, embedder.device)})")
     return 0
+
+
+def _server(args: argparse.Namespace) -> str | None:
+    """The semsearch server to work through (``--server``, ``SEMSEARCH_SERVER``), or None.
+
+    Its client (httpx) is imported only when there is one: that import alone costs about
+    1 s of CPU, twice what a search answered from the disk cache costs (bench/cli.py).
+    """
+    if not getattr(args, "server", None) and Settings.from_env().server is None:
+        return None
+    from semsearch.cli_remote import server_of
+
+    return server_of(args)
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Embedder]:
@@ -524,10 +537,10 @@ def _ask(args: argparse.Namespace) -> int:
     )
 
     _check_ranking(args)
-    from semsearch.cli_remote import ask, server_of
-
-    server = server_of(args)
+    server = _server(args)
     if server is not None:
+        from semsearch.cli_remote import ask
+
         return ask(args, server)
     store, embedder = _open(args)
     hits = _ranked(store, embedder, args, _query_cache(args))
@@ -619,11 +632,10 @@ def _eval(args: argparse.Namespace) -> int:
 
     if args.k < 1:
         raise InvalidArgumentError(f"--k must be at least 1, got {args.k}.")
-    from semsearch.cli_remote import evaluate as evaluate_remotely
-    from semsearch.cli_remote import server_of
-
-    server = server_of(args)
+    server = _server(args)
     if server is not None:
+        from semsearch.cli_remote import evaluate as evaluate_remotely
+
         done = evaluate_remotely(args, server)
         if args.json:
             print(json.dumps({"model_name": done["model_name"], **done["result"].as_dict()},

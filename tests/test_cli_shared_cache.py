@@ -2,7 +2,8 @@
 
 Nothing the page encoded is encoded again by ``semsearch index``, and the reverse; a
 question the page (or an earlier command) asked is answered by ``semsearch search`` with no
-model loaded at all: torch and transformers are never imported. The command line runs in a
+model loaded at all: torch and transformers are never imported (nor the client of a
+semsearch server when none is asked for). The command line runs in a
 subprocess, as a user runs it; the page's side is its own code path (its chunking defaults,
 its session cache reading through the shared disk cache, ``run_search``).
 """
@@ -73,7 +74,8 @@ def test_a_question_the_page_asked_is_searched_without_loading_the_model(
     question = ["search", "--name", "m", "--query", "how do I reset it?", "--json"]
     probe = (
         "import sys; from semsearch.cli import main; code = main(); "
-        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules), file=sys.stderr)"
+        "heavy = ('torch', 'transformers', 'semsearch.service.client'); "
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
     )
     first = cli(data_dir, *question, code=probe)  # nothing cached: the model loads
     assert first.stderr.splitlines()[-1] == "['torch', 'transformers']"
