@@ -1,11 +1,24 @@
 # make run   set up .venv and serve the page at http://localhost:8501
 # make test  set up .venv with the test tools, then ruff, mypy and the whole test suite
+# make test-fast  the unit tier (UNIT_TESTS below): under 2 minutes on 2 cores, before each commit
+# make bench  the benchmarks' quick presets, a few minutes on 2 cores (full runs: bench/RESULTS.md)
+# make mutation  mutation testing of ranking, filters, tiers and prompts (docs/mutation.md)
 # make vllm-env  build .venv-vllm (vLLM on CPU, ~4 GB) for the real-server tests (marker vllm)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test lint fix bench clean vllm-env
+.PHONY: run test test-fast install install-test lint fix bench mutation clean vllm-env
+
+# The unit tier: logic on fakes and small arrays, no model download, page, browser or store
+# subprocess. A test file belongs here when it runs in seconds on its own (CONTRIBUTING.md).
+UNIT_TESTS := \
+	tests/test_ranking.py tests/test_tie_rules.py tests/test_filters.py \
+	tests/test_tiers_settings.py tests/test_prompts.py tests/test_documented_defaults.py \
+	tests/test_vectors.py tests/test_batching.py tests/test_vector_index.py \
+	tests/test_vector_cache.py tests/test_knowledge_base.py tests/test_page_words.py \
+	tests/test_page_memory.py tests/test_heap.py tests/test_i18n_samples.py \
+	tests/test_embedder.py tests/test_cli_cache.py tests/test_habits.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +47,29 @@ lint: install-test
 test: lint
 	$(BIN)/pytest
 
+test-fast: install-test
+	$(BIN)/pytest -q $(UNIT_TESTS)
+
+# Each benchmark at a small size: that they run and what they report, in a few minutes. The
+# figures in bench/RESULTS.md come from the full sizes (each script's docstring).
+bench: install-test
+	$(BIN)/python bench/encode.py --preset tiny --lines 200 --repeats 2
+	$(BIN)/python bench/rank.py --sizes 1000,10000,100000 --dims 384 --queries 20
+	$(BIN)/python bench/app_rerank.py --lines 2000 --moves 10
+	$(BIN)/python bench/reload.py --passages 24
+	$(BIN)/python bench/filters.py --size 5000 --repeat 2
+	$(BIN)/python bench/milvus_index.py --sizes 5000 --queries 10
+	$(BIN)/python bench/scale.py --rows 20000 --queries 10 --milvus-rows 20000 \
+		--milvus-queries 5 --skip-engines
+	$(BIN)/python bench/classroom.py --sessions 4 --lines 30
+
+# Mutants of the four small pure modules, each run against the tests that reach it
+# ([tool.mutmut] in pyproject.toml); fails under 90% killed per module.
+mutation: install-test
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python scripts/mutation_scores.py
+
 fix: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -42,4 +78,4 @@ vllm-env:
 	PYTHON=$(PYTHON) scripts/vllm_env.sh
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache mutants
