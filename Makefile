@@ -59,7 +59,7 @@ bench: install-test
 	$(BIN)/python bench/reload.py --passages 24
 	$(BIN)/python bench/filters.py --size 5000 --repeat 2
 	$(BIN)/python bench/milvus_index.py --sizes 5000 --queries 10
-	$(BIN)/python bench/scale.py --rows 20000 --queries 10 --milvus-rows 20000 \
+	$(BIN)/python bench/scale.py --rows 10000 --queries 10 --milvus-rows 10000 \
 		--milvus-queries 5 --skip-engines
 	$(BIN)/python bench/classroom.py --sessions 4 --lines 30
 

@@ -6,6 +6,7 @@ import pytest
 from semsearch.documents.chunking import Passage
 from semsearch.errors import InvalidArgumentError
 from semsearch.retrieval.filters import (
+    MAX_FACET_FIELDS,
     MAX_FACET_VALUES,
     PASSAGE_FIELDS,
     check_where,
@@ -191,3 +192,24 @@ def test_describe_writes_a_filter_as_where_does():
     )
     assert describe({}) == ""
     assert describe(parse_where(["heading=Setup › Reset"])) == "heading=Setup › Reset"
+
+
+def test_facets_put_source_and_heading_first_then_the_fields_with_fewest_values():
+    passages = [
+        Passage(f"p{i}", f"f{i % 3}.md", f"§ {i}", f"H{i % 2}",
+                (("big", str(i % 5)), ("small", str(i % 2)), ("mid", str(i % 3)),
+                 ("two", str(i % 2 + 5))))
+        for i in range(30)
+    ]  # fmt: skip
+    found = facets(passages)
+    assert list(found) == ["heading", "source", "small", "two", "mid", "big"]  # ties: file order
+    assert found["big"] == ["0", "1", "2", "3", "4"]
+    assert list(facets(passages, fields=3)) == ["heading", "source", "small"]
+    assert facets(passages, fields=0) == {}
+    assert MAX_FACET_FIELDS == 8
+
+
+def test_a_field_over_the_limit_is_left_out_however_its_values_arrive():
+    passages = [Passage("p", "f.csv", "", "", (("k", v),)) for v in "abcab"]
+    assert facets(passages, limit=2) == {}
+    assert facets(passages, limit=3) == {"k": ["a", "b", "c"]}

@@ -81,6 +81,10 @@ def top_hits(
     if k < len(candidates):
         # Partial selection, then widen to every candidate tied with the k-th best so that
         # ties are broken by knowledge-base order, not by argpartition's internals.
+        # Equivalent mutants (mutation testing, docs/mutation.md): ``k <= len`` (the same
+        # cut, made on every candidate) and ``partition(..., k - 2)`` (the value it leaves at
+        # k - 1 is never above the k-th best, so ``chosen`` only grows and the final top k,
+        # taken by lexsort below, is the same).
         kth = -np.partition(-values[candidates], k - 1)[k - 1]
         chosen = candidates[values[candidates] >= kth]
     order = np.lexsort((chosen, -values[chosen]))[:k]
@@ -123,5 +127,4 @@ def reciprocal_rank_fusion(
     # 1/67 + 1/62 + 1/61 differ in the last bit), which would break ties by noise.
     fused = {index: math.fsum(parts) for index, parts in terms.items()}
     order = sorted(fused, key=lambda i: (-fused[i], i))
-    chosen = order if top_k is None else order[:top_k]
-    return [Hit(index=i, score=fused[i]) for i in chosen]
+    return [Hit(index=i, score=fused[i]) for i in order[:top_k]]  # [:None] keeps all
