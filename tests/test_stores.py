@@ -19,6 +19,7 @@ from semsearch.cli import main
 from semsearch.documents.chunking import Passage
 from semsearch.errors import InvalidArgumentError, SettingsError
 from semsearch.retrieval.filters import matching
+from semsearch.retrieval.library import read_base
 from semsearch.retrieval.stores import BaseSpec, StoreError, VectorStore, copy_base, open_store
 from semsearch.retrieval.stores.milvus import MilvusStore, alias_for
 from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
@@ -317,6 +318,66 @@ def test_a_base_is_bound_to_its_vector_size(store):
         store.search("kb", np.ones(9, np.float32), top_k=1)
     with pytest.raises(StoreError, match="top_k must be at least 1"):
         store.search("kb", vectors[0], top_k=0)
+
+
+BAD_SPECS = [
+    (
+        BaseSpec("kb", "m", "bundled", 8, 0, 256, "fp32"),
+        "'kb': the output size must be 1 to 8 (the model's native size), got 0.",
+    ),
+    (
+        BaseSpec("kb", "m", "bundled", 8, 9, 256, "fp32"),
+        "'kb': the output size must be 1 to 8 (the model's native size), got 9.",
+    ),
+    (
+        BaseSpec("kb", "m", "bundled", 0, 0, 256, "fp32"),
+        "'kb': the model's native size must be at least 1, got 0.",
+    ),
+    (
+        BaseSpec("kb", "  ", "bundled", 8, 8, 256, "fp32"),
+        "'kb' needs the name of the model that makes its vectors.",
+    ),
+    (
+        BaseSpec("kb", "m", "bundled", 8, 8, 0, "fp32"),
+        "'kb': the length cap must be at least 1, got 0.",
+    ),
+    (
+        BaseSpec("kb", "m", "bundled", 8, 8, 256, "fp32", {"when": object()}),
+        "'kb': its settings must be plain JSON",
+    ),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), BAD_SPECS)
+def test_every_store_refuses_the_same_bindings_with_the_same_message(store, bad, message):
+    passages, vectors, counts, hashes = make_rows(5)
+    with pytest.raises(StoreError) as created:
+        store.create(bad)
+    with pytest.raises(StoreError) as saved:
+        store.save(bad, passages, vectors, counts, hashes)
+    assert [str(created.value)[: len(message)], str(saved.value)[: len(message)]] == [message] * 2
+    assert store.list() == []
+
+
+@pytest.mark.parametrize("dim", [1, 4, 8])
+def test_every_output_size_from_1_to_the_native_size_is_kept(store, dim):
+    save(store, n=5, dim=dim)
+    assert (store.info("kb").dim, store.info("kb").native_dim) == (dim, 8)
+
+
+def test_a_base_is_read_whole_through_the_contract(store):
+    passages, vectors = save(store, n=17)
+    whole = store.load("kb")
+    assert whole.info == store.info("kb")
+    assert whole.passages == passages
+    np.testing.assert_array_equal(whole.vectors, np.asarray(vectors, np.float32))
+    assert whole.token_counts.tolist() == list(range(1, 18))
+    assert read_base(store, "kb").passages == passages
+    store.create(spec("empty"))
+    empty = store.load("empty")
+    assert (empty.passages, empty.vectors.shape, empty.token_counts.tolist()) == ([], (0, 8), [])
+    with pytest.raises(StoreError, match="No knowledge base named 'nothing'"):
+        store.load("nothing")
 
 
 def test_matryoshka_queries_at_the_saved_size_rank_as_brute_force(store):

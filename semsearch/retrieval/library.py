@@ -14,8 +14,6 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
@@ -96,22 +94,9 @@ def save_base(
     )
 
 
-def read_base(store: VectorStore, name: str, *, batch: int = 10_000) -> SavedBase:
+def read_base(store: VectorStore, name: str) -> SavedBase:
     """The whole base ``name`` in memory (the embedded store hands its shared mapping)."""
-    load = getattr(store, "load", None)
-    if callable(load):
-        saved: SavedBase = load(name)
-        return saved
-    info = store.info(name)
-    passages: list[Passage] = []
-    vectors: list[np.ndarray] = []
-    counts: list[int] = []
-    for rows in store.rows(name, batch=batch):
-        passages.extend(rows.passages)
-        vectors.append(rows.vectors)
-        counts.extend(rows.token_counts)
-    matrix = np.concatenate(vectors) if vectors else np.zeros((0, info.native_dim), np.float32)
-    return SavedBase(info, passages, matrix, np.array(counts, dtype=np.int64))
+    return store.load(name)
 
 
 def open_base(store: VectorStore, name: str, embedder: Embedder, cache: VectorCache) -> SavedBase:

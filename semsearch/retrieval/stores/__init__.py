@@ -11,6 +11,8 @@ from pathlib import Path
 from semsearch.retrieval.stores.base import (
     BaseInfo,
     BaseSpec,
+    SavedBase,
+    StoreBase,
     StoredHit,
     StoredRows,
     StoreError,
@@ -21,6 +23,8 @@ from semsearch.settings import Settings, parse_store
 __all__ = [
     "BaseInfo",
     "BaseSpec",
+    "SavedBase",
+    "StoreBase",
     "StoreError",
     "StoredHit",
     "StoredRows",

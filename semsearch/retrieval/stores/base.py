@@ -18,6 +18,7 @@ base copied between stores keeps its ids and its results.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -208,6 +209,13 @@ class VectorStore(Protocol):
         """Every row of ``name`` in id order, ``batch`` at a time (memory bounded by it)."""
         ...
 
+    def load(self, name: str) -> SavedBase:
+        """The base ``name`` whole: passages, vectors, token counts (held in memory).
+
+        Raises StoreError when there is none.
+        """
+        ...
+
     # Last in the class: a method named ``list`` would shadow the builtin in the
     # annotations of the methods after it.
     def list(self) -> list[BaseInfo]:
@@ -284,3 +292,74 @@ def check_top_k(top_k: int) -> None:
     """StoreError unless ``top_k`` is at least 1."""
     if top_k < 1:
         raise StoreError(f"top_k must be at least 1, got {top_k}.")
+
+
+def check_spec(spec: BaseSpec) -> str:
+    """``spec``'s name without surrounding blanks, once the binding is one a base can keep.
+
+    A base is bound to a model (its name), its native size (at least 1), the output size
+    chosen when saving (1 to the native size: Matryoshka cuts, never pads), its length cap
+    and precision, and how its passages were made (a JSON object).
+
+    Raises:
+        StoreError: a bad name (see :func:`check_name`) or a binding out of those bounds.
+    """
+    name = check_name(spec.name)
+    if not spec.model.strip():
+        raise StoreError(f"{name!r} needs the name of the model that makes its vectors.")
+    if spec.native_dim < 1:
+        raise StoreError(
+            f"{name!r}: the model's native size must be at least 1, got {spec.native_dim}."
+        )
+    if not 1 <= spec.dim <= spec.native_dim:
+        raise StoreError(
+            f"{name!r}: the output size must be 1 to {spec.native_dim} (the model's native "
+            f"size), got {spec.dim}."
+        )
+    if spec.max_length < 1:
+        raise StoreError(f"{name!r}: the length cap must be at least 1, got {spec.max_length}.")
+    if not isinstance(spec.settings, dict):
+        raise StoreError(f"{name!r}: its settings must be a mapping, got {spec.settings!r}.")
+    try:
+        json.dumps(spec.settings, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise StoreError(
+            f"{name!r}: its settings must be plain JSON (text, numbers, lists): {error}."
+        ) from None
+    return name
+
+
+def check_width(name: str, spec: BaseSpec, rows: np.ndarray) -> None:
+    """StoreError unless ``rows`` are ``spec.native_dim`` wide (full-size vectors)."""
+    if rows.shape[1] != spec.native_dim:
+        raise StoreError(
+            f"{name!r} is bound to {spec.native_dim}-dimensional vectors but got "
+            f"{rows.shape[1]}; save the model's full-size vectors."
+        )
+
+
+class StoreBase:
+    """What every store shares: the binding checks and whole-base reading from ``rows``.
+
+    A store subclasses it and implements :class:`VectorStore`'s other methods; it calls
+    :meth:`check_spec` before it keeps a binding (``create``, ``save``), so that every
+    store accepts and refuses the same bases with the same message. ``load`` reads
+    ``rows`` batch by batch; a store that can hand its vectors more cheaply (the embedded
+    store's shared memory map) overrides it.
+    """
+
+    check_spec = staticmethod(check_spec)
+
+    def load(self, name: str) -> SavedBase:
+        """The base ``name`` whole, read from :meth:`rows` (see ``VectorStore.load``)."""
+        store: VectorStore = self  # type: ignore[assignment]
+        info = store.info(name)
+        passages: list[Passage] = []
+        vectors: list[np.ndarray] = []
+        counts: list[int] = []
+        for rows in store.rows(name):
+            passages.extend(rows.passages)
+            vectors.append(rows.vectors)
+            counts.extend(rows.token_counts)
+        matrix = np.concatenate(vectors) if vectors else np.zeros((0, info.native_dim), np.float32)
+        return SavedBase(info, passages, matrix, np.array(counts, dtype=np.int64))

@@ -48,14 +48,15 @@ from semsearch.retrieval.filters import Filter, Where
 from semsearch.retrieval.stores.base import (
     BaseInfo,
     BaseSpec,
+    StoreBase,
     StoredHit,
     StoredRows,
     StoreError,
-    check_name,
     check_query,
     check_rows,
     check_top_k,
     check_where,
+    check_width,
 )
 
 PREFIX = "semsearch_"
@@ -162,7 +163,7 @@ def _open_failure(target: str, local: bool, error: Exception, causes: list[str])
     )
 
 
-class MilvusStore:
+class MilvusStore(StoreBase):
     """Saved knowledge bases in Milvus (Lite file or server). Safe to use from several threads."""
 
     def __init__(self, target: str, *, token: str | None = None) -> None:
@@ -257,6 +258,7 @@ class MilvusStore:
 
     def create(self, spec: BaseSpec, *, replace: bool = False) -> BaseInfo:
         """Start an empty base bound to ``spec`` (see ``VectorStore.create``)."""
+        self.check_spec(spec)
         empty = np.zeros((0, spec.native_dim), np.float32)
         return self._write_base(spec, [], empty, [], [], replace=replace, allow_empty=True)
 
@@ -285,14 +287,10 @@ class MilvusStore:
         replace: bool,
         allow_empty: bool = False,
     ) -> BaseInfo:
-        name = check_name(spec.name)
+        name = self.check_spec(spec)
         if not allow_empty and not len(passages):
             raise StoreError(f"Nothing to save in {name!r}: the knowledge base is empty.")
-        if rows.shape[1] != spec.native_dim or not 1 <= spec.dim <= spec.native_dim:
-            raise StoreError(
-                f"{name!r} is bound to {spec.native_dim}-dimensional vectors (output size "
-                f"{spec.dim}) but got {rows.shape[1]}; save the model's full-size vectors."
-            )
+        check_width(name, spec, rows)
         _check_texts(passages)
         alias = alias_for(name)
         with self._lock:

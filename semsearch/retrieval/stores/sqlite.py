@@ -48,14 +48,15 @@ from semsearch.retrieval.stores.base import (
     BaseInfo,
     BaseSpec,
     SavedBase,
+    StoreBase,
     StoredHit,
     StoredRows,
     StoreError,
-    check_name,
     check_query,
     check_rows,
     check_top_k,
     check_where,
+    check_width,
 )
 from semsearch.settings import expand_folder
 from semsearch.sqlite_files import Opened, open_sqlite
@@ -218,7 +219,7 @@ def _writing(action: str, folder: Path) -> Iterator[None]:
         ) from None
 
 
-class KnowledgeBaseStore:
+class KnowledgeBaseStore(StoreBase):
     """The saved knowledge bases in one folder. Safe to use from several threads/processes."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
@@ -304,6 +305,7 @@ class KnowledgeBaseStore:
 
     def create(self, spec: BaseSpec, *, replace: bool = False) -> BaseInfo:
         """Start an empty base bound to ``spec`` (see ``VectorStore.create``)."""
+        self.check_spec(spec)
         with _writing(f"create {spec.name!r}", self.folder):
             return self._write_base(spec, np.zeros((0, spec.native_dim), np.float32), [], [],
                                     [], replace=replace, allow_empty=True)  # fmt: skip
@@ -339,14 +341,10 @@ class KnowledgeBaseStore:
         replace: bool,
         allow_empty: bool = False,
     ) -> BaseInfo:
-        name = check_name(spec.name)
+        name = self.check_spec(spec)
         if not allow_empty and not len(passages):
             raise StoreError(f"Nothing to save in {name!r}: the knowledge base is empty.")
-        if rows.shape[1] != spec.native_dim:
-            raise StoreError(
-                f"{name!r} is bound to {spec.native_dim}-dimensional vectors but got "
-                f"{rows.shape[1]}; save the model's full-size vectors."
-            )
+        check_width(name, spec, rows)
         connection = self._connect()
         file_name = f"{uuid.uuid4().hex}.f32"
         committed = False
@@ -615,7 +613,11 @@ class KnowledgeBaseStore:
                 )
 
     def load(self, name: str) -> SavedBase:
-        """The base ``name`` whole: passages, the shared vector mapping, token counts."""
+        """The base ``name`` whole: passages, the shared vector mapping, token counts.
+
+        Overrides :meth:`StoreBase.load`: the vectors are the process-wide read-only
+        mapping, not a copy.
+        """
         info = self.info(name)
         with self._reading(name) as (connection, mapped):
             found = connection.execute(
