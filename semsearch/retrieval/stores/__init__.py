@@ -53,17 +53,22 @@ def open_store(
         SettingsError: ``uri`` (or a variable) holds an unusable value.
         StoreError: the store cannot be opened (a Milvus Lite file another process holds).
     """
-    chosen = settings if settings is not None else Settings.from_env()
+
+    # The environment is read only for what the arguments leave open: a store named in
+    # full opens whatever the other variables hold (as before settings were one object).
+    def chosen() -> Settings:
+        return settings if settings is not None else Settings.from_env()
+
     source = "--store" if uri is not None else "SEMSEARCH_STORE"
-    kind, target = parse_store(uri if uri is not None else chosen.store, source)
+    kind, target = parse_store(uri if uri is not None else chosen().store, source)
     if kind == "sqlite":
         from semsearch.data_folder import data_dir as default_folder
         from semsearch.retrieval.stores.sqlite import KnowledgeBaseStore
 
-        return KnowledgeBaseStore(target or data_dir or default_folder(chosen))
+        return KnowledgeBaseStore(target or data_dir or default_folder(chosen()))
     from semsearch.retrieval.stores.milvus import MilvusStore
 
-    secret = token if token is not None else chosen.store_token
+    secret = token if token is not None else chosen().store_token
     return MilvusStore(target, token=secret or None)
 
 
