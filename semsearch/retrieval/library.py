@@ -14,6 +14,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
