@@ -1,4 +1,8 @@
-"""Answers with citations (RAG) under the results: streamed, from the passages shown."""
+"""Answers with citations (RAG) under the results: streamed, from the passages shown.
+
+The last answer stays (and is kept with the page between visits); once the question or the
+passages shown differ from those it was made from, it is marked stale.
+"""
 
 from __future__ import annotations
 
@@ -66,9 +70,13 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
         state.last_answer = KeptAnswer(run.key, run.query, text, tuple(citations))
     else:
         kept = state.last_answer
-        if kept is None or kept.run_key != run.key or kept.query != run.query:
+        if kept is None:
             return
         text, citations = kept.text, list(kept.citations)
+        # Kept through reruns and reloads; stale once the question or its sources changed.
+        sources = [(c.index, c.text) for c in citations]
+        if kept.query != run.query or sources != [(h.index, run.texts[h.index]) for h in hits]:
+            st.info(t(lang, "answer_stale", query=plain(kept.query)), icon="ℹ️")
         st.text(text)
     if citations:
         used = set(cited_numbers(text, len(citations)))

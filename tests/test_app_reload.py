@@ -226,3 +226,49 @@ def test_with_the_disk_cache_off_the_page_says_so_and_works(monkeypatch, value):
     assert any(w.value.startswith("The disk cache is off") for w in at.sidebar.warning)
     assert at.session_state["run"].encoded == 3
     assert reload(monkeypatch, at).session_state["run"] is None
+
+
+def test_a_reload_keeps_the_working_settings_and_the_open_view(monkeypatch):
+    at = typed_and_searched(monkeypatch, WORKBENCH)
+    at.slider(key="threshold").set_value(0.2)
+    at.number_input(key="top_k").set_value(2)
+    at.select_slider(key="dim").set_value(128)
+    at.number_input(key="max_length").set_value(100)
+    at = at.button(key="search").click().run()
+    at.session_state["why_tab"] = "Embedding map"
+    at = at.run()
+    at = at.radio(key="map_method").set_value("tsne").run()
+    at = at.radio(key="lang").set_value("zh").run()
+
+    again = reload(monkeypatch, at)
+    assert not again.exception
+    assert again.slider(key="threshold").value == 0.2
+    assert again.number_input(key="top_k").value == 2
+    assert again.select_slider(key="dim").value == 128
+    assert again.number_input(key="max_length").value == 100
+    assert again.radio(key="map_method").value == "tsne"  # the map is open: its control shows
+    assert again.session_state["why_tab"] == "向量地图"  # the same view, in the page's language
+    run = again.session_state["run"]  # searched on its own, with the kept settings
+    assert (run.kb_embeddings.shape[1], run.max_length, run.encoded) == (128, 100, 0)
+
+
+def test_a_reload_keeps_the_answer_and_marks_it_stale_once_its_sources_change(monkeypatch):
+    from .helpers import ChatServer
+
+    reply = "Oranges [1]."
+    with ChatServer(reply=reply) as server:
+        monkeypatch.setenv("SEMSEARCH_LLM_BASE_URL", server.url)
+        at = typed_and_searched(monkeypatch, WORKBENCH)
+        at = at.button(key="answer").click().run()
+    assert reply in [t.value for t in at.main.text]
+    again = reload(monkeypatch, at)
+    assert not again.exception
+    assert reply in [t.value for t in again.main.text]
+    assert not [i for i in again.main.info if i.value.startswith("This answer was made")]
+    again = again.slider(key="threshold").set_value(0.9).run()  # no source passes any more
+    stale = [i.value for i in again.main.info if i.value.startswith("This answer was made")]
+    assert stale == [
+        f"This answer was made from another search (question: `{QUERY}`) or other results: "
+        "press “Answer from these results” to make it again from the results above."
+    ]
+    assert reply in [t.value for t in again.main.text]

@@ -131,6 +131,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "value": "value",
         "count": "count",
         "why_header": "Why these results?",
+        "answer_stale": (
+            "This answer was made from another search (question: {query}) or other results: "
+            "press “Answer from these results” to make it again from the results above."
+        ),
         "why_caption_lesson": (
             "{count} ways to look inside the search; each reads the vectors already computed."
         ),
@@ -617,6 +621,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "value": "数值",
         "count": "个数",
         "why_header": "为什么是这些结果?",
+        "answer_stale": (
+            "这个回答来自另一次搜索(问题:{query})或另一组结果:"
+            "请点击“根据这些结果回答”,根据上面的结果重新生成。"
+        ),
         "why_caption_lesson": "{count} 种方式看清搜索的内部;每个视图都读取已算好的向量。",
         "why_caption": (
             "{count} 种方式看清搜索的内部。每个视图都读取已算好的向量;"

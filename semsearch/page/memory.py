@@ -53,6 +53,11 @@ CREATE TABLE IF NOT EXISTS labels (
     relevant INTEGER NOT NULL,
     PRIMARY KEY (browser, query, text)
 );
+CREATE TABLE IF NOT EXISTS settings (
+    browser TEXT PRIMARY KEY,
+    settings TEXT NOT NULL,
+    answer TEXT
+);
 CREATE TABLE IF NOT EXISTS files (
     browser TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -75,6 +80,10 @@ class KeptPage:
     labels: Labels = field(default_factory=dict)
     files: dict[str, list[Passage]] = field(default_factory=dict)
     """Passages of each uploaded file, by file name, in upload order."""
+    settings: dict[str, object] = field(default_factory=dict)
+    """The page's working settings by widget key (JSON values), see :mod:`.reload`."""
+    answer: dict[str, object] | None = None
+    """The last answer, as :func:`semsearch.page.reload` keeps it (JSON)."""
 
 
 def new_id() -> str:
@@ -147,6 +156,7 @@ class PageMemory:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(f"DELETE FROM labels WHERE browser IN ({old})", (cutoff,))
         connection.execute(f"DELETE FROM files WHERE browser IN ({old})", (cutoff,))
+        connection.execute(f"DELETE FROM settings WHERE browser IN ({old})", (cutoff,))
         connection.execute("DELETE FROM pages WHERE updated < ?", (cutoff,))
         connection.execute("COMMIT")
 
@@ -193,6 +203,12 @@ class PageMemory:
             except sqlite3.Error as error:
                 self.notice = f"The kept page could not be read from {self.path} ({error})."
                 return KeptPage()
+            try:  # apart: a read-only file of an earlier version has no such table
+                extra = run(
+                    "SELECT settings, answer FROM settings WHERE browser = ?", (browser,)
+                ).fetchone()
+            except sqlite3.Error:
+                extra = None
         if found is None:
             return KeptPage()
         return KeptPage(
@@ -200,6 +216,8 @@ class PageMemory:
             query=found[1],
             labels={(query, text): bool(relevant) for query, text, relevant in labels},
             files={name: _passages(passages) for name, passages in files},
+            settings=json.loads(extra[0]) if extra else {},
+            answer=json.loads(extra[1]) if extra and extra[1] else None,
         )
 
     # -- writing -------------------------------------------------------------------------
@@ -210,6 +228,17 @@ class PageMemory:
             browser,
             [("UPDATE pages SET kb_text = ?, query = ? WHERE browser = ?",
               (kb_text, query, browser))],
+        )  # fmt: skip
+
+    def keep_settings(
+        self, browser: str, settings: Mapping[str, object], answer: Mapping[str, object] | None
+    ) -> None:
+        """Keep the page's working settings and its last answer (JSON values)."""
+        self._change(
+            browser,
+            [("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)",
+              (browser, json.dumps(dict(settings), ensure_ascii=False),
+               None if answer is None else json.dumps(dict(answer), ensure_ascii=False)))],
         )  # fmt: skip
 
     def keep_labels(self, browser: str, labels: Labels) -> None:

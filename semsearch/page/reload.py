@@ -24,17 +24,66 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any, cast
 
+from semsearch.answers.generation import Citation
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder
-from semsearch.page.i18n import LANGUAGES
+from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.memory import PageMemory, new_id, valid_id
 from semsearch.page.staleness import SearchInputs
-from semsearch.page.state import LESSON, PAGES, Kept, Keys, PageState
+from semsearch.page.state import LESSON, PAGES, VIEW_KEYS, Kept, KeptAnswer, Keys, PageState
 from semsearch.retrieval.search import needs_encoding
 
 ID, LANG, QUERY, PAGE = "id", "lang", "q", "page"
 QUERY_IN_URL_MAX = 200
 """Longer queries are kept in the page memory only: a URL is no place for an essay."""
+SETTINGS = (
+    Keys.THRESHOLD, Keys.TOP_K, Keys.DIM, Keys.MAX_LENGTH, Keys.INSTRUCTION, Keys.RERANK,
+    Keys.RERANK_CANDIDATES, Keys.CHUNK_MODE, Keys.CHUNK_WINDOW, Keys.CHUNK_OVERLAP,
+    Keys.MAP_METHOD, Keys.MAP_COLOUR, Keys.KW_HYBRID, Keys.BEHIND,
+)  # fmt: skip
+"""The working settings kept with the page: their widgets' values, as they are."""
+VIEW = "view"
+"""The open view, kept by its words' key (``tab_map``): its label depends on the language."""
+
+
+def _settings(state: PageState) -> dict[str, object]:
+    """The page's working settings now: :data:`SETTINGS`, the filters and the open view."""
+    mapping = state.mapping
+    kept: dict[str, object] = {key: mapping[key] for key in SETTINGS if key in mapping}
+    for key in list(mapping):
+        name = str(key)
+        if name.startswith(Keys.FILTER_PREFIX) and mapping[key]:
+            kept[name] = list(mapping[key])
+    label = mapping.get(Keys.WHY_TAB)
+    for view in VIEW_KEYS:
+        if label in {t(lang, view) for lang in LANGUAGES}:
+            kept[VIEW] = view
+    return kept
+
+
+def _restore_settings(state: PageState, settings: dict[str, object], lang: str) -> None:
+    mapping = state.mapping
+    for key, value in settings.items():
+        if key in SETTINGS or key.startswith(Keys.FILTER_PREFIX):
+            mapping.setdefault(key, value)
+    view = settings.get(VIEW)
+    if view in VIEW_KEYS:
+        mapping.setdefault(Keys.WHY_TAB, t(lang, str(view)))
+
+
+def _answer_json(answer: KeptAnswer | None) -> dict[str, object] | None:
+    if answer is None:
+        return None
+    citations = [[c.number, c.index, c.text, c.score, c.source] for c in answer.citations]
+    return {"query": answer.query, "text": answer.text, "citations": citations}
+
+
+def _answer(kept: dict[str, Any] | None) -> KeptAnswer | None:
+    try:
+        citations = tuple(Citation(*row) for row in kept["citations"]) if kept else ()
+        return KeptAnswer("", kept["query"], kept["text"], citations) if kept else None
+    except (KeyError, TypeError):  # written by another version: not worth a message
+        return None
 
 
 def restore(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
@@ -65,10 +114,13 @@ def restore(state: PageState, memory: PageMemory, params: MutableMapping[str, An
         mapping.setdefault(Keys.QUERY, query)
     state.labels.update({key: value for key, value in kept.labels.items()})
     state.kept_files.update(kept.files)
+    _restore_settings(state, kept.settings, state.lang)
+    state.last_answer = _answer(kept.answer)
     # What is kept now needs no writing back on this run.
     mapping[Kept.KEPT_PAGE] = (kept.kb_text, kept.query)
     mapping[Kept.KEPT_LABELS] = dict(state.labels)
     mapping[Kept.KEPT_FILES_SAVED] = _files_key(kept.files)
+    mapping[Kept.KEPT_SETTINGS] = (_settings(state), _answer_json(state.last_answer))
     mapping[Kept.RESTORE_SEARCH] = bool(kept.kb_text or kept.files) and bool(query)
 
 
@@ -90,6 +142,10 @@ def keep(state: PageState, memory: PageMemory, params: MutableMapping[str, Any])
     if mapping.get(Kept.KEPT_LABELS) != state.labels:
         memory.keep_labels(browser, state.labels)
         mapping[Kept.KEPT_LABELS] = dict(state.labels)
+    settings = (_settings(state), _answer_json(state.last_answer))
+    if mapping.get(Kept.KEPT_SETTINGS) != settings:
+        memory.keep_settings(browser, *settings)
+        mapping[Kept.KEPT_SETTINGS] = settings
 
 
 def keep_files(

@@ -186,6 +186,7 @@ class Kept:
     KEPT_FILES = "kept_files"
     UPLOADED_FILES = "uploaded_files"
     KEPT_FILES_SAVED = "kept_files_saved"
+    KEPT_SETTINGS = "kept_settings"
     RESTORE_SEARCH = "restore_search"
     # Memos of the filter and the evaluation tab (latest entry only).
     FACETS = "facets"
@@ -522,6 +523,10 @@ class PageState:
             self.hold(key)
         self.reset_label_switches()
 
+
+VIEW_KEYS = ("tab_keywords", "tab_map", "tab_heatmap", "tab_tokens", "tab_calibrate",
+             "tab_compare", "tab_eval")  # fmt: skip
+"""The "why" views, by the key of their tab's words, in the order of the tabs."""
 
 WORKBENCH_ONLY = (
     Keys.MODEL_CHOICE, Keys.CUSTOM_MODEL, Keys.DIM, Keys.MAX_LENGTH, Keys.INSTRUCTION,
