@@ -11,6 +11,7 @@ from semsearch.documents.readers import read_document
 
 from . import sample_files as files
 from .fakes import fake_embedder
+from .helpers import workbench
 
 
 def spans(text):
@@ -238,7 +239,7 @@ def test_the_page_takes_a_readme_and_a_gz_file(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=120)).run()
     uploader = at.file_uploader(key="uploads")
     assert list(uploader.proto.type) == []  # any file: the browser offers a README too
     uploader.upload("README", b"The router keeps you online.", "application/octet-stream")
