@@ -456,3 +456,26 @@ def test_graceful_shutdown_finishes_the_request_in_flight(bundled, store):
         worker.join()
     assert answer["r"].status_code == 200
     assert len(answer["r"].json()["data"]) == 40
+
+
+def test_answer_without_evidence_and_a_failing_answer_model(serve, bundled, store, monkeypatch):
+    from semsearch.answers.generation import NO_EVIDENCE
+
+    from .helpers import ChatServer
+
+    saved(store, bundled)
+    with ChatServer() as chat:
+        monkeypatch.setenv("SEMSEARCH_LLM_BASE_URL", chat.url)
+        url = serve()
+        none = httpx2.post(f"{url}/v1/bases/faq/answer",
+                           json={"query": "reset", "threshold": 0.99, "stream": False}).json()  # fmt: skip
+        chat.status = 400
+        with httpx2.stream("POST", f"{url}/v1/bases/faq/answer",
+                           json={"query": "how do I reset the router?"}) as response:  # fmt: skip
+            lines = list(response.iter_lines())
+    assert (none["answer"], none["citations"], none["generator"]) == (NO_EVIDENCE, [], None)
+    kinds = [line[6:].strip() for line in lines if line.startswith("event:")]
+    assert kinds == ["citations", "error"]
+    failure = json.loads([line for line in lines if line.startswith("data:")][-1][5:])
+    assert "the model is overloaded" in failure["error"]["message"]
+    assert "Traceback" not in "\n".join(lines)
