@@ -8,8 +8,12 @@ passages of the uploaded files. Their vectors are in the disk cache
 (:mod:`semsearch.encoding.disk_cache`), so a reload finds both.
 
 Bounded: a page not visited for :data:`MAX_AGE_DAYS` is forgotten, and a page keeps the
-passages of its last :data:`MAX_FILES` files. One SQLite file in WAL mode: safe for the
-threads of a server and for several processes; each change is one transaction. A folder
+passages of its last :data:`MAX_FILES` files. A page's text or files larger than
+:data:`MAX_PAGE_BYTES` are not kept (the call says so by returning ``False``), and past
+:data:`MAX_TOTAL_BYTES` for all pages together the least recently visited pages are
+forgotten first: twenty throwaway sessions cannot fill the server's disk. One SQLite file
+in WAL mode: safe for the threads of a server and for several processes; each change is
+one transaction. A folder
 that cannot be written leaves the memory read-only (nothing new is kept) or off, with a
 :attr:`PageMemory.notice`; nothing here ever stops the page.
 
@@ -37,6 +41,10 @@ from semsearch.sqlite_files import Status, open_sqlite
 FILE_NAME = "page-memory.sqlite3"
 MAX_AGE_DAYS = 90
 MAX_FILES = 20
+MAX_PAGE_BYTES = 20 * 1024**2
+"""Most bytes of text (the typed knowledge base, or the files' passages) kept per page."""
+MAX_TOTAL_BYTES = 512 * 1024**2
+"""Most bytes of text kept for all pages; past it the least recently visited go first."""
 _ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 _SCHEMA = """
@@ -175,12 +183,32 @@ class PageMemory:
                     self._connection.execute(touch, (browser, time.time()))
                     for sql, parameters in statements:
                         self._connection.execute(sql, parameters)
+                    self._forget_oldest(browser)
                 except BaseException:
                     self._connection.execute("ROLLBACK")
                     raise
                 self._connection.execute("COMMIT")
             except sqlite3.Error as error:
                 self.notice = f"The page could not be kept in {self.path} ({error}); skipped."
+
+    def _forget_oldest(self, browser: str) -> None:
+        """Forget the least recently visited pages (never ``browser``) past the total cap."""
+        assert self._connection is not None
+        run = self._connection.execute
+        sizes = run(
+            "SELECT p.browser, length(CAST(p.kb_text AS BLOB)) + coalesce((SELECT "
+            "sum(length(CAST(f.passages AS BLOB))) FROM files f WHERE f.browser = p.browser), 0)"
+            " FROM pages p ORDER BY p.updated"
+        ).fetchall()
+        total = sum(size for _, size in sizes)
+        for other, size in sizes:
+            if total <= MAX_TOTAL_BYTES:
+                return
+            if other == browser:
+                continue
+            for table in ("labels", "files", "pages"):
+                run(f"DELETE FROM {table} WHERE browser = ?", (other,))
+            total -= size
 
     # -- reading -------------------------------------------------------------------------
 
@@ -222,13 +250,19 @@ class PageMemory:
 
     # -- writing -------------------------------------------------------------------------
 
-    def keep_page(self, browser: str, kb_text: str, query: str) -> None:
-        """Keep the knowledge-base text and the query of ``browser``'s page."""
+    def keep_page(self, browser: str, kb_text: str, query: str) -> bool:
+        """Keep the knowledge-base text and the query of ``browser``'s page.
+
+        Returns ``False`` (and keeps nothing new) when they exceed :data:`MAX_PAGE_BYTES`.
+        """
+        if len(kb_text.encode("utf-8", "surrogatepass")) + len(query) > MAX_PAGE_BYTES:
+            return False
         self._change(
             browser,
             [("UPDATE pages SET kb_text = ?, query = ? WHERE browser = ?",
               (kb_text, query, browser))],
         )  # fmt: skip
+        return True
 
     def keep_settings(
         self, browser: str, settings: Mapping[str, object], answer: Mapping[str, object] | None
@@ -249,18 +283,23 @@ class PageMemory:
         ]
         self._change(browser, [("DELETE FROM labels WHERE browser = ?", (browser,)), *rows])
 
-    def keep_files(self, browser: str, files: Mapping[str, Sequence[Passage]]) -> None:
+    def keep_files(self, browser: str, files: Mapping[str, Sequence[Passage]]) -> bool:
         """Make ``files`` (name to passages, in upload order) the page's files.
 
-        Only the last :data:`MAX_FILES` are kept.
+        Only the last :data:`MAX_FILES` are kept, and of those, in order, as many as fit in
+        :data:`MAX_PAGE_BYTES`; returns ``False`` when one was left out for its size.
         """
-        kept = list(files.items())[-MAX_FILES:]
-        rows = [
-            ("INSERT INTO files VALUES (?, ?, ?, ?)",
-             (browser, name, _passages_json(passages), position))
-            for position, (name, passages) in enumerate(kept)
-        ]  # fmt: skip
+        rows: list[tuple[str, Sequence[object]]] = []
+        size, complete = 0, True
+        for position, (name, passages) in enumerate(list(files.items())[-MAX_FILES:]):
+            text = _passages_json(passages)
+            size += len(text.encode("utf-8", "surrogatepass"))
+            if size > MAX_PAGE_BYTES:
+                complete = False
+                break
+            rows.append(("INSERT INTO files VALUES (?, ?, ?, ?)", (browser, name, text, position)))
         self._change(browser, [("DELETE FROM files WHERE browser = ?", (browser,)), *rows])
+        return complete
 
     def close(self) -> None:
         """Close the connection (the memory is then off for this object)."""
