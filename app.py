@@ -18,6 +18,7 @@ from app_views.behind import behind_the_scenes_ui
 from app_views.context import plain
 from app_views.files import files_ui
 from app_views.filters import filter_ui, filtered, kept_filter
+from app_views.fit import language_fit_ui, score_markdown
 from app_views.layout import keep_open_tab
 from app_views.memory import memory_ui, page_memory
 from app_views.rerank import ranked_hits
@@ -27,12 +28,12 @@ from app_views.saved import (
     page_store,
     saved_ui,
 )
-from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
+from semsearch.analysis.language_fit import reading_of
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.engines import default_device
 from semsearch.encoding.loading import load_embedder
-from semsearch.encoding.model_source import AUTO, BUNDLED, auto_model
+from semsearch.encoding.model_source import AUTO, BUNDLED
 from semsearch.encoding.precision import precision_note
 from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
@@ -42,7 +43,7 @@ from semsearch.page.limits import check_search, token_cap_limit
 from semsearch.page.model_box import load_from_box
 from semsearch.page.naming import auto_label, fallback_notice, in_use_line
 from semsearch.page.passages import all_passages, typed_passages
-from semsearch.page.reading import fit_warning, sample_label, unreadable_samples
+from semsearch.page.reading import sample_label, unreadable_samples
 from semsearch.page.reload import keep, park_uploads, restore, take_free_search
 from semsearch.page.samples import SAMPLES, sample
 from semsearch.page.staleness import SearchInputs, refresh_if_free, search
@@ -52,14 +53,13 @@ from semsearch.page.state import (
     MODEL_CHOICES,
     PAGES,
     WORKBENCH,
-    Kept,
     Keys,
     PageState,
 )
 from semsearch.retrieval.export import result_rows, results_csv, results_json
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
-from semsearch.retrieval.tiers import RELATED_AT, STRONG_AT, tier_of
+from semsearch.retrieval.tiers import RELATED_AT, STRONG_AT
 from semsearch.retrieval.vector_index import VectorIndex
 from semsearch.settings import Settings
 
@@ -327,30 +327,16 @@ def search_ui(
         bar.empty()
 
 
-def language_fit_ui(lang: str, run: SearchRun, embedder: Embedder | None) -> None:
-    """A warning beside the results when the model cannot read the knowledge base or query."""
-    if embedder is None or not run.fingerprint.startswith(embedder.model_fingerprint + "|"):
-        return  # another model made these results: they are stale, and said to be
-
-    def check() -> tuple[LanguageFit, LanguageFit]:
-        reading = reading_of(embedder)
-        fix = auto_model(embedder.device if embedder.engine.kind == "local" else "cpu")
-        return (language_fit(reading, run.texts, fix=fix),
-                language_fit(reading, [run.query], fix=fix))  # fmt: skip
-
-    kb, query = state.remembered(Kept.LANGUAGE_FIT, (run.key, embedder.name), check)
-    warning = fit_warning(lang, kb, query, escape=plain)
-    if warning is not None:
-        st.warning(warning, icon="🌐")
-
-
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
                index: VectorIndex, threshold: float, fresh: bool,
-               embedder: Embedder | None = None, workbench: bool = True) -> None:  # fmt: skip
+               embedder: Embedder | None = None, workbench: bool = True,
+               readable: bool = True) -> None:  # fmt: skip
     """The ranked lines: rank, score and its colour tier, a bar, the text as typed, its origin.
 
     The first result says what its number is. The workbench adds how the scores were
     computed (:func:`encoding_ui`).
+
+    Without tier word or colour when the model cannot read the query or lines (``readable``).
     """
     if not current:
         st.info(t(lang, "stale"), icon="ℹ️")
@@ -373,18 +359,15 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
         ]
         st.text("\n".join(lines[:20]))
     for number, hit in enumerate(hits, start=1):
-        tier = tier_of(hit.score)
         # Borderless on the lesson: five results and the views' tabs within a screen.
         with st.container(border=workbench, gap="small"):
-            score = t(
-                lang, "score_line", score=f"**{hit.score:.4f}**", tier=t(lang, f"tier_{tier.value}")
-            )
+            score = score_markdown(lang, hit.score, readable)
             second = (
                 f" · {t(lang, 'rerank_score', score=f'{judged[hit.index]:.3f}')}" if judged else ""
             )
             # Rank, score and bar on one row: five results and the views fit a projector.
             top = st.container(horizontal=True, vertical_alignment="center")
-            top.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; :{tier.markdown}[{score}]{second}")
+            top.markdown(f"{t(lang, 'rank', rank=number)} &nbsp; {score}{second}")
             top.progress(min(max(hit.score, 0.0), 1.0))
             st.text(run.texts[hit.index])
             if run.origins[hit.index]:
@@ -565,10 +548,10 @@ def _page() -> None:
         else:
             index = index_of(run, embedder)
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
-            language_fit_ui(lang, run, embedder)
+            unread = language_fit_ui(lang, run, embedder, top_k)
             fresh = run is not before  # searched on this rerun, not re-ranked by a slider
             results_ui(lang, run, hits, judged, current, index, threshold, fresh, embedder,
-                       workbench)  # fmt: skip
+                       workbench, readable=not unread)  # fmt: skip
             if workbench:
                 export_ui(lang, run, hits, embedder.name if embedder else "")
                 if embedder is not None:

@@ -12,6 +12,7 @@ from semsearch.page.state import Kept, Keys
 from semsearch.retrieval.ranking import reciprocal_rank_fusion, top_hits
 
 from .context import ViewContext, hit_table, page_state, short
+from .fit import cannot_read
 
 CHART_POINTS = 1000
 
@@ -82,7 +83,9 @@ def keywords_view(ctx: ViewContext) -> None:
     else:
         right.info(t(lang, "kw_none"))
     missed = [hit.index for hit in meaning if bm25[hit.index] == 0]
-    if missed:
+    if cannot_read(run, ctx.embedder):  # no credit to a model that cannot read the text
+        st.info(t(lang, "kw_unread"), icon="🌐")
+    elif missed:
         st.success(t(lang, "kw_lesson", count=len(missed)))
 
     if st.toggle(t(lang, "kw_show_hybrid"), key=Keys.KW_HYBRID):

@@ -85,7 +85,7 @@ def test_chinese_on_the_english_model_is_warned_with_the_fix(monkeypatch):
     )
     assert "Chinese characters" in warning
     assert warning.endswith(
-        "Fix: run `hf download Qwen/Qwen3-Embedding-0.6B` once while online, then choose "
+        "or run `hf download Qwen/Qwen3-Embedding-0.6B` once while online, then choose "
         "`Qwen/Qwen3-Embedding-0.6B` in the sidebar (it reads 100+ languages)."
     )
     at = at.radio(key="lang").set_value("zh").run()

@@ -137,8 +137,9 @@ def test_the_warning_names_the_model_the_share_the_script_and_the_fix(minilm):
     assert fit_warning("en", kb, query) == (
         f"{BUNDLED_NAME} cannot read the query and 12 of 12 lines: it reads English only (its "
         f"model card says so), and {share} of the letters are Chinese characters. Its scores "
-        "here say little. Fix: run `hf download Qwen/Qwen3-Embedding-0.6B` once while online, "
-        "then choose Qwen/Qwen3-Embedding-0.6B in the sidebar (it reads 100+ languages)."
+        "here say little. Two ways out: rank this search by keywords (BM25, jieba for Chinese) "
+        "with the switch below, or run `hf download Qwen/Qwen3-Embedding-0.6B` once while "
+        "online, then choose Qwen/Qwen3-Embedding-0.6B in the sidebar (it reads 100+ languages)."
     )
     english_query = language_fit(minilm, ["Which fruit?"])
     assert fit_warning("zh", kb, english_query).startswith(

@@ -389,10 +389,20 @@ STRINGS: dict[str, dict[str, str]] = {
             "{model} cannot read {what}: {share:.0%} of the tokens are unknown to it. "
             "Its scores here say little."
         ),
-        "fit_fix_pick": "Fix: choose {model} in the sidebar (it reads 100+ languages).",
+        "fit_fix_pick": (
+            "Two ways out: rank this search by keywords (BM25, jieba for Chinese) with the "
+            "switch below, or choose {model} in the sidebar (it reads 100+ languages)."
+        ),
         "fit_fix_download": (
-            "Fix: run `{command}` once while online, then choose {model} in the sidebar "
-            "(it reads 100+ languages)."
+            "Two ways out: rank this search by keywords (BM25, jieba for Chinese) with the "
+            "switch below, or run `{command}` once while online, then choose {model} in the "
+            "sidebar (it reads 100+ languages)."
+        ),
+        "fit_keywords_toggle": "Rank this search by keywords (BM25) instead",
+        "score_unread": "{score} · no tier: the model cannot read this",
+        "kw_unread": (
+            "The model cannot read these lines or the query: what it finds here is no evidence "
+            "that meaning beats keywords."
         ),
         "script_Han": "Chinese characters",
         "script_Hangul": "Korean Hangul",
@@ -852,10 +862,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "fit_unknown": (
             "{model} 读不懂{what}:其中 {share:.0%} 的 token 它不认识。这里的得分没有意义。"
         ),
-        "fit_fix_pick": "解决办法:在侧边栏选择 {model}(支持 100 多种语言)。",
-        "fit_fix_download": (
-            "解决办法:联网时运行一次 `{command}`,然后在侧边栏选择 {model}(支持 100 多种语言)。"
+        "fit_fix_pick": (
+            "两种办法:用下面的开关按关键词(BM25,中文用 jieba 分词)为本次搜索排序,"
+            "或在侧边栏选择 {model}(支持 100 多种语言)。"
         ),
+        "fit_fix_download": (
+            "两种办法:用下面的开关按关键词(BM25,中文用 jieba 分词)为本次搜索排序,"
+            "或联网时运行一次 `{command}`,然后在侧边栏选择 {model}(支持 100 多种语言)。"
+        ),
+        "fit_keywords_toggle": "改为按关键词(BM25)为本次搜索排序",
+        "score_unread": "{score} · 不分级:模型读不懂这些文字",
+        "kw_unread": "模型读不懂这些行或查询:它在这里找到的结果不能说明语义胜过关键词。",
         "script_Han": "汉字",
         "script_Hangul": "韩文",
         "script_Hiragana": "日文假名",
