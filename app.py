@@ -20,7 +20,7 @@ from app_views.files import files_ui
 from app_views.filters import filter_ui, filtered, kept_filter
 from app_views.fit import language_fit_ui, score_markdown
 from app_views.layout import keep_open_tab
-from app_views.memory import memory_ui, page_memory
+from app_views.memory import browser_owner, memory_ui, page_memory, set_owner_cookie
 from app_views.rerank import ranked_hits
 from app_views.saved import (
     export_vectors_ui,
@@ -523,7 +523,8 @@ def _page() -> None:
     except SemsearchError as error:
         st.error(str(error))
         st.stop()
-    restore(state, page_memory(), st.query_params)  # first run: what the last visit kept
+    # First run: what the last visit kept; someone else's page is shown, and copied on change.
+    restore(state, page_memory(), st.query_params, browser_owner())
     state.init(settings)  # then the defaults of what was not kept
     lang, workbench = header_ui()
     embedder, instruction = model_ui(lang, settings, workbench)
@@ -575,6 +576,7 @@ def _page() -> None:
         with st.sidebar:
             memory_ui(lang)  # last: its count includes what this run encoded
     keep(state, page_memory(), st.query_params)  # for the next visit: URL and page memory
+    set_owner_cookie()
     if run is not None:
         settle()  # once per loaded model, after its first search: later reruns skip it in GC
 

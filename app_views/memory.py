@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from semsearch.documents.chunking import Passage
@@ -9,12 +11,39 @@ from semsearch.encoding.disk_cache import shared_disk_cache
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import CacheError
 from semsearch.page.i18n import t
-from semsearch.page.memory import PageMemory, shared_page_memory
+from semsearch.page.memory import PageMemory, new_id, shared_page_memory, valid_id
 from semsearch.page.reload import forget_kept_files, keep_files
-from semsearch.page.state import Keys
+from semsearch.page.state import Kept, Keys
 from semsearch.settings import Settings
 
 from .context import page_state, plain
+
+OWNER_COOKIE = "semsearch_browser"
+"""The cookie that names this browser (a random token): its pages are its own to change."""
+
+
+def browser_owner() -> str:
+    """The browser's owner key: the hash of its cookie's token (a new token if it has none).
+
+    A new token lasts for the session and is set as a cookie at the end of the run
+    (:func:`set_owner_cookie`), so the browser's next visit is recognised.
+    """
+    token = st.context.cookies.get(OWNER_COOKIE)
+    if not valid_id(token):
+        token = page_state().mapping.setdefault(Kept.NEW_TOKEN, new_id())
+    return hashlib.sha256(str(token).encode()).hexdigest()
+
+
+def set_owner_cookie() -> None:
+    """Give the browser its token as a cookie, when it came without one (a small script).
+
+    Only the token (URL-safe characters, checked) and constants go into it, never user text.
+    """
+    token = page_state().mapping.get(Kept.NEW_TOKEN)
+    if token is None or not valid_id(token) or st.context.cookies.get(OWNER_COOKIE) == token:
+        return
+    cookie = f"{OWNER_COOKIE}={token}; path=/; max-age=31536000; SameSite=Lax"
+    st.html(f"<script>document.cookie = '{cookie}';</script>", unsafe_allow_javascript=True)
 
 
 def page_memory() -> PageMemory:

@@ -2,9 +2,11 @@
 
     python scripts/screenshot.py http://localhost:8501 docs
 
-Drives Debian's Chromium through Playwright: the page after a search (docs/screenshot.png),
-then each "Why these results?" view on the support sample (docs/view-*.png), and the page
-on a projector's 1024x768 in English and Chinese (docs/projector-en.png, projector-zh.png).
+Drives Debian's Chromium through Playwright: the workbench after a search
+(docs/screenshot.png), then each "Why these results?" view on the support sample
+(docs/view-*.png), and the lesson at 1024x768 and 1280x800, in English and Chinese, on the
+first visit and after a search (docs/lesson-*.png; docs/projector-en.png and projector-zh.png
+are the 1024x768 ones after a search). ``--lesson`` takes only the lesson's.
 The Compare view is shown against a random-weight Qwen3 twin built on the spot, the only
 second model available offline. Install ``fonts-noto-cjk`` for the Chinese labels to render
 (and ``fonts-noto-color-emoji`` for the icons).
@@ -80,20 +82,29 @@ def open_view(page: Page, name: str, twin: Path) -> None:
         idle(page)
 
 
-def projector(browser: Browser, url: str, out: Path) -> None:
-    """The page after a search at 1024x768, in English and then in Chinese."""
-    page = browser.new_page(viewport={"width": 1024, "height": 768})
-    page.goto(url)
-    page.wait_for_selector("text=Vector space ready", timeout=120_000)
-    page.locator(".st-key-search button").click()
-    page.wait_for_selector("[data-testid=stMarkdown] >> text=#1", timeout=120_000)
-    idle(page)
-    page.screenshot(path=str(out / "projector-en.png"))
-    page.get_by_text("中文").click()
-    page.wait_for_selector("text=向量空间已就绪", timeout=120_000)
-    idle(page)
-    page.screenshot(path=str(out / "projector-zh.png"))
-    page.close()
+def lesson(browser: Browser, url: str, out: Path) -> None:
+    """The lesson as a class sees it: first visit and after Search, both languages.
+
+    At 1024x768 and 1280x800: docs/lesson-{size}-{lang}-{first,search}.png; the 1024x768
+    ones after a search are also docs/projector-en.png and projector-zh.png.
+    """
+    for width, height in ((1024, 768), (1280, 800)):
+        for lang, ready, means in (("en", "Vector space ready", "What the number means"),
+                                   ("zh", "向量空间已就绪", "这个数字的含义")):  # fmt: skip
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.goto(f"{url}/?lang={lang}")
+            page.wait_for_selector(f"text={ready}", timeout=120_000)
+            idle(page)
+            name = f"lesson-{width}x{height}-{lang}"
+            page.screenshot(path=str(out / f"{name}-first.png"))
+            page.locator(".st-key-search button").click()
+            page.wait_for_selector(f"text={means}", timeout=120_000)
+            idle(page)
+            page.screenshot(path=str(out / f"{name}-search.png"))
+            if width == 1024:
+                page.screenshot(path=str(out / f"projector-{lang}.png"))
+            context.close()
 
 
 def main(url: str, out: Path) -> None:
@@ -104,7 +115,7 @@ def main(url: str, out: Path) -> None:
         twin = build_qwen3_twin(Path(work) / "twin", "tiny")
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1900})
-        page.goto(url)
+        page.goto(f"{url}/?page=workbench")  # every view, Compare included
         page.wait_for_selector("text=Vector space ready", timeout=120_000)
         page.locator(".st-key-search button").click()
         page.wait_for_selector("[data-testid=stMarkdown] >> text=#1", timeout=120_000)
@@ -120,9 +131,15 @@ def main(url: str, out: Path) -> None:
         for name, slug in VIEWS:
             open_view(page, name, twin)
             page.locator("[role=tabpanel]:visible").screenshot(path=str(out / f"view-{slug}.png"))
-        projector(browser, url, out)
+        lesson(browser, url, out)
         browser.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]))
+    if "--lesson" in sys.argv:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            lesson(chromium, sys.argv[1], Path(sys.argv[2]))
+            chromium.close()
+    else:
+        main(sys.argv[1], Path(sys.argv[2]))

@@ -159,8 +159,9 @@ def test_keep_writes_the_url_and_the_memory_only_when_changed(tmp_path):
 def test_files_from_an_earlier_visit_count_until_uploaded_again(tmp_path):
     memory, page = PageMemory(tmp_path), new_id()
     memory.keep_files(page, FILES)
+    memory.claim(page, "this-browser")  # the same browser's earlier visit: its own page
     state = PageState({})
-    restore(state, memory, {"id": page})
+    restore(state, memory, {"id": page}, "this-browser")
     earlier = keep_files(state, memory, {})
     assert earlier == [*FILES["手册.pdf"], *FILES["notes.md"]]
     upload = [Passage("Dust in the port.", "notes.md", "¶ 1")]

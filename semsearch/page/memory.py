@@ -4,7 +4,8 @@ Streamlit forgets a session when the browser reloads, and forgets uploaded files
 Each browser's page gets a random id, kept in its URL (see :mod:`semsearch.page.reload`);
 under that id this module keeps, in ``page-memory.sqlite3`` in the data folder
 (``SEMSEARCH_DATA_DIR``): the knowledge-base text, the query, the calibration labels and the
-passages of the uploaded files. Their vectors are in the disk cache
+passages of the uploaded files, the working settings and the last answer, and which
+browser's (hashed) token owns the page. Their vectors are in the disk cache
 (:mod:`semsearch.encoding.disk_cache`), so a reload finds both.
 
 Bounded: a page not visited for :data:`MAX_AGE_DAYS` is forgotten, and a page keeps the
@@ -60,6 +61,10 @@ CREATE TABLE IF NOT EXISTS labels (
     text TEXT NOT NULL,
     relevant INTEGER NOT NULL,
     PRIMARY KEY (browser, query, text)
+);
+CREATE TABLE IF NOT EXISTS owners (
+    browser TEXT PRIMARY KEY,
+    owner TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (
     browser TEXT PRIMARY KEY,
@@ -165,6 +170,7 @@ class PageMemory:
         connection.execute(f"DELETE FROM labels WHERE browser IN ({old})", (cutoff,))
         connection.execute(f"DELETE FROM files WHERE browser IN ({old})", (cutoff,))
         connection.execute(f"DELETE FROM settings WHERE browser IN ({old})", (cutoff,))
+        connection.execute(f"DELETE FROM owners WHERE browser IN ({old})", (cutoff,))
         connection.execute("DELETE FROM pages WHERE updated < ?", (cutoff,))
         connection.execute("COMMIT")
 
@@ -263,6 +269,23 @@ class PageMemory:
               (kb_text, query, browser))],
         )  # fmt: skip
         return True
+
+    def owner(self, browser: str) -> str | None:
+        """Who may change ``browser``'s page (a browser's hashed token); ``None``: nobody yet."""
+        if self._connection is None:
+            return None
+        with self._lock:
+            try:
+                found = self._connection.execute(
+                    "SELECT owner FROM owners WHERE browser = ?", (browser,)
+                ).fetchone()
+            except sqlite3.Error:  # a read-only file of an earlier version: nobody's
+                return None
+        return None if found is None else str(found[0])
+
+    def claim(self, browser: str, owner: str) -> None:
+        """Make ``owner`` the owner of ``browser``'s page, unless it has one."""
+        self._change(browser, [("INSERT OR IGNORE INTO owners VALUES (?, ?)", (browser, owner))])
 
     def keep_settings(
         self, browser: str, settings: Mapping[str, object], answer: Mapping[str, object] | None

@@ -13,6 +13,11 @@ Where each thing lives, and why:
 * **The disk cache** (:mod:`semsearch.encoding.disk_cache`) holds the vectors, shared by all
   pages: the restored texts encode nothing.
 
+* **Owners**: a page may be changed only by the browser that made it (recognised by the
+  hash of a cookie's token, passed in as ``owner``). Anyone else who opens its link sees it
+  as it is; their first change makes it a copy of their own under a new id
+  (:func:`keep`), so a link handed to a class never carries one browser's edits to another.
+
 :func:`restore` runs on a session's first run only, before any widget is drawn, and fills
 only what the session has not set: what the user types in this session is never replaced.
 :func:`keep` runs at the end of every run and writes only what changed. This module never
@@ -86,14 +91,19 @@ def _answer(kept: dict[str, Any] | None) -> KeptAnswer | None:
         return None
 
 
-def restore(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
+def restore(
+    state: PageState, memory: PageMemory, params: MutableMapping[str, Any], owner: str = ""
+) -> None:
     """First run of a session: the page's id, language, text, query, labels and files.
 
     A URL without a valid id gets a new one. The URL's ``q`` wins over the kept query (it
-    is the link the user opened). Does nothing on later runs.
+    is the link the user opened). ``owner``: this browser's (hashed) token; a page kept for
+    another owner is shown as it is and copied on the first change (:func:`keep`). Does
+    nothing on later runs.
     """
     if state.browser:
         return
+    state.mapping[Kept.OWNER] = owner
     browser = params.get(ID)
     if not valid_id(browser):
         browser = new_id()
@@ -122,30 +132,67 @@ def restore(state: PageState, memory: PageMemory, params: MutableMapping[str, An
     mapping[Kept.KEPT_FILES_SAVED] = _files_key(kept.files)
     mapping[Kept.KEPT_SETTINGS] = (_settings(state), _answer_json(state.last_answer))
     mapping[Kept.RESTORE_SEARCH] = bool(kept.kb_text or kept.files) and bool(query)
+    # Someone else's page (or one kept before pages had owners): a visitor's copy on change.
+    mapping[Kept.VISITING] = kept.kb_text is not None and memory.owner(state.browser) != owner
 
 
 def keep(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
-    """Write what changed since the last run: the URL's parameters and the page memory."""
+    """Write what changed since the last run: the URL's parameters and the page memory.
+
+    A visitor's page (:func:`restore`) is written nowhere until it changes; its first
+    change makes it a page of its own (a new id in the URL, this browser its owner), so
+    the page the link named stays as its author left it.
+    """
     browser = state.browser
     if not browser:
         return
+    mapping = state.mapping
+    page = (state.kb_text, state.query)
+    settings = (_settings(state), _answer_json(state.last_answer))
+    if mapping.get(Kept.VISITING):
+        if not mapping.get(Kept.SEEN):  # the first run shows the page: nothing changed yet
+            mapping[Kept.KEPT_PAGE], mapping[Kept.KEPT_SETTINGS] = page, settings
+        elif _changed(state, page, settings):
+            _own_copy(state, memory, params)
+            browser = state.browser
+    mapping[Kept.SEEN] = True
     _set_param(params, ID, browser)
     _set_param(params, LANG, state.lang)
     _set_param(params, PAGE, state.page if state.page != LESSON else None)
     query = state.query
     _set_param(params, QUERY, query if 0 < len(query) <= QUERY_IN_URL_MAX else None)
-    mapping = state.mapping
-    page = (state.kb_text, query)
+    if mapping.get(Kept.VISITING):
+        return
     if mapping.get(Kept.KEPT_PAGE) != page:
         memory.keep_page(browser, *page)
+        memory.claim(browser, str(mapping.get(Kept.OWNER, "")))
         mapping[Kept.KEPT_PAGE] = page
     if mapping.get(Kept.KEPT_LABELS) != state.labels:
         memory.keep_labels(browser, state.labels)
         mapping[Kept.KEPT_LABELS] = dict(state.labels)
-    settings = (_settings(state), _answer_json(state.last_answer))
     if mapping.get(Kept.KEPT_SETTINGS) != settings:
         memory.keep_settings(browser, *settings)
         mapping[Kept.KEPT_SETTINGS] = settings
+
+
+def _changed(state: PageState, page: tuple[str, str], settings: object) -> bool:
+    mapping = state.mapping
+    return (
+        mapping.get(Kept.KEPT_PAGE) != page
+        or mapping.get(Kept.KEPT_LABELS) != state.labels
+        or mapping.get(Kept.KEPT_SETTINGS) != settings
+    )
+
+
+def _own_copy(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
+    """A visitor's first change: the page becomes a copy of their own under a new id."""
+    mapping = state.mapping
+    state.browser = new_id()
+    params[ID] = state.browser
+    mapping[Kept.VISITING] = False
+    mapping[Kept.KEPT_PAGE] = mapping[Kept.KEPT_LABELS] = mapping[Kept.KEPT_SETTINGS] = None
+    memory.keep_files(state.browser, state.kept_files)  # the visited page's files, copied
+    mapping[Kept.KEPT_FILES_SAVED] = _files_key(state.kept_files)
 
 
 def keep_files(
@@ -162,6 +209,9 @@ def keep_files(
         earlier.pop(name, None)
     files = {**earlier, **uploaded}
     key = _files_key(files)
+    if state.mapping.get(Kept.VISITING) and state.mapping.get(Kept.KEPT_FILES_SAVED) != key:
+        state.mapping[Kept.KEPT_PAGE] = None  # a change of files: the visitor's own copy
+        return [passage for passages in earlier.values() for passage in passages]
     if state.browser and state.mapping.get(Kept.KEPT_FILES_SAVED) != key:
         memory.keep_files(state.browser, files)
         state.mapping[Kept.KEPT_FILES_SAVED] = key

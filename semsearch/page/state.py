@@ -187,6 +187,10 @@ class Kept:
     UPLOADED_FILES = "uploaded_files"
     KEPT_FILES_SAVED = "kept_files_saved"
     KEPT_SETTINGS = "kept_settings"
+    OWNER = "owner"
+    NEW_TOKEN = "new_token"
+    VISITING = "visiting"
+    SEEN = "seen"
     RESTORE_SEARCH = "restore_search"
     # Memos of the filter and the evaluation tab (latest entry only).
     FACETS = "facets"
