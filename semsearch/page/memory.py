@@ -212,7 +212,7 @@ class PageMemory:
                 return
             if other == browser:
                 continue
-            for table in ("labels", "files", "pages"):
+            for table in ("labels", "files", "settings", "owners", "pages"):
                 run(f"DELETE FROM {table} WHERE browser = ?", (other,))
             total -= size
 
