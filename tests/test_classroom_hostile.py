@@ -10,6 +10,8 @@ from semsearch.documents.markup import MAX_HTML_DEPTH, read_markup
 from semsearch.documents.readers import read_document
 from semsearch.retrieval.filters import MAX_FACET_FIELDS, facets
 
+from .helpers import workbench
+
 TIMEOUT = 120
 
 
@@ -79,7 +81,7 @@ def page(monkeypatch, **env):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 def test_an_upload_whose_name_holds_a_nul_is_a_message_and_the_rest_goes_in(monkeypatch):

@@ -10,6 +10,8 @@ from semsearch.errors import SettingsError
 from semsearch.page.limits import LimitError, check_search, projected, token_cap_limit
 from semsearch.settings import PageLimits, Settings
 
+from .helpers import workbench
+
 TIMEOUT = 120
 
 
@@ -17,7 +19,7 @@ def page(monkeypatch, **env):
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    return workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
 
 
 def test_settings_read_the_classroom_switch_and_limits():

@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from semsearch.encoding.engines.tokens import TokenEngine
 
+from .helpers import workbench
+
 TIMEOUT = 180
 PAGE_MODEL_CACHE = 3
 """``max_entries`` of the page's ``_shared_embedder`` cache in app.py."""
@@ -30,7 +32,7 @@ def test_eight_model_folders_picked_in_turn_leave_at_most_the_cache_size_alive(
     monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
     models = tmp_path / "models"
     folders = [shutil.copytree(tiny_qwen3, models / f"twin{n}") for n in range(8)]
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    at = workbench(AppTest.from_file("../app.py", default_timeout=TIMEOUT)).run()
     at.selectbox(key="model_choice").set_value("custom").run()
     for folder in folders:
         at.text_input(key="custom_model").input(str(folder)).run()
