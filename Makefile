@@ -1,7 +1,7 @@
 # make run   set up .venv and serve the page at http://localhost:8501
 # make test  set up .venv with the test tools, then ruff, mypy and the whole test suite
 # make test-fast  the unit tier (UNIT_TESTS below): under 2 minutes on 2 cores, before each commit
-# make bench  the benchmarks' quick presets, a few minutes on 2 cores (full runs: bench/RESULTS.md)
+# make bench  the benchmarks' quick presets, about 8 CPU-minutes (full runs: bench/RESULTS.md)
 # make mutation  mutation testing of ranking, filters, tiers and prompts (docs/mutation.md)
 # make vllm-env  build .venv-vllm (vLLM on CPU, ~4 GB) for the real-server tests (marker vllm)
 PYTHON ?= python3
@@ -50,8 +50,11 @@ test: lint
 test-fast: install-test
 	$(BIN)/pytest -q $(UNIT_TESTS)
 
-# Each benchmark at a small size: that they run and what they report, in a few minutes. The
-# figures in bench/RESULTS.md come from the full sizes (each script's docstring).
+# Each benchmark at a small size: that they run and what they report (about 8 minutes of CPU
+# time in all, measured 2026-12-02; far longer in wall time on a loaded machine). The
+# figures in bench/RESULTS.md come from the full sizes (each script's docstring). Left out:
+# cpu_engines.py (needs onnxruntime and openvino), projection.py (fixed sizes, minutes of
+# UMAP and t-SNE), gpu_*.py (CUDA only: bench/gpu_check.sh).
 bench: install-test
 	$(BIN)/python bench/encode.py --preset tiny --lines 200 --repeats 2
 	$(BIN)/python bench/rank.py --sizes 1000,10000,100000 --dims 384 --queries 20
@@ -62,6 +65,8 @@ bench: install-test
 	$(BIN)/python bench/scale.py --rows 10000 --queries 10 --milvus-rows 10000 \
 		--milvus-queries 5 --skip-engines
 	$(BIN)/python bench/classroom.py --sessions 4 --lines 30
+	$(BIN)/python bench/serve.py --fast --clients 1,4
+	$(BIN)/python bench/cli.py --repeat 1 --paragraphs 20
 
 # Mutants of the four small pure modules, each run against the tests that reach it
 # ([tool.mutmut] in pyproject.toml); fails under 90% killed per module.
