@@ -5,6 +5,7 @@
     python -m semsearch search --name manuals --query "how do I reset it?" --json
     python -m semsearch search --name manuals --query "reset" --where source=manual.pdf
     python -m semsearch eval --name manuals --judgements questions.csv
+    python -m semsearch eval --beir scifact/ --model bundled
     python -m semsearch ask --name manuals --query "how do I reset it?"
     python -m semsearch list
     python -m semsearch copy manuals --to milvus:./bases.db
@@ -32,6 +33,7 @@ from semsearch.documents.knowledge_base import read_lines
 from semsearch.encoding.embedder import Embedder, Kind
 from semsearch.encoding.precision import describe_precision
 from semsearch.errors import InvalidArgumentError, SemsearchError
+from semsearch.retrieval.grouping import DocumentHit
 from semsearch.retrieval.ranking import Hit, check_threshold, rank
 from semsearch.settings import Settings
 
@@ -100,6 +102,15 @@ def _server_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _passages_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--passages", action="store_true",
+        help=f"{what} every passage on its own (default: one result per record or paragraph, "
+        "ranked by its best passage, MaxP; a record over the model's cap is cut into "
+        "several passages)",
+    )  # fmt: skip
+
+
 def _store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", help="folder of the saved knowledge bases (default: $SEMSEARCH_DATA_DIR)"
@@ -125,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_options(search)
     _ranking_options(search)
     search.add_argument("--instruction", help="task for the query instruction (Qwen3; '' for none)")
+    _passages_option(search, "list")
     _where_option(search)
     _store_option(search)
     _server_option(search)
@@ -132,9 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="save files as a knowledge base")
     index.add_argument(
         "files", nargs="+",
-        help=".txt, .md, .html, .docx, .csv, .tsv or .pdf files, text without an extension "
-        "(README), .gz of these, or folders of them (what a folder holds that is not read is "
-        "listed, with why)",
+        help=".txt, .md, .html, .docx, .csv, .tsv, .jsonl or .pdf files, text without an "
+        "extension (README), .gz of these, or folders of them (what a folder holds that is not "
+        "read is listed, with why)",
     )  # fmt: skip
     index.add_argument("--name", required=True, help="the knowledge base's name")
     index.add_argument("--chunk", choices=["line", "paragraph", "window"], default="paragraph")
@@ -142,8 +154,15 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--overlap", type=int, default=64, help="tokens windows share (default 64)")
     index.add_argument(
         "--column", action="append",
-        help="a CSV/TSV column the model reads; repeat it or give a comma list for several "
-        "(default: the longest texts); the other columns are kept as metadata",
+        help="a CSV/TSV column or JSON Lines field the model reads; repeat it or give a comma "
+        "list for several, title first: the model reads the title, then the others' text "
+        "(default: title,text for JSON Lines that have them, else the longest texts); the "
+        "other columns are kept as metadata, an id column too",
+    )  # fmt: skip
+    index.add_argument(
+        "--labels", action="store_true",
+        help="with several --column: read them as 'column: value' lines instead of title, "
+        "then text",
     )  # fmt: skip
     index.add_argument(
         "--replace",
@@ -242,23 +261,37 @@ def _eval_parser(commands: Any) -> None:
         "eval", help="does search work on my data? recall@k, MRR@10, nDCG@10 per method",
         description="Rank a knowledge base for labelled queries with the model, BM25, their "
         "hybrid (RRF) and optionally the reranker, and report recall@k, MRR@10 and nDCG@10 "
-        "side by side (computed by pytrec_eval), with the queries each method missed.",
+        "side by side (computed by pytrec_eval), with the queries each method missed. A "
+        "saved base is scored per document (a record or paragraph ranks by its best "
+        "passage, MaxP, as BEIR does), unless --passages.",
     )  # fmt: skip
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--kb", help="a UTF-8 file, one passage per line (ids: line order from 0)")
     source.add_argument("--name", help="a saved knowledge base (ids: as search prints them)")
+    source.add_argument(
+        "--beir", metavar="DIR",
+        help="a BEIR folder (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv): its corpus is "
+        "indexed into a saved base first (resumed, so a second run encodes nothing), then "
+        "evaluated",
+    )  # fmt: skip
     evaluate.add_argument(
-        "--judgements", required=True,
+        "--judgements",
         help="a CSV with the columns query,text or query,passage_id (optional relevant: 1/0), "
-        "or BEIR queries.jsonl (then --qrels)",
+        "or BEIR queries.jsonl (then --qrels); not with --beir",
     )  # fmt: skip
     evaluate.add_argument("--qrels", help="BEIR qrels.tsv: query-id, corpus-id, score")
+    evaluate.add_argument("--split", default="test", help="with --beir: qrels/SPLIT.tsv (test)")
+    evaluate.add_argument(
+        "--base", help="with --beir: the saved base the corpus goes into "
+        "(default: beir-FOLDER-MODEL-CAP)",
+    )  # fmt: skip
     evaluate.add_argument("--k", type=int, default=10, help="recall@k's k (default 10)")
     evaluate.add_argument(
         "--rerank", action="store_true",
         help="add the reranker (Qwen3-Reranker, $SEMSEARCH_RERANKER) over the model's top 20",
     )  # fmt: skip
     evaluate.add_argument("--instruction", help="task for the query instruction (Qwen3)")
+    _passages_option(evaluate, "score")
     evaluate.add_argument(
         "--json", action="store_true", help="print JSON (metrics, per query, misses)"
     )
@@ -349,8 +382,11 @@ def _search(args: argparse.Namespace) -> int:
             )
         store, embedder = _open(args)
         cache = _query_cache(args)
-        hits = _ranked(store, embedder, args, cache, instruction=args.instruction)
-        _print_stored(hits, store, embedder, args, cache)
+        if args.passages:
+            hits = _ranked(store, embedder, args, cache, instruction=args.instruction)
+            _print_stored([DocumentHit(hit) for hit in hits], store, embedder, args, cache)
+        else:
+            _print_stored(_documents(store, embedder, args, cache), store, embedder, args, cache)
         return 0
     texts = read_lines(args.kb)
     embedder = _load(args)
@@ -397,25 +433,52 @@ def _query_cache(args: argparse.Namespace) -> Any:
     return VectorCache(max_entries=16, disk=DiskVectorCache(args.data_dir))
 
 
-def _ranked(
-    store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any, **options: Any
-) -> list[Any]:
+def _ranked(store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any, *,
+            top_k: int | None = None, **options: Any) -> list[Any]:  # fmt: skip
     """The store's hits for ``--query`` in ``--name`` (the store ranks; nothing is loaded).
 
     The query's vector comes from ``cache`` when the page or an earlier run encoded it.
     """
     from semsearch.retrieval.library import search_base
 
-    return search_base(store, args.name, embedder, args.query, top_k=args.top_k,
+    return search_base(store, args.name, embedder, args.query, top_k=top_k or args.top_k,
                        threshold=args.threshold, where=_where(args), cache=cache,
                        **options)  # fmt: skip
 
 
+CANDIDATES_PER_RESULT = 10
+"""Passages ranked per result asked for, to find that many documents (at least 50)."""
+
+
+def _documents(
+    store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any
+) -> list[DocumentHit]:
+    """The best ``--top-k`` documents: the store's best passages, one per document (MaxP)."""
+    from semsearch.retrieval.grouping import group_hits, group_key
+
+    depth = max(50, args.top_k * CANDIDATES_PER_RESULT)
+    hits = _ranked(store, embedder, args, cache, top_k=depth, instruction=args.instruction)
+    keys = [group_key(hit.passage, hit.id) for hit in hits]
+    return group_hits(hits, keys)[: args.top_k]
+
+
 def _print_stored(
-    hits: list[Any], store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any
+    found: list[DocumentHit],
+    store: Any,
+    embedder: Embedder,
+    args: argparse.Namespace,
+    cache: Any,
 ) -> None:
-    rows = [{"rank": n, "index": hit.id, "text": hit.passage.text, "score": hit.score,
-             "source": hit.passage.origin} for n, hit in enumerate(hits, start=1)]  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    for n, document in enumerate(found, start=1):
+        hit = document.best
+        rows.append({"rank": n, "index": hit.id, "text": hit.passage.text, "score": hit.score,
+                     "source": hit.passage.origin})  # fmt: skip
+        if document.more:  # the document's other passages among the candidates
+            rows[-1]["more_passages"] = [
+                {"index": more.id, "score": more.score, "place": more.passage.place}
+                for more in document.more
+            ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
@@ -437,6 +500,10 @@ def _print_stored(
         where = f" ({row['source']})" if row["source"] else ""
         text = _one_line(row["text"])
         print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {text}{where}")
+        if row.get("more_passages"):
+            more = len(row["more_passages"])
+            print(f"     + {more} more passage{'s' if more > 1 else ''} of this document "
+                  "(--passages lists every passage)")  # fmt: skip
     if not args.json:
         # The passages' vectors are the base's, made in the precision it was indexed in.
         made = store.info(args.name).dtype
@@ -459,8 +526,8 @@ def _index(args: argparse.Namespace) -> int:
     if not any(path.is_file() for path in files):
         raise InvalidArgumentError(
             f"None of the files could be read (no such file, or a folder without .txt, .md, "
-            f".html, .docx, .csv, .tsv, .pdf or plain text files: {', '.join(args.files)}); "
-            "nothing was indexed."
+            f".html, .docx, .csv, .tsv, .jsonl, .pdf or plain text files: "
+            f"{', '.join(args.files)}); nothing was indexed."
         )
     store = _store(args)
     from semsearch.retrieval.indexing import check_resume
@@ -472,7 +539,7 @@ def _index(args: argparse.Namespace) -> int:
     with _ProgressBar() as bar:
         report = index_files(
             store, args.name, embedder, files, settings, csv_column=_columns(args.column),
-            replace=args.replace, batch=args.batch, progress=bar.update,
+            labels=args.labels, replace=args.replace, batch=args.batch, progress=bar.update,
             cache=VectorCache(max_entries=args.batch, disk=DiskVectorCache(args.data_dir)),
         )  # fmt: skip
     for read in report.read:
@@ -629,39 +696,57 @@ def _copy(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from semsearch.analysis.evaluation import evaluate, passage_ids, read_judgements
     from semsearch.encoding.vectors import normalise
+    from semsearch.retrieval.grouping import document_of
 
     if args.k < 1:
         raise InvalidArgumentError(f"--k must be at least 1, got {args.k}.")
+    if args.beir is not None:
+        judgements_file, qrels = _beir_files(args)
+    elif args.judgements is None:
+        raise InvalidArgumentError("Give the judgements: --judgements FILE (or use --beir DIR).")
+    else:
+        judgements_file, qrels = args.judgements, args.qrels
     server = _server(args)
+    if server is not None and args.beir is not None:
+        raise InvalidArgumentError(
+            "--beir indexes and evaluates here; leave out --server (or index the corpus on "
+            "the server and evaluate it with --name)."
+        )
     if server is not None:
         from semsearch.cli_remote import evaluate as evaluate_remotely
 
         done = evaluate_remotely(args, server)
         if args.json:
-            print(json.dumps({"model_name": done["model_name"], **done["result"].as_dict()},
-                             ensure_ascii=False, indent=2))  # fmt: skip
+            print(json.dumps({"model_name": done["model_name"], "bm25": _bm25(),
+                              **done["result"].as_dict()}, ensure_ascii=False,
+                             indent=2))  # fmt: skip
         else:
-            _print_evaluation(done["result"], done["texts"], done["model_name"])
+            _print_evaluation(done["result"], done["texts"], done["model_name"],
+                              by_line=args.kb is not None)  # fmt: skip
         return 0
-    if args.name is not None:
-        if args.model or args.dim or args.max_length:
+    documents = None
+    if args.name is not None or args.beir is not None:
+        if args.name is not None and (args.model or args.dim or args.max_length):
             raise InvalidArgumentError(
                 "With --name the model, --dim and --max-length are the saved base's; "
                 "leave out --model, --dim and --max-length."
             )
         from semsearch.retrieval.library import embedder_for, read_base
 
-        saved = read_base(_store(args), args.name)
+        store = _store(args)
+        name = args.name if args.name is not None else _index_beir(store, args)
+        saved = read_base(store, name)
         texts = [p.text for p in saved.passages]
         # Judgements are read before any model loads: a wrong file fails in a second.
-        judgements = read_judgements(args.judgements, texts, qrels=args.qrels,
+        judgements = read_judgements(judgements_file, texts, qrels=qrels,
                                      ids=passage_ids(saved.passages))  # fmt: skip
         _quiet_libraries()
         embedder = embedder_for(saved.info, device=args.device, embed_url=args.embed_url)
         matrix = normalise(np.asarray(saved.vectors), embedder.dim)
+        documents = None if args.passages else document_of(saved.passages)
     else:
         texts = read_lines(args.kb)
-        judgements = read_judgements(args.judgements, texts, qrels=args.qrels)
+        judgements = read_judgements(judgements_file, texts, qrels=qrels)
         embedder = _load(args)
         matrix = embedder.encode_documents(texts)
     queries = embedder.encode_queries(judgements.queries, instruction=args.instruction)
@@ -672,25 +757,82 @@ def _eval(args: argparse.Namespace) -> int:
         spec = Settings.from_env().reranker or DEFAULT_RERANKER
         reranker = Reranker.load(spec, device=embedder.device, dtype=embedder.dtype)
         rerank = lambda query, texts: reranker.score(query, texts)  # noqa: E731
-    result = evaluate(texts, matrix, judgements, queries, k=args.k, rerank=rerank)
+    result = evaluate(texts, matrix, judgements, queries, k=args.k, rerank=rerank,
+                      documents=documents)  # fmt: skip
     if args.json:
-        print(json.dumps({"model_name": embedder.name, **result.as_dict()}, ensure_ascii=False,
-                         indent=2))  # fmt: skip
+        print(json.dumps({"model_name": embedder.name, "bm25": _bm25(), **result.as_dict()},
+                         ensure_ascii=False, indent=2))  # fmt: skip
         return 0
-    _print_evaluation(result, texts, embedder.name)
+    _print_evaluation(result, texts, embedder.name, by_line=args.kb is not None)
     return 0
 
 
+def _bm25() -> str:
+    """What BM25 uses, in words (eval prints it)."""
+    from semsearch.analysis.keywords import DESCRIPTION
+
+    return DESCRIPTION
+
+
+def _beir_files(args: argparse.Namespace) -> tuple[Path, Path]:
+    """``--beir``'s queries and qrels files; an error naming what the folder lacks."""
+    if args.judgements or args.qrels:
+        raise InvalidArgumentError(
+            "--beir reads its folder's queries.jsonl and qrels/SPLIT.tsv; leave out "
+            "--judgements and --qrels (or give them with --name)."
+        )
+    folder = Path(args.beir)
+    needed = [folder / "corpus.jsonl", folder / "queries.jsonl",
+              folder / "qrels" / f"{args.split}.tsv"]  # fmt: skip
+    missing = [str(path) for path in needed if not path.is_file()]
+    if missing:
+        splits = sorted(p.stem for p in (folder / "qrels").glob("*.tsv"))
+        have = f" (qrels it has: {', '.join(splits)}; choose one with --split)" if splits else ""
+        raise InvalidArgumentError(
+            f"{folder} is not a BEIR folder: {', '.join(missing)} missing{have}."
+        )
+    return needed[1], needed[2]
+
+
+def _index_beir(store: Any, args: argparse.Namespace) -> str:
+    """Index ``--beir``'s corpus.jsonl into its base (resuming it) and return the base's name."""
+    from semsearch.documents.chunking import ChunkSettings
+    from semsearch.retrieval.indexing import index_files
+
+    embedder = _load(args)
+    folder = Path(args.beir)
+    name = args.base or (f"beir-{folder.resolve().name}-{embedder.name.split('/')[-1]}-"
+                         f"{embedder.max_length}")  # fmt: skip
+    with _ProgressBar() as bar:
+        report = index_files(store, name, embedder, [folder / "corpus.jsonl"], ChunkSettings(),
+                             progress=bar.update)  # fmt: skip
+    print(
+        f"semsearch: {report.name!r} holds {report.passages} passages of "
+        f"{folder / 'corpus.jsonl'} ({report.encoded} encoded now, {report.skipped} already "
+        f"stored) in {store.uri}",
+        file=sys.stderr,
+    )
+    return report.name
+
+
 def _print_evaluation(
-    result: Evaluation, texts: Sequence[str], model: str, shown: int = 20
+    result: Evaluation, texts: Sequence[str], model: str, shown: int = 20, *, by_line: bool = False
 ) -> None:
+    from semsearch.analysis.keywords import DESCRIPTION
+
     k = result.k
-    print(f"{result.queries} queries, {result.passages} passages; model: {model}")
+    unit = "documents" if result.documents is not None else "passages"
+    counted = (f"{result.documents} documents ({result.passages} passages)"
+               if result.documents is not None else f"{result.passages} passages")  # fmt: skip
+    print(f"{result.queries} queries, {counted}; model: {model}")
+    print("scored per line: each line of the file is one document" if by_line else
+          f"scored {result.rule}")  # fmt: skip
+    print(f"keywords: {DESCRIPTION}")
     print(f"{'method':<10}{f'recall@{k}':>11}{'MRR@10':>9}{'nDCG@10':>9}")
     for m in result.methods:
         print(f"{m.method:<10}{m.recall:>11.3f}{m.mrr:>9.3f}{m.ndcg:>9.3f}")
     if result.misses:
-        print(f"\nRelevant passages not in the top {k}:")
+        print(f"\nRelevant {unit} not in the top {k}:")
     for miss in result.misses[:shown]:
         where = f"rank {miss.rank}" if miss.rank else "not ranked"
         print(f"  {miss.method:<9} {_one_line(miss.query)!r} -> [{miss.passage}] "

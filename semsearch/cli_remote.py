@@ -177,5 +177,13 @@ def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
             rest = [i for i in found["model"][query] if i not in set(head)]
             found.setdefault("reranker", {})[query] = head + rest
     found.pop("rerank", None)
-    result = score_rankings(found, judgements, k=args.k, passages=len(texts))
+    if args.passages:
+        result = score_rankings(found, judgements, k=args.k, passages=len(texts))
+    else:
+        # Per document, as a local eval scores (MaxP): the server's passage rankings, each
+        # document at its best passage (its hybrid is fused over passages, then grouped).
+        from semsearch.retrieval.grouping import document_of
+
+        documents = document_of(passages)
+        result = evaluation.score_documents(found, judgements, documents, k=args.k)
     return {"model_name": model, "result": result, "texts": texts}

@@ -145,22 +145,23 @@ def test_semicolon_csv_in_gb18030_with_chosen_columns_and_the_rest_as_metadata()
         "empty cells (价格 in rows 3) are left out of those rows' text and fields.",
     )
     found = chunk_documents([document], PARAGRAPHS, spans, 200)
+    # Title first, then the text, no column labels: the first column is the heading.
     assert found == [
         Passage(
-            "名称: 学生折扣\n描述: 学生凭证件享受半价优惠。",
+            "学生折扣\n学生凭证件享受半价优惠。",
             "prices.csv",
             "row 1",
-            "",
+            "学生折扣",
             (("价格", "50元"),),
         ),
         Passage(
-            "名称: 路由器\n描述: 家用无线路由器，支持双频。",
+            "路由器\n家用无线路由器，支持双频。",
             "prices.csv",
             "row 2",
-            "",
+            "路由器",
             (("价格", "299元"),),
         ),
-        Passage("名称: 保修\n描述: 两年免费保修。", "prices.csv", "row 3"),
+        Passage("保修\n两年免费保修。", "prices.csv", "row 3", "保修"),
     ]
     assert found[0].origin == "prices.csv · row 1 · 价格: 50元"
     one = read_document("prices.csv", files.GB18030_CSV)  # the longest texts: 描述, bare
@@ -254,10 +255,10 @@ def test_cli_indexes_chosen_columns_and_names_the_encoding(tmp_path, capsys):
 
     stored = open_store("sqlite").passages("prices", [0, 1])
     assert stored[1] == Passage(
-        "名称: 路由器\n描述: 家用无线路由器，支持双频。",
+        "路由器\n家用无线路由器，支持双频。",
         "prices.csv",
         "row 2",
-        "",
+        "路由器",
         (("价格", "299元"),),
     )
 
@@ -281,10 +282,10 @@ def test_the_page_offers_csv_columns_and_names_the_encoding(monkeypatch):
     at = picker.set_value(["名称", "描述"]).run()
     passages = [p for ps in at.session_state["file_passages"].values() for p in ps]
     assert passages[1] == Passage(
-        "名称: 路由器\n描述: 家用无线路由器，支持双频。",
+        "路由器\n家用无线路由器，支持双频。",
         "prices.csv",
         "row 2",
-        "",
+        "路由器",
         (("价格", "299元"),),
     )
 

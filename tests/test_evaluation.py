@@ -163,27 +163,34 @@ def test_cli_eval_shows_the_model_bm25_and_hybrid_side_by_side(tmp_path, capsys)
     assert main([*argv, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert list(result["metrics"]) == ["model", "bm25", "hybrid"]
-    # BM25 finds the vitamin C line first and the refunds line second ("my" and "back" are
-    # shared); the others share no term with their query: the model finds all five first.
+    # BM25 finds the vitamin C and the charging lines first (charge and charging: one stem)
+    # and the refunds line second ("my" and "back" are shared); the others share no term
+    # with their query: the model finds all five first.
     assert result["metrics"]["bm25"] == pytest.approx(
-        {"recall@1": 0.2, "mrr@10": 0.3, "ndcg@10": (1 + dcg([2])) / 5}
+        {"recall@1": 0.4, "mrr@10": 0.5, "ndcg@10": (2 + dcg([2])) / 5}
     )
     assert result["metrics"]["model"] == {"recall@1": 1.0, "mrr@10": 1.0, "ndcg@10": 1.0}
-    assert result["metrics"]["hybrid"]["recall@1"] == pytest.approx(0.8)
+    assert result["metrics"]["hybrid"]["recall@1"] == pytest.approx(1.0)
     assert {(m["method"], m["passage"], m["rank"]) for m in result["misses"]} == {
-        ("bm25", 5, None), ("bm25", 2, 2), ("bm25", 6, None), ("bm25", 1, None),
-        ("hybrid", 5, 2),
+        ("bm25", 2, 2), ("bm25", 6, None), ("bm25", 1, None),
     }  # fmt: skip
+    assert result["documents"] is None
+    assert result["scored"] == "per passage: every window of a record or paragraph ranks on its own"
+    assert result["bm25"].startswith("BM25 (bm25s, Lucene's formula, k1=1.5, b=0.75): English")
     assert main(argv) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:5] == [
+    assert out[:7] == [
         "5 queries, 8 passages; model: sentence-transformers/all-MiniLM-L6-v2",
+        "scored per line: each line of the file is one document",
+        "keywords: BM25 (bm25s, Lucene's formula, k1=1.5, b=0.75): English lower-cased, "
+        "bm25s' English stop words dropped, Snowball-stemmed (PyStemmer); Chinese cut into "
+        "words by jieba",
         "method       recall@1   MRR@10  nDCG@10",
         "model           1.000    1.000    1.000",
-        "bm25            0.200    0.300    0.326",
-        "hybrid          0.800    0.900    0.926",
+        "bm25            0.400    0.500    0.526",
+        "hybrid          1.000    1.000    1.000",
     ]
-    assert out[6] == "Relevant passages not in the top 1:"
+    assert out[8] == "Relevant passages not in the top 1:"
 
 
 def test_cli_eval_of_a_saved_csv_base_with_beir_ids_and_where(tmp_path, capsys):

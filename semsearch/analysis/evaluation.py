@@ -11,6 +11,10 @@ candidates. The metrics are computed by ``pytrec_eval`` (the bindings of TREC's 
 * nDCG@10: the top 10's gain discounted by rank (log2), over the best possible order.
 
 Each is the mean over the judged queries; a query a method returns nothing for counts 0.
+Given which document each passage belongs to (``documents``, from
+:func:`semsearch.retrieval.grouping.document_of`), every method ranks documents by their
+best passage (MaxP, as BEIR scores split documents) and the metrics count documents, as
+the literature's do; without it, passages.
 Judgements come from a CSV (``query,text`` or ``query,passage_id``, an optional
 ``relevant`` column as the page's label files have), from BEIR's ``queries.jsonl`` +
 ``qrels.tsv``, or from the page's labels. What it does not do: encode. The caller passes
@@ -97,6 +101,15 @@ class Evaluation:
     methods: tuple[MethodScores, ...]
     misses: tuple[Miss, ...]
     unmatched: tuple[str, ...] = ()
+    documents: int | None = None
+    """Documents the passages make when scored per document (MaxP); None: per passage."""
+
+    @property
+    def rule(self) -> str:
+        """What was ranked and counted, in words (:mod:`semsearch.retrieval.grouping`)."""
+        from semsearch.retrieval.grouping import PASSAGE_RULE, RULE
+
+        return RULE if self.documents is not None else PASSAGE_RULE
 
     def method(self, name: str) -> MethodScores:
         """The scores of ``name`` (``model``, ``bm25``, ``hybrid``, ``reranker``)."""
@@ -111,6 +124,8 @@ class Evaluation:
             "k": self.k,
             "queries": self.queries,
             "passages": self.passages,
+            "documents": self.documents,
+            "scored": self.rule,
             "metrics": {
                 m.method: {f"recall@{self.k}": m.recall, "mrr@10": m.mrr, "ndcg@10": m.ndcg}
                 for m in self.methods
@@ -327,32 +342,45 @@ def rankings(
     depth: int = DEPTH,
     rerank: Rerank | None = None,
     rerank_depth: int = RERANK_DEPTH,
+    documents: Sequence[int] | None = None,
 ) -> dict[str, dict[str, list[int]]]:
     """Each method's ranking (positions, best first, at most ``depth``) for each query.
 
     ``matrix`` and ``query_vectors`` are unit rows of the same model and size. BM25 lists
     only passages sharing a term with the query; the hybrid fuses the model's and BM25's
     lists by reciprocal rank (k = 60); the reranker reorders the model's top
-    ``rerank_depth``, the rest following in the model's order.
+    ``rerank_depth`` passages, the rest following in the model's order. ``documents``
+    (each passage's document, as its first passage's position): every list ranks
+    documents by their best passage (MaxP), named by that first position, and the hybrid
+    fuses those document lists.
     """
     from semsearch.analysis.keywords import KeywordIndex
+    from semsearch.retrieval.grouping import best_per_document
     from semsearch.retrieval.ranking import reciprocal_rank_fusion, top_hits
 
+    def cut(ranking: list[int]) -> list[int]:
+        if documents is None:
+            return ranking[:depth]
+        return best_per_document(ranking, documents)[:depth]
+
+    # Per document, a passage list must run deep enough to hold ``depth`` documents.
+    deep = depth if documents is None else None
     keywords = KeywordIndex(texts)
     found: dict[str, dict[str, list[int]]] = {m: {} for m in METHODS[: 4 if rerank else 3]}
     scores = np.asarray(query_vectors, dtype=np.float32) @ np.asarray(matrix, dtype=np.float32).T
     for n, query in enumerate(queries):
-        model = [hit.index for hit in top_hits(scores[n], top_k=depth)]
-        bm25 = [hit.index for hit in keywords.search(query, top_k=depth) if hit.score > 0]
+        passages = [hit.index for hit in top_hits(scores[n], top_k=deep)]
+        model = cut(passages)
+        bm25 = cut([hit.index for hit in keywords.search(query, top_k=deep) if hit.score > 0])
         found["model"][query] = model
         found["bm25"][query] = bm25
         fused = reciprocal_rank_fusion([model, bm25], top_k=depth)
         found["hybrid"][query] = [hit.index for hit in fused]
         if rerank is not None:
-            head = model[:rerank_depth]
+            head = passages[:rerank_depth]
             judged = list(rerank(query, [texts[i] for i in head]))
             order = sorted(range(len(head)), key=lambda i: (-float(judged[i]), i))
-            found["reranker"][query] = [head[i] for i in order] + model[rerank_depth:]
+            found["reranker"][query] = cut([head[i] for i in order] + passages[rerank_depth:])
     return found
 
 
@@ -362,8 +390,11 @@ def score_rankings(
     *,
     k: int = 10,
     passages: int = 0,
+    documents: int | None = None,
 ) -> Evaluation:
     """Recall@k, MRR@10 and nDCG@10 of each method's rankings, with the misses at k.
+
+    ``documents``: how many documents the rankings rank (scored per document), or None.
 
     Raises:
         InvalidArgumentError: ``k`` below 1 or no judged query.
@@ -407,7 +438,7 @@ def score_rankings(
         recall, mrr, ndcg = (float(v) for v in means)
         methods.append(MethodScores(method, recall, mrr, ndcg, per_query))
     return Evaluation(k, len(queries), passages, tuple(methods), tuple(misses),
-                      judgements.unmatched)  # fmt: skip
+                      judgements.unmatched, documents)  # fmt: skip
 
 
 def _scored(ranked: Sequence[int]) -> dict[str, float]:
@@ -426,15 +457,49 @@ def evaluate(
     *,
     k: int = 10,
     rerank: Rerank | None = None,
+    documents: Sequence[int] | None = None,
 ) -> Evaluation:
     """Rank ``texts`` for every judged query by each method and score the rankings.
 
     ``query_vectors``: one unit row per ``judgements.queries``, in that order.
+    ``documents``: each passage's document as its first passage's position
+    (:func:`semsearch.retrieval.grouping.document_of`): documents are then ranked by
+    their best passage and counted (MaxP), a document relevant when any of its passages
+    is; None: every passage on its own.
     """
     queries = judgements.queries
     if len(query_vectors) != len(queries):
         raise InvalidArgumentError(
             f"{len(query_vectors)} query vectors for {len(queries)} judged queries."
         )
-    found = rankings(texts, matrix, queries, query_vectors, rerank=rerank)
-    return score_rankings(found, judgements, k=k, passages=len(texts))
+    if documents is not None and len(documents) != len(texts):
+        raise InvalidArgumentError(f"{len(documents)} document numbers for {len(texts)} texts.")
+    found = rankings(texts, matrix, queries, query_vectors, rerank=rerank, documents=documents)
+    if documents is None:
+        return score_rankings(found, judgements, k=k, passages=len(texts))
+    return score_documents(found, judgements, documents, k=k)
+
+
+def score_documents(
+    found: Mapping[str, Mapping[str, Sequence[int]]],
+    judgements: Judgements,
+    documents: Sequence[int],
+    *,
+    k: int = 10,
+) -> Evaluation:
+    """:func:`score_rankings` per document: a document is relevant when one of its passages is.
+
+    ``found`` ranks documents already (each named by its first passage's position, as
+    :func:`semsearch.retrieval.grouping.best_per_document` gives them); a ranking of
+    passages is turned into one here, so a document counts once, at its best passage.
+    """
+    from semsearch.retrieval.grouping import best_per_document
+
+    ranked = {method: {query: best_per_document(ranking, documents)[:DEPTH]
+                       for query, ranking in by_query.items()}
+              for method, by_query in found.items()}  # fmt: skip
+    relevant = {q: frozenset(documents[i] for i in found_) for q, found_ in
+                judgements.relevant.items()}  # fmt: skip
+    per_document = Judgements(relevant, judgements.unmatched)
+    return score_rankings(ranked, per_document, k=k, passages=len(documents),
+                          documents=len(set(documents)))  # fmt: skip

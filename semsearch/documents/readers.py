@@ -8,6 +8,7 @@ type                      sections                                     module
 .html .htm                the text under each heading, with its path   :mod:`.markup`
 .docx                     the text under each heading, with its path   :mod:`.markup`
 .csv .tsv                 one row: chosen columns, others as metadata  :mod:`.tables`
+.jsonl                    one object: chosen fields, others as metadata :mod:`.json_lines`
 .pdf                      one page, paragraphs found from the layout   :mod:`.pdf`
 no extension              the whole file, when it is text (README)     here
 ``.gz`` of any of these   as the file inside                           here
@@ -33,11 +34,12 @@ import io
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
+from semsearch.documents import json_lines, tables
 from semsearch.documents.encodings import decode
 from semsearch.documents.markup import read_markup
 from semsearch.documents.pdf import read_pdf
 from semsearch.documents.sections import Document, DocumentError, Section
-from semsearch.documents.tables import best_text_column, csv_columns, read_csv
+from semsearch.documents.tables import read_csv
 
 __all__ = [
     "TYPES",
@@ -46,6 +48,7 @@ __all__ = [
     "Section",
     "best_text_column",
     "csv_columns",
+    "default_columns",
     "is_readable_name",
     "read_document",
     "read_file",
@@ -58,7 +61,9 @@ TEXT_TYPES = (".txt",)
 MARKDOWN_TYPES = (".md", ".markdown")
 HTML_TYPES = (".html", ".htm")
 TABLE_TYPES = (".csv", ".tsv")
-TYPES = (*TEXT_TYPES, *MARKDOWN_TYPES, *HTML_TYPES, ".docx", *TABLE_TYPES, ".pdf")
+RECORD_TYPES = (*TABLE_TYPES, ".jsonl")
+"""Files of records: one row or object is one document (its chosen columns or fields)."""
+TYPES = (*TEXT_TYPES, *MARKDOWN_TYPES, *HTML_TYPES, ".docx", *RECORD_TYPES, ".pdf")
 DOC_NAMES = frozenset(
     {"readme", "faq", "license", "licence", "copying", "copyright", "changelog", "changes",
      "news", "authors", "install", "todo", "thanks", "history", "notice", "contributing"}
@@ -115,20 +120,56 @@ def _plain(name: str, data: bytes) -> Document:
     return Document(name, [Section(text, "")] if text else [], decoded.encoding)
 
 
+def _is_jsonl(name: str) -> bool:
+    return PurePath(name).suffix.lower() == ".jsonl"
+
+
+def csv_columns(name: str, data: bytes) -> list[str]:
+    """The columns of a CSV/TSV file, or the fields of a JSON Lines file."""
+    if _is_jsonl(name):
+        return json_lines.read_records(name, data)[0].columns
+    return tables.csv_columns(name, data)
+
+
+def best_text_column(name: str, data: bytes) -> str:
+    """The column (or JSON Lines field) with the longest texts: the likely one to search."""
+    if _is_jsonl(name):
+        table = json_lines.read_records(name, data)[0]
+        return table.columns[max(range(len(table.columns)), key=lambda i: (
+            sum(len(row[i].strip()) for row in table.rows), -i))]  # fmt: skip
+    return tables.best_text_column(name, data)
+
+
+def default_columns(name: str, data: bytes) -> list[str]:
+    """The columns a records file is read by when none is chosen.
+
+    ``title`` and ``text`` for JSON Lines that have them (BEIR), else the column with the
+    longest texts.
+    """
+    if _is_jsonl(name):
+        return json_lines.default_fields(json_lines.read_records(name, data)[0])
+    return [tables.best_text_column(name, data)]
+
+
 def read_document(
-    name: str, data: bytes, *, csv_column: str | Sequence[str] | None = None
+    name: str,
+    data: bytes,
+    *,
+    csv_column: str | Sequence[str] | None = None,
+    labels: bool = False,
 ) -> Document:
     """Read ``data`` as the file called ``name``, by its extension.
 
-    ``csv_column``: for a CSV/TSV file, the column (or columns) the model reads; by
-    default the one with the longest texts.
+    ``csv_column``: for a CSV/TSV or JSON Lines file, the column(s) or field(s) the model
+    reads, title first (see :func:`semsearch.documents.tables.record_text`); by default
+    :func:`default_columns`. ``labels``: several as ``column: value`` lines instead.
 
     Raises:
         DocumentError: an unsupported type, binary text or an encoding not read, a broken,
             encrypted or scanned PDF, a CSV without the column, or nothing to read.
     """
     if name.lower().endswith(".gz") and len(name) > 3:
-        inner = read_document(name[:-3], _gunzip(name, data), csv_column=csv_column)
+        inner = read_document(name[:-3], _gunzip(name, data), csv_column=csv_column, labels=labels)
         return dataclasses.replace(inner, name=name)
     suffix = PurePath(name).suffix.lower()
     if suffix in TEXT_TYPES or is_plain_text_name(name):
@@ -139,9 +180,10 @@ def read_document(
         document = read_markup(name, data, "html")
     elif suffix == ".docx":
         document = read_markup(name, data, "docx")
-    elif suffix in TABLE_TYPES:
+    elif suffix in RECORD_TYPES:
         columns = [csv_column] if isinstance(csv_column, str) else list(csv_column or [])
-        document = read_csv(name, data, columns)
+        read = json_lines.read_jsonl if suffix == ".jsonl" else read_csv
+        document = read(name, data, columns, labels=labels)
     elif suffix == ".pdf":
         document = read_pdf(name, data)
     else:

@@ -109,6 +109,7 @@ class _Stream:
     settings: ChunkSettings
     embedder: Embedder
     csv_column: str | Sequence[str] | None
+    labels: bool = False
     done_bytes: float = 0.0
     files: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -119,7 +120,9 @@ class _Stream:
         for path in self.paths:
             size = _size(path)
             try:
-                document = read_document(path.name, read_file(path), csv_column=self.csv_column)
+                document = read_document(
+                    path.name, read_file(path), csv_column=self.csv_column, labels=self.labels
+                )
                 passages = chunk_documents(
                     [document], self.settings, self.embedder.token_spans,
                     self.embedder.passage_tokens,
@@ -318,6 +321,7 @@ def index_files(
     settings: ChunkSettings,
     *,
     csv_column: str | Sequence[str] | None = None,
+    labels: bool = False,
     replace: bool = False,
     batch: int = DEFAULT_BATCH,
     progress: Callable[[IndexProgress], None] | None = None,
@@ -325,7 +329,8 @@ def index_files(
 ) -> IndexReport:
     """Index ``paths`` into the base ``name``, resuming it if it exists (see module doc).
 
-    ``csv_column``: the CSV/TSV column(s) the model reads (the others become metadata).
+    ``csv_column``: the CSV/TSV column(s) or JSON Lines field(s) the model reads, title
+    first (the others become metadata); ``labels``: several as ``column: value`` lines.
     Files that cannot be read are skipped and listed in the report's ``failed``.
     ``cache``: a vector cache to take vectors from and keep them in; with the page's disk
     cache, nothing the page encoded is encoded again, and the page finds what this encodes.
@@ -340,7 +345,7 @@ def index_files(
     spec = base_spec(name.strip(), embedder, chunking(settings))
     files = [Path(p) for p in paths]
     known: set[str] | None = None  # opened with the first batch: no empty base when none reads
-    stream = _Stream(files, settings, embedder, csv_column)
+    stream = _Stream(files, settings, embedder, csv_column, labels)
     total_bytes = sum(_size(path) for path in files)
     handled = encoded = skipped = from_cache = 0
     for chunk in _batches(stream, batch):
