@@ -55,18 +55,21 @@ test-fast: install-test
 # figures in bench/RESULTS.md come from the full sizes (each script's docstring). Left out:
 # cpu_engines.py (needs onnxruntime and openvino), projection.py (fixed sizes, minutes of
 # UMAP and t-SNE), gpu_*.py (CUDA only: bench/gpu_check.sh).
+# Each benchmark in a fresh data folder: none reads or fills the user's vector cache or bases
+# (app_rerank.py asserts that its first search encodes every line).
+FRESH = d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && SEMSEARCH_DATA_DIR=$$d
 bench: install-test
-	$(BIN)/python bench/encode.py --preset tiny --lines 200 --repeats 2
-	$(BIN)/python bench/rank.py --sizes 1000,10000,100000 --dims 384 --queries 20
-	$(BIN)/python bench/app_rerank.py --lines 2000 --moves 10
-	$(BIN)/python bench/reload.py --passages 24
-	$(BIN)/python bench/filters.py --size 5000 --repeat 2
-	$(BIN)/python bench/milvus_index.py --sizes 5000 --queries 10
-	$(BIN)/python bench/scale.py --rows 10000 --queries 10 --milvus-rows 10000 \
+	$(FRESH) $(BIN)/python bench/encode.py --preset tiny --lines 200 --repeats 2
+	$(FRESH) $(BIN)/python bench/rank.py --sizes 1000,10000,100000 --dims 384 --queries 20
+	$(FRESH) $(BIN)/python bench/app_rerank.py --lines 2000 --moves 10
+	$(FRESH) $(BIN)/python bench/reload.py --passages 24
+	$(FRESH) $(BIN)/python bench/filters.py --size 5000 --repeat 2
+	$(FRESH) $(BIN)/python bench/milvus_index.py --sizes 5000 --queries 10
+	$(FRESH) $(BIN)/python bench/scale.py --rows 10000 --queries 10 --milvus-rows 10000 \
 		--milvus-queries 5 --skip-engines
-	$(BIN)/python bench/classroom.py --sessions 4 --lines 30
-	$(BIN)/python bench/serve.py --fast --clients 1,4
-	$(BIN)/python bench/cli.py --repeat 1 --paragraphs 20
+	$(FRESH) $(BIN)/python bench/classroom.py --sessions 4 --lines 30
+	$(FRESH) $(BIN)/python bench/serve.py --fast --clients 1,4
+	$(FRESH) $(BIN)/python bench/cli.py --repeat 1 --paragraphs 20
 
 # Mutants of the four small pure modules, each run against the tests that reach it
 # ([tool.mutmut] in pyproject.toml); fails under 90% killed per module.
