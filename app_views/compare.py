@@ -13,7 +13,7 @@ from semsearch.page.i18n import t
 from semsearch.page.state import CUSTOM, Comparison, Keys
 from semsearch.retrieval.ranking import top_hits
 
-from .context import ViewContext, hit_table, page_state, short, table_columns
+from .context import ViewContext, hit_table, page_state, rounded, short, table_columns
 
 
 def _pick_model(ctx: ViewContext) -> str:
@@ -112,8 +112,8 @@ def _scatter(ctx: ViewContext, mine: np.ndarray, theirs: np.ndarray, other: str)
         {
             "line": shown + 1,
             "text": [short(run.texts[i], 100) for i in shown],
-            "a": mine[shown].round(4),
-            "b": theirs[shown].round(4),
+            "a": rounded(mine[shown]),
+            "b": rounded(theirs[shown]),
         }
     )
     a, b = short(ctx.embedder.name, 40), short(other, 40)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -79,6 +80,15 @@ def plain(text: object) -> str:
     edges = value[0] + value[-1]
     pad = " " if value.strip(" ") and ("`" in edges or " " in edges) else ""
     return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def rounded(values: np.ndarray, digits: int = 4) -> np.ndarray:
+    """``values`` rounded for a chart, in float64.
+
+    A chart's tooltip prints each number as JavaScript reads it: a float32 0.0976 arrives as
+    0.09759999811649323, so the rounding is done after widening to float64.
+    """
+    return np.asarray(values, dtype=np.float64).round(digits)
 
 
 def short(text: str, limit: int = 120) -> str:

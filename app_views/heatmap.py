@@ -8,7 +8,7 @@ import streamlit as st
 
 from semsearch.page.i18n import t
 
-from .context import ViewContext, short
+from .context import ViewContext, rounded, short
 
 HEATMAP_LINES = 200
 
@@ -28,7 +28,7 @@ def heatmap_view(ctx: ViewContext) -> None:
 
     st.markdown(f"**{t(lang, 'heat_query')}**")
     query_row = pd.DataFrame(
-        {"row": "query", "line": labels, "text": texts, "cosine": scores[order].round(4)}
+        {"row": "query", "line": labels, "text": texts, "cosine": rounded(scores[order])}
     )
     st.vega_lite_chart(
         query_row,
@@ -65,7 +65,7 @@ def heatmap_view(ctx: ViewContext) -> None:
             "b": np.asarray(labels)[cols.ravel()],
             "text_a": np.asarray(texts, dtype=object)[rows.ravel()],
             "text_b": np.asarray(texts, dtype=object)[cols.ravel()],
-            "cosine": grid.ravel().round(4),
+            "cosine": rounded(grid.ravel()),
         }
     )
     st.vega_lite_chart(

@@ -11,7 +11,7 @@ from semsearch.page.i18n import t
 from semsearch.page.state import Kept, Keys
 from semsearch.retrieval.ranking import reciprocal_rank_fusion, top_hits
 
-from .context import ViewContext, hit_table, page_state, short
+from .context import ViewContext, hit_table, page_state, rounded, short
 from .fit import cannot_read
 
 CHART_POINTS = 1000
@@ -126,8 +126,8 @@ def _scatter(
         {
             "line": shown + 1,
             "text": [short(texts[i], 100) for i in shown],
-            "bm25": bm25[shown].round(3),
-            "cosine": cosine[shown].round(4),
+            "bm25": rounded(bm25[shown], 3),
+            "cosine": rounded(cosine[shown]),
             "found": found,
         }
     )

@@ -27,7 +27,7 @@ from semsearch.page.state import Kept, Keys
 from semsearch.retrieval.ranking import Hit
 from semsearch.settings import Settings
 
-from .context import ViewContext, hit_table, page_state, short, table_columns
+from .context import ViewContext, hit_table, page_state, rounded, short, table_columns
 
 KEEP_TOP = 100
 """A sampled map always draws this many of the best lines: the most top-k can show."""
@@ -121,7 +121,7 @@ def _frames(
     typed = t(lang, "map_typed")
     frame = pd.DataFrame({
         "x": layout.points[:, 0], "y": layout.points[:, 1], "line": lines + 1,
-        "text": [short(run.texts[i], 100) for i in lines], "score": scores[lines].round(4),
+        "text": [short(run.texts[i], 100) for i in lines], "score": rounded(scores[lines]),
         "source": [source_of(run.origins[i]) or typed for i in lines],
         "status": np.where(passes, t(lang, "map_passes"), t(lang, "map_below")),
     })  # fmt: skip

@@ -210,7 +210,7 @@ def test_long_lines_are_reported_as_cut(app):
     at = app.text_area(key="kb_text").input(f"short line\n{long_line}").run()
     at = search(at, "apple")
     warning = at.main.warning[0].value
-    assert warning == "1 line is longer than 256 tokens; the model read only their start:"
+    assert warning == "1 line is longer than 256 tokens; the model read only its start:"
     assert "line 2: 402 tokens" in [t.value for t in at.main.text]
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from semsearch.documents.knowledge_base import parse_lines
@@ -88,7 +89,12 @@ def test_map_projects_every_line_and_the_query(support):
 def test_heatmap_shows_query_and_line_similarities(support):
     at = open_tab(support, "heatmap")
     assert not at.exception
-    assert len(charts(tab(at, "heatmap"))) == 2
+    query_row, grid = charts(tab(at, "heatmap"))
+    for chart in (query_row, grid):  # the tooltip prints 0.0976, not 0.09759999811649323
+        cosine = convert_arrow_bytes_to_pandas_df(chart.proto.data.data)["cosine"]
+        assert cosine.dtype == np.float64
+        assert all(value == round(value, 4) for value in cosine)
+    assert len(cosine) == 11 * 11  # the 11 support lines, pair by pair
 
 
 def test_tokens_view_shows_the_model_input(support):

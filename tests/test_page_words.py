@@ -20,7 +20,16 @@ from semsearch.page.times import local_time
         ("search_stats", {"encoded": 1, "reused": 11, "seconds": 0.5},
          "1 line encoded, 11 from the cache · 0.50 s"),
         ("truncated", {"count": 1, "cap": 256},
-         "1 line is longer than 256 tokens; the model read only their start:"),
+         "1 line is longer than 256 tokens; the model read only its start:"),
+        ("truncated", {"count": 2, "cap": 256},
+         "2 lines are longer than 256 tokens; the model read only their start:"),
+        ("eval_queries", {"count": 1}, "1 labelled query"),
+        ("eval_queries", {"count": 5}, "5 labelled queries"),
+        ("kw_lesson", {"count": 1},
+         "1 line found by meaning shares no word with the query: keyword search would miss it."),
+        ("kw_lesson", {"count": 2},
+         "2 lines found by meaning share no word with the query: keyword search would miss "
+         "them."),
         ("encoding", {"done": 1, "total": 1}, "Encoding 1/1 line…"),
     ],
 )  # fmt: skip

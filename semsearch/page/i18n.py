@@ -111,7 +111,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "truncated": (
             "{count:# line is|# lines are} longer than {cap} tokens; the model read only "
-            "their start:"
+            "{count:its|their} start:"
         ),
         "truncated_line": "line {index}: {tokens} tokens",
         "query_truncated": "The query has {tokens} tokens; only the first {cap} were read.",
@@ -163,8 +163,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kw_neither": "neither (outside both top lists)",
         "kw_none": "No line shares a word with the query.",
         "kw_lesson": (
-            "{count:# line|# lines} found by meaning share no word with the query: keyword search "
-            "would miss them."
+            "{count:# line|# lines} found by meaning {count:shares|share} no word with the "
+            "query: keyword search would miss {count:it|them}."
         ),
         "kw_chart": "Each line: keyword score (BM25) against meaning score (cosine)",
         "kw_indexing": "Indexing {count:# line|# lines} for keyword search…",
@@ -499,7 +499,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "eval_bm25": "BM25 (keywords)",
         "eval_hybrid": "Hybrid (RRF)",
         "eval_reranker": "Reranker",
-        "eval_queries": "{count} labelled queries",
+        "eval_queries": "{count:# labelled query|# labelled queries}",
         "eval_misses": "Missed in the top {k}",
         "eval_no_misses": "Every method found every relevant passage in its top {k}.",
         "eval_rank": "Rank",
