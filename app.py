@@ -37,7 +37,7 @@ from semsearch.encoding.model_source import AUTO, BUNDLED
 from semsearch.encoding.precision import precision_note
 from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
-from semsearch.page.i18n import LANGUAGES, t
+from semsearch.page.i18n import LANGUAGES, STRINGS, t
 from semsearch.page.indexes import ranking_index
 from semsearch.page.limits import check_search, token_cap_limit
 from semsearch.page.model_box import load_from_box
@@ -162,7 +162,9 @@ def load_model_ui(lang: str, settings: Settings) -> Embedder | None:
         st.text(f"{t(lang, 'info_device')}: {device} · {t(lang, 'info_dtype')}: {dtype}")
     st.text(f"{t(lang, 'info_dim')}: {embedder.native_dim}")
     if report is not None:
-        st.text(f"{t(lang, 'info_load')}: {report.seconds:.1f} s ({report.how})")
+        how = f"load_how_{report.how.replace(' ', '_')}"
+        how = t(lang, how) if how in STRINGS["en"] else report.how
+        st.text(t(lang, "info_load_line", seconds=report.seconds, how=how))
     for notice in embedder.engine.notices:
         st.warning(t(lang, "engine_notice", notice=notice))
     return embedder

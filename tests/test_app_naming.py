@@ -181,3 +181,16 @@ def test_compare_offers_the_bundled_model_when_another_one_is_in_use(
     assert not at.exception
     assert at.session_state["comparison"].model == BUNDLED_NAME
     assert len(compare_tab(at).dataframe) == 2
+
+
+def test_the_load_line_is_in_the_pages_language(monkeypatch):
+    monkeypatch.setenv("SEMSEARCH_MODEL", "bundled")
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.query_params["page"] = "workbench"
+    at = at.run()
+    (line,) = [x.value for x in at.sidebar.text if x.value.startswith("Load time")]
+    assert line.endswith(" s (bundled)")
+    at = at.radio(key="lang").set_value("zh").run()
+    (line,) = [x.value for x in at.sidebar.text if x.value.startswith("加载耗时")]
+    assert line.startswith("加载耗时:")
+    assert line.endswith(" 秒(内置)")
