@@ -71,9 +71,10 @@ def test_the_eval_tab_compares_the_model_bm25_and_hybrid_on_the_labels(page):
     view = next(tab for tab in at.tabs if tab.label == "Does it work on my data?")
     metrics, misses = (frame.value for frame in view.dataframe)
     assert list(metrics["Method"]) == ["Embedding model", "BM25 (keywords)", "Hybrid (RRF)"]
-    assert list(metrics["recall@1"]) == pytest.approx([1.0, 0.2, 0.8])
-    assert list(metrics["MRR@10"]) == pytest.approx([1.0, 0.3, 0.9])
-    assert list(metrics["nDCG@10"]) == pytest.approx([1.0, (1 + dcg([2])) / 5, (4 + dcg([2])) / 5])
-    assert list(misses["Method"]) == ["BM25 (keywords)"] * 4 + ["Hybrid (RRF)"]
-    assert list(misses["Rank"]) == ["not ranked", "2", "not ranked", "not ranked", "2"]
+    # BM25 stems as published: "charge" finds "charging" (as in semsearch eval).
+    assert list(metrics["recall@1"]) == pytest.approx([1.0, 0.4, 1.0])
+    assert list(metrics["MRR@10"]) == pytest.approx([1.0, 0.5, 1.0])
+    assert list(metrics["nDCG@10"]) == pytest.approx([1.0, (2 + dcg([2])) / 5, 1.0])
+    assert list(misses["Method"]) == ["BM25 (keywords)"] * 3
+    assert list(misses["Rank"]) == ["2", "not ranked", "not ranked"]
     assert "5 labelled queries" in [t.value for t in view.text]
