@@ -167,7 +167,7 @@ def test_a_bad_labels_file_is_a_message(support):
     assert (
         tab(at, "calibrate")
         .error[0]
-        .value.startswith("`labels.csv`: `The labels file needs the columns")
+        .value.startswith("`labels.csv`: `The labels file needs a header with the columns")
     )
 
 

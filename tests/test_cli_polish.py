@@ -111,7 +111,8 @@ def readme_commands():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     found = []
     for block in re.findall(r"```bash\n(.*?)```", text, flags=re.S):
-        for line in block.splitlines():
+        # A line ending in a backslash goes on on the next one, as the shell reads it.
+        for line in block.replace("\\\n", " ").splitlines():
             words = shlex.split(line, comments=True)
             at = [i for i, w in enumerate(words) if w.split("/")[-1] == "semsearch"]
             if at:
