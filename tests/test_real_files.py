@@ -210,7 +210,7 @@ def test_a_folder_index_lists_every_file_it_skipped_and_why(tmp_path, capsys, da
         f"semsearch: skipped {docs / '.git'}: a hidden folder (2 file(s) in it not read)",
         f"semsearch: skipped {docs / '.notes.txt'}: a hidden file",
         f"semsearch: skipped {docs / 'logo.png'}: files of type .png are not read (semsearch "
-        "reads .txt, .md, .markdown, .html, .htm, .docx, .csv, .tsv, .pdf, text without an "
+        "reads .txt, .md, .markdown, .html, .htm, .docx, .csv, .tsv, .jsonl, .pdf, text without an "
         "extension, and .gz of these)",
         f"semsearch: skipped {docs / 'tool'}: tool looks binary (it contains NUL bytes), not text.",
     ]

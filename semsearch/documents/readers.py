@@ -71,6 +71,18 @@ DOC_NAMES = frozenset(
 """Names documentation files go by: read as text whatever follows them (``README.Debian``)."""
 
 
+def file_type(name: str) -> str:
+    """The extension of ``name``, lower-case: ``.csv`` for ``notes.csv`` and for ``.csv``.
+
+    A name that is only an extension (an upload called ``.csv``) is of that type, not a
+    dotfile without one (which :class:`~pathlib.PurePath` would make it).
+    """
+    path = PurePath(name)
+    if not path.suffix and path.name.startswith(".") and path.name.lower() in TYPES:
+        return path.name.lower()
+    return path.suffix.lower()
+
+
 def is_plain_text_name(name: str) -> bool:
     """Whether ``name`` is read as plain text by its name alone.
 
@@ -78,7 +90,7 @@ def is_plain_text_name(name: str) -> bool:
     ending that is no known type.
     """
     path = PurePath(name)
-    if path.suffix.lower() in TYPES:
+    if file_type(name) in TYPES:
         return False
     stem = path.name.split(".", 1)[0].lower()
     return not path.suffix or stem in DOC_NAMES
@@ -171,7 +183,7 @@ def read_document(
     if name.lower().endswith(".gz") and len(name) > 3:
         inner = read_document(name[:-3], _gunzip(name, data), csv_column=csv_column, labels=labels)
         return dataclasses.replace(inner, name=name)
-    suffix = PurePath(name).suffix.lower()
+    suffix = file_type(name)
     if suffix in TEXT_TYPES or is_plain_text_name(name):
         document = _plain(name, data)
     elif suffix in MARKDOWN_TYPES:
