@@ -194,6 +194,8 @@ class Session:
             ):
                 after_rank = True
                 continue
+            elif name == "progress" and after_rank:
+                continue  # the score bar sits between the rank line and the text
             elif name == "text" and after_rank:
                 shown.results.append(body.body)
                 if shown.first_result is None and started is not None:

@@ -59,7 +59,9 @@ def page_reload(passages: int) -> tuple[dict[str, float | int], list[str]]:
     from semsearch.page import memory
 
     AppTest.from_file(APP, default_timeout=3600).run()  # load the model once, as a server has
-    at = AppTest.from_file(APP, default_timeout=3600).run()
+    at = AppTest.from_file(APP, default_timeout=3600)
+    at.query_params["page"] = "workbench"  # the uploader is on the workbench, not the lesson
+    at = at.run()
     at.text_area(key="kb_text").input("")
     at.file_uploader(key="uploads").upload("notes.md", markdown(passages), "text/markdown").run()
     at.text_input(key="query").set_value(QUERY)  # Enter in the box: a search
