@@ -115,3 +115,7 @@ def check_unicode(text: str, what: str) -> str:
             "(e.g. decode the file as UTF-8) and try again."
         ) from None
     return text
+
+
+class LimitError(InvalidArgumentError):
+    """A session asked for more than the server's page limits allow (seen on the page)."""

@@ -14,12 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from semsearch.documents.chunking import Passage
-from semsearch.errors import InvalidArgumentError
+from semsearch.errors import LimitError
 from semsearch.settings import PageLimits
-
-
-class LimitError(InvalidArgumentError):
-    """A session asked for more than the server's page limits allow (seen on the page)."""
 
 
 def check_search(passages: Sequence[Passage], limits: PageLimits) -> None:
