@@ -20,6 +20,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from semsearch.encoding.embedder import Embedder
@@ -29,8 +30,13 @@ from semsearch.service.errors import ApiError, error_body, install
 from semsearch.service.routes import router
 from semsearch.service.service import Service
 
-PUBLIC_PATHS = frozenset({"/health", "/docs", "/openapi.json", "/docs/oauth2-redirect"})
+PUBLIC_PATHS = frozenset({"/health", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"})
 """Paths answered without the key: liveness, and the API's description (no data)."""
+
+DOCS_ASSETS = "/docs-assets"
+"""Where ``/docs`` and ``/redoc`` load Swagger UI's and ReDoc's files from: this server, not a
+CDN (fastapi-offline ships them), so the pages work on a machine without internet. Static
+files, no data: a mount, outside the key check."""
 
 
 def create_app(
@@ -54,7 +60,10 @@ def create_app(
         yield
         await service.stop()
 
-    app = FastAPI(
+    # FastAPI's own /docs loads Swagger UI from a CDN and is blank offline; FastAPIOffline is
+    # FastAPI's documented self-hosting recipe, packaged with the files (Swagger UI 5: OpenAPI 3.1).
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title="semsearch",
         summary="Semantic search over saved knowledge bases; OpenAI-compatible embeddings.",
         lifespan=lifespan,
