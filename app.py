@@ -41,12 +41,12 @@ from semsearch.page.i18n import LANGUAGES, STRINGS, t
 from semsearch.page.indexes import ranking_index
 from semsearch.page.limits import check_search, token_cap_limit
 from semsearch.page.model_box import load_from_box
-from semsearch.page.naming import auto_label, fallback_notice, in_use_line
+from semsearch.page.naming import auto_label, fallback_notice, in_use_line, picker_label
 from semsearch.page.passages import all_passages, typed_passages
 from semsearch.page.reading import sample_label, unreadable_samples
 from semsearch.page.reload import keep, park_uploads, restore, take_free_search
 from semsearch.page.samples import SAMPLES, sample
-from semsearch.page.staleness import SearchInputs, refresh_if_free, search
+from semsearch.page.staleness import SearchInputs, refresh_if_free, search, stale_notice
 from semsearch.page.state import (
     CUSTOM,
     DEFAULT_RERANK_CANDIDATES,
@@ -123,6 +123,8 @@ def model_choice_ui(lang: str, embedder: Embedder | None, settings: Settings) ->
         device = embedder.device if embedder is not None and local else None
         auto = auto_label(lang, report, device or settings.device or default_device())
     labels = {AUTO: auto, BUNDLED: t(lang, "model_bundled"), CUSTOM: t(lang, "model_custom")}
+    if settings.embed.url is None:  # an embedding server's models are the server's business
+        labels |= {c: picker_label(lang, c) for c in MODEL_CHOICES if c not in labels}
     st.selectbox(
         t(lang, "model_choice"),
         MODEL_CHOICES,
@@ -298,12 +300,16 @@ def query_ui(lang: str, workbench: bool) -> tuple[bool, float, int]:
 
 
 def search_ui(
-    lang: str, embedder: Embedder | None, passages: list[Passage], instruction: str | None
+    lang: str,
+    embedder: Embedder | None,
+    passages: list[Passage],
+    instruction: str | None,
+    workbench: bool = True,
 ) -> None:
     """Run a search with a progress bar; problems become messages, never tracebacks."""
     inputs = SearchInputs.on_page(state, passages, instruction)
     if embedder is None:
-        st.error(t(lang, "model_failed_hint"))
+        st.error(t(lang, "model_failed_hint" if workbench else "model_failed_hint_lesson"))
         return
     if not passages and inputs.base is None:
         st.warning(t(lang, "need_kb"))
@@ -329,19 +335,20 @@ def search_ui(
         bar.empty()
 
 
-def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float], current: bool,
-               index: VectorIndex, threshold: float, fresh: bool,
+def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float],
+               stale: str | None, index: VectorIndex, threshold: float, fresh: bool,
                embedder: Embedder | None = None, workbench: bool = True,
                readable: bool = True) -> None:  # fmt: skip
     """The ranked lines: rank, score and its colour tier, a bar, the text as typed, its origin.
 
     The first result says what its number is. The workbench adds how the scores were
-    computed (:func:`encoding_ui`).
+    computed (:func:`encoding_ui`). ``stale``: the key of the notice that the results
+    answer an earlier page (:func:`stale_notice`), ``None`` when they are current.
 
     Without tier word or colour when the model cannot read the query or lines (``readable``).
     """
-    if not current:
-        st.info(t(lang, "stale"), icon="ℹ️")
+    if stale is not None:
+        st.info(t(lang, stale), icon="ℹ️")
     if workbench:
         st.subheader(t(lang, "results_header"))
     st.text(t(lang, "results_for", query=run.query))
@@ -374,8 +381,9 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
             st.text(run.texts[hit.index])
             if run.origins[hit.index]:
                 st.text(t(lang, "origin", origin=run.origins[hit.index]))
-            if number == 1:
-                st.caption(t(lang, "score_means", strong=STRONG_AT, related=RELATED_AT))
+            if number == 1:  # the tiers are explained only where results carry them
+                means = "score_means" if readable else "score_means_unread"
+                st.caption(t(lang, means, strong=STRONG_AT, related=RELATED_AT))
     if not hits and index.size:
         best = index.search(run.query_vector, top_k=1)[0]
         st.info(t(lang, "none_pass", threshold=threshold, best=best.score))
@@ -511,7 +519,7 @@ def model_ui(lang: str, settings: Settings, workbench: bool) -> tuple[Embedder |
         if not workbench:
             line.caption(f"✅ {t(lang, 'ready')}", width="content")
         line.text(in_use_line(lang, embedder), width="content")  # plain text, never markdown
-        notice = fallback_notice(lang, embedder.report, escape=plain)
+        notice = fallback_notice(lang, embedder.report, escape=plain, workbench=workbench)
         if notice is not None:
             st.warning(notice)
     st.caption(t(lang, "page_caption" if workbench else "lesson_caption"))
@@ -543,7 +551,7 @@ def _page() -> None:
         restored = take_free_search(state, embedder, searched, instruction)  # a reload: free
         before = state.run
         if requested or restored:
-            search_ui(lang, embedder, searched, instruction)
+            search_ui(lang, embedder, searched, instruction, workbench)
         current = refresh_if_free(state, embedder, searched, instruction)
         run = state.run
         if run is None:
@@ -551,9 +559,14 @@ def _page() -> None:
         else:
             index = index_of(run, embedder)
             hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
-            unread = language_fit_ui(lang, run, embedder, top_k)
+            unread = language_fit_ui(lang, run, embedder, top_k, workbench)
             fresh = run is not before  # searched on this rerun, not re-ranked by a slider
-            results_ui(lang, run, hits, judged, current, index, threshold, fresh, embedder,
+            stale = (
+                None
+                if current
+                else stale_notice(SearchInputs.on_page(state, searched, instruction))
+            )
+            results_ui(lang, run, hits, judged, stale, index, threshold, fresh, embedder,
                        workbench, readable=not unread)  # fmt: skip
             if workbench:
                 export_ui(lang, run, hits, embedder.name if embedder else "")

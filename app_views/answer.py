@@ -18,7 +18,8 @@ from semsearch.answers.generation import (
     cited_numbers,
     generator_from_env,
 )
-from semsearch.errors import SemsearchError
+from semsearch.encoding.model_source import download_command
+from semsearch.errors import ModelLoadError, SemsearchError
 from semsearch.page.i18n import t
 from semsearch.page.state import KeptAnswer, Keys
 from semsearch.retrieval.ranking import Hit
@@ -65,7 +66,12 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
                     text += piece
                     shown.text(text)  # plain text: a model's output never becomes markup
         except (SemsearchError, RuntimeError) as error:
-            st.error(t(lang, "answer_failed", cause=plain(error)))
+            message = t(lang, "answer_failed", cause=plain(error))
+            if isinstance(error, ModelLoadError) and error.reason == "offline":
+                # Naming the model is not enough: say how to get it, or how to do without.
+                fix = t(lang, "answer_fix_offline", command=download_command(error.model))
+                message = f"{message}\n\n{fix}"
+            st.error(message)
             return
         state.last_answer = KeptAnswer(run.key, run.query, text, tuple(citations))
     else:

@@ -56,12 +56,17 @@ def cannot_read(run: SearchRun, embedder: Embedder | None) -> bool:
     return not (kb.fits and query.fits)
 
 
-def language_fit_ui(lang: str, run: SearchRun, embedder: Embedder | None, top_k: int = 5) -> bool:
-    """The warning beside the results and keyword ranking on request; ``True``: unreadable."""
+def language_fit_ui(
+    lang: str, run: SearchRun, embedder: Embedder | None, top_k: int = 5, workbench: bool = True
+) -> bool:
+    """The warning beside the results and keyword ranking on request; ``True``: unreadable.
+
+    ``workbench``: the page with the model picker (the lesson's warning names that page).
+    """
     if embedder is None or not cannot_read(run, embedder):
         return False
     kb, query = run_fit(run, embedder)
-    warning = fit_warning(lang, kb, query, escape=plain)
+    warning = fit_warning(lang, kb, query, escape=plain, workbench=workbench)
     if warning is not None:
         st.warning(warning, icon="🌐")
     if st.toggle(t(lang, "fit_keywords_toggle"), key=KEYWORDS_INSTEAD):

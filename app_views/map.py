@@ -18,6 +18,7 @@ from semsearch.analysis.projection import (
     DRAW_LIMITS,
     MapLayout,
     available_methods,
+    has_run,
     map_layout,
     source_of,
 )
@@ -74,6 +75,12 @@ def map_view(ctx: ViewContext) -> None:
     st.dataframe(table, hide_index=True, column_config=table_columns(lang))
 
 
+def projecting_words(lang: str, method: str, count: int) -> str:
+    """The spinner's words while a map is projected: UMAP's first run says why it is slow."""
+    key = "map_projecting_first" if method == "umap" and not has_run(method) else "map_projecting"
+    return t(lang, key, count=count, method=METHOD_NAMES[method])
+
+
 def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:
     """The remembered projection; the kept lines do not depend on top-k or the threshold."""
     run = ctx.run
@@ -83,7 +90,7 @@ def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:
 
     def project() -> MapLayout:
         count = min(len(run.texts), limit)
-        with st.spinner(t(ctx.lang, "map_projecting", count=count, method=METHOD_NAMES[method])):
+        with st.spinner(projecting_words(ctx.lang, method, count)):
             return map_layout(run.kb_embeddings, run.query_vector, keep.tolist(), method,
                               limit=limit)  # fmt: skip
 

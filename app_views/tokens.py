@@ -32,9 +32,20 @@ def _lengths_chart(ctx: ViewContext) -> None:
         "layer": [
             {
                 "mark": "bar",
+                # Whole tokens and whole lines: a bin is at least one token wide, the
+                # axes print integers only, and labels that would overlap are left out.
                 "encoding": {
-                    "x": {"field": "tokens", "bin": {"maxbins": 40}, "title": t(lang, "tok_axis")},
-                    "y": {"aggregate": "count", "title": t(lang, "tok_lines")},
+                    "x": {
+                        "field": "tokens",
+                        "bin": {"maxbins": 20, "minstep": 1},
+                        "title": t(lang, "tok_axis"),
+                        "axis": {"format": "d", "labelOverlap": True},
+                    },
+                    "y": {
+                        "aggregate": "count",
+                        "title": t(lang, "tok_lines"),
+                        "axis": {"format": "d", "tickMinStep": 1},
+                    },
                 },
             },
             {

@@ -36,7 +36,12 @@ def test_results_carry_no_tier_and_the_page_names_both_ways_out(monkeypatch):
     assert warning.endswith(
         "Two ways out: rank this search by keywords (BM25, jieba for Chinese) with the switch "
         "below, or run `hf download Qwen/Qwen3-Embedding-0.6B` once while online, then choose "
-        "`Qwen/Qwen3-Embedding-0.6B` in the sidebar (it reads 100+ languages)."
+        "`Qwen/Qwen3-Embedding-0.6B` on the 🛠️ Workbench page (it reads 100+ languages)."
+    )  # the lesson page has no sidebar: the warning names the page that has the picker
+    (means,) = [c.value for c in at.main.caption if c.value.startswith("What the number means")]
+    assert means.endswith(  # no tiers to explain: the results carry none
+        "1 = same direction, 0 = unrelated. Here it means little: the model cannot read this "
+        "text, so no tier word is given."
     )
     at = at.radio(key="lang").set_value("zh").run()
     lines = ranked(at)
@@ -45,9 +50,10 @@ def test_results_carry_no_tier_and_the_page_names_both_ways_out(monkeypatch):
     (warning,) = [w.value for w in at.main.warning if "读不懂" in w.value]
     assert "两种办法:用下面的开关按关键词(BM25,中文用 jieba 分词)为本次搜索排序" in warning
     assert warning.endswith(
-        "或联网时运行一次 `hf download Qwen/Qwen3-Embedding-0.6B`,然后在侧边栏选择 "
-        "`Qwen/Qwen3-Embedding-0.6B`(支持 100 多种语言)。"
+        "或联网时运行一次 `hf download Qwen/Qwen3-Embedding-0.6B`,然后在 🛠️ 工作台页面"
+        "选择 `Qwen/Qwen3-Embedding-0.6B`(支持 100 多种语言)。"
     )
+    assert not [c for c in at.main.caption if "≥ 0.6" in c.value]  # no tier thresholds
 
 
 def test_keyword_ranking_is_one_switch_away(monkeypatch):

@@ -30,6 +30,18 @@ from semsearch.errors import InvalidArgumentError
 METHODS = ("pca", "umap", "tsne")
 DRAW_LIMITS = {"pca": 50_000, "umap": 20_000, "tsne": 2_000}
 """The most lines a map draws per method (see bench/projection.py for the times behind them)."""
+_RAN: set[str] = set()
+"""The methods that have projected in this process (see :func:`has_run`)."""
+
+
+def has_run(method: str) -> bool:
+    """Whether ``method`` has projected in this process.
+
+    UMAP's first projection in a process compiles its numba code: tens of seconds (about
+    46 s was seen on 2 shared cores) before the work itself, seconds afterwards. The page
+    says so in its spinner while this is ``False``.
+    """
+    return method in _RAN
 
 
 def available_methods() -> list[str]:
@@ -69,6 +81,7 @@ def project_2d(vectors: np.ndarray, method: str = "pca", seed: int = 0) -> np.nd
         raise InvalidArgumentError(
             f"Unknown projection {method!r}: choose one of {', '.join(METHODS)}."
         )
+    _RAN.add(method)
     return np.asarray(points, dtype=np.float32)
 
 

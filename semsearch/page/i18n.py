@@ -29,6 +29,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "vectors (both of length 1): 1 = same direction, 0 = unrelated. "
             "≥ {strong} strong match · {related}–{strong} related · < {related} weak."
         ),
+        "score_means_unread": (
+            "What the number means: the cosine similarity of the question's and this line's "
+            "vectors (both of length 1): 1 = same direction, 0 = unrelated. Here it means "
+            "little: the model cannot read this text, so no tier word is given."
+        ),
         "page_caption": (
             "Type a knowledge base on the left, ask a question in your own words on the right, "
             "and see which lines mean the same thing: texts become vectors, and the closest "
@@ -45,6 +50,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "model_failed_hint": (
             "Pick another model in the sidebar. Your knowledge base and query are kept."
         ),
+        "model_failed_hint_lesson": (
+            "Pick another model on the 🛠️ Workbench page (its sidebar). Your knowledge base "
+            "and query are kept."
+        ),
+        "model_needs_download": "{model} · needs a download (~{size})",
         "ready": "Vector space ready",
         "info_model": "Model",
         "info_device": "Device",
@@ -113,6 +123,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "stale": (
             "The knowledge base, query or model changed since these results. "
             "Press Search to update them."
+        ),
+        "stale_no_kb": (
+            "These results are from the last search; the knowledge base is empty now. Add "
+            "lines, then press Search."
+        ),
+        "stale_no_query": (
+            "These results are from the last search; the question is empty now. Type one, "
+            "then press Search."
         ),
         "truncated": (
             "{count:# line is|# lines are} longer than {cap} tokens; the model read only "
@@ -344,6 +362,12 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "answer_loading": "Loading the language model…",
         "answer_failed": "No answer: {cause}",
+        "answer_fix_offline": (
+            "The language model is downloaded once, then works offline: run `{command}` while "
+            "online, then ask again. Or answer with a model you have: SEMSEARCH_LLM=FOLDER (a "
+            "local model folder), or SEMSEARCH_LLM_BASE_URL=URL for an OpenAI-compatible "
+            "server (vLLM, Ollama); set it before starting the page."
+        ),
         "answer_sources": "Sources given to the model (cited ones marked ✓):",
         "rerank": "Rerank with Qwen3-Reranker",
         "rerank_help": (
@@ -378,7 +402,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "fallback_fix_offline": "To use it, run `{command}` once while online, then reload.",
         "fallback_fix_missing": "Check the model name (SEMSEARCH_MODEL).",
         "fallback_fix_download": "Retry, or run `{command}` yourself.",
-        "fallback_fix_memory": "Free memory, or choose a smaller model in the sidebar.",
+        "fallback_fix_memory": "Free memory, or choose a smaller model {where}.",
+        "where_sidebar": "in the sidebar",
+        "where_workbench": "on the 🛠️ Workbench page",
         "fallback_fix_error": "The cause: {cause}",
         "lang_en": "English",
         "lang_zh": "Chinese",
@@ -396,12 +422,12 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "fit_fix_pick": (
             "Two ways out: rank this search by keywords (BM25, jieba for Chinese) with the "
-            "switch below, or choose {model} in the sidebar (it reads 100+ languages)."
+            "switch below, or choose {model} {where} (it reads 100+ languages)."
         ),
         "fit_fix_download": (
             "Two ways out: rank this search by keywords (BM25, jieba for Chinese) with the "
-            "switch below, or run `{command}` once while online, then choose {model} in the "
-            "sidebar (it reads 100+ languages)."
+            "switch below, or run `{command}` once while online, then choose {model} {where} "
+            "(it reads 100+ languages)."
         ),
         "fit_keywords_toggle": "Rank this search by keywords (BM25) instead",
         "score_unread": "{score} · no tier: the model cannot read this",
@@ -524,6 +550,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_typed": "typed on the page",
         "map_ring": "threshold",
         "map_projecting": "Projecting {count:# line|# lines} with {method}…",
+        "map_projecting_first": (
+            "Projecting {count:# line|# lines} with {method}… Its first map since the server "
+            "started compiles its code once: up to a minute on a small machine. Later maps take "
+            "seconds."
+        ),
         "map_click": (
             "Click a point to list its nearest neighbours (they get an orange ring); click the "
             "background to clear. Red lines join the query to its results."
@@ -550,6 +581,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "这个数字的含义:问题与这一行的向量(长度都为 1)的余弦相似度:1 = 方向相同,0 = 毫不相关。"
             "≥ {strong} 高度相关 · {related}–{strong} 相关 · < {related} 弱相关。"
         ),
+        "score_means_unread": (
+            "这个数字的含义:问题与这一行的向量(长度都为 1)的余弦相似度:1 = 方向相同,0 = 毫不相关。"
+            "但这里它说明不了什么:模型读不懂这些文字,所以不给相关程度。"
+        ),
         "page_caption": (
             "左侧输入知识库,右侧用自己的话提问,看看哪些句子意思相同:"
             "文本被编码成向量,距离最近的向量胜出。"
@@ -563,6 +598,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "loading_model": "正在加载 {model}… 首次使用可能需要下载。",
         "model_failed": "无法加载模型 {model}:{cause}",
         "model_failed_hint": "请在侧边栏选择其他模型。知识库和查询内容都会保留。",
+        "model_failed_hint_lesson": (
+            "请在 🛠️ 工作台页面(侧边栏)选择其他模型。知识库和查询内容都会保留。"
+        ),
+        "model_needs_download": "{model} · 需要下载(约 {size})",
         "ready": "向量空间已就绪",
         "info_model": "模型",
         "info_device": "设备",
@@ -624,6 +663,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "score_line": "{score} · {tier}",
         "none_pass": "没有结果达到阈值 {threshold:.2f}。最高分为 {best:.4f},对应:",
         "stale": "知识库、查询或模型在本次结果之后有改动。点击“开始搜索”更新结果。",
+        "stale_no_kb": "这些是上一次搜索的结果;知识库现在是空的。请先输入几行,再点击“开始搜索”。",
+        "stale_no_query": "这些是上一次搜索的结果;问题现在是空的。请先输入问题,再点击“开始搜索”。",
         "truncated": "{count} 行超过 {cap} 个 token,模型只读取了开头部分:",
         "truncated_line": "第 {index} 行:{tokens} 个 token",
         "query_truncated": "查询有 {tokens} 个 token,只读取了前 {cap} 个。",
@@ -823,6 +864,11 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "answer_loading": "正在加载语言模型…",
         "answer_failed": "无法回答:{cause}",
+        "answer_fix_offline": (
+            "语言模型只需下载一次,之后可离线使用:联网时运行 `{command}`,然后再问一次。"
+            "也可以用已有的模型回答:SEMSEARCH_LLM=文件夹(本地模型文件夹),"
+            "或 SEMSEARCH_LLM_BASE_URL=URL(兼容 OpenAI 的服务,如 vLLM、Ollama);请在启动页面前设置。"
+        ),
         "answer_sources": "提供给模型的来源(被引用的标有 ✓):",
         "rerank": "用 Qwen3-Reranker 重排序",
         "rerank_help": (
@@ -857,7 +903,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "fallback_fix_offline": "要使用它,请在联网时运行一次 `{command}`,然后刷新页面。",
         "fallback_fix_missing": "请检查模型名称(SEMSEARCH_MODEL)。",
         "fallback_fix_download": "请重试,或自行运行 `{command}`。",
-        "fallback_fix_memory": "请释放内存,或在侧边栏选择更小的模型。",
+        "fallback_fix_memory": "请释放内存,或{where}选择更小的模型。",
+        "where_sidebar": "在侧边栏",
+        "where_workbench": "在 🛠️ 工作台页面",
         "fallback_fix_error": "原因:{cause}",
         "lang_en": "英文",
         "lang_zh": "中文",
@@ -874,11 +922,11 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "fit_fix_pick": (
             "两种办法:用下面的开关按关键词(BM25,中文用 jieba 分词)为本次搜索排序,"
-            "或在侧边栏选择 {model}(支持 100 多种语言)。"
+            "或{where}选择 {model}(支持 100 多种语言)。"
         ),
         "fit_fix_download": (
             "两种办法:用下面的开关按关键词(BM25,中文用 jieba 分词)为本次搜索排序,"
-            "或联网时运行一次 `{command}`,然后在侧边栏选择 {model}(支持 100 多种语言)。"
+            "或联网时运行一次 `{command}`,然后{where}选择 {model}(支持 100 多种语言)。"
         ),
         "fit_keywords_toggle": "改为按关键词(BM25)为本次搜索排序",
         "score_unread": "{score} · 不分级:模型读不懂这些文字",
@@ -989,6 +1037,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_typed": "页面上输入",
         "map_ring": "阈值",
         "map_projecting": "正在用 {method} 投影 {count} 行…",
+        "map_projecting_first": (
+            "正在用 {method} 投影 {count} 行… 服务器启动后的第一张 {method} 图要先编译一次代码:"
+            "在配置较低的机器上最多约一分钟。之后每张图只需几秒。"
+        ),
         "map_click": (
             "点击一个点,列出它最近的邻居(以橙色圆圈标出);点击空白处取消。红线把查询连到它的结果。"
         ),

@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from semsearch.encoding.model_source import AUTO, auto_model, download_command
+from semsearch.encoding.model_source import (
+    AUTO,
+    QWEN3_0_6B,
+    QWEN3_4B,
+    QWEN3_8B,
+    auto_model,
+    cached_folder,
+    download_command,
+)
 from semsearch.page.i18n import t
 
 if TYPE_CHECKING:
@@ -24,6 +32,8 @@ if TYPE_CHECKING:
 _HOW = {"bundled": "how_bundled", "hub cache": "how_cache", "local folder": "how_folder",
         "downloaded": "how_downloaded"}  # fmt: skip
 _REASONS = ("offline", "missing", "download", "memory", "error")
+DOWNLOAD_SIZES = {QWEN3_0_6B: "1.2 GB", QWEN3_4B: "8 GB", QWEN3_8B: "15 GB"}
+"""What the picker's Qwen3 models download (their bf16 safetensors on the hub, rounded)."""
 
 
 def short_name(model: str) -> str:
@@ -49,6 +59,18 @@ def in_use_line(lang: str, embedder: Embedder) -> str:
     return t(lang, "in_use", model=embedder.name, how=how)
 
 
+def picker_label(lang: str, choice: str) -> str:
+    """A hub model's entry in the picker: its id, and the download it needs when not cached.
+
+    Only the models of :data:`DOWNLOAD_SIZES` are looked up (in the local cache, never on
+    the hub); any other choice is returned as it is.
+    """
+    size = DOWNLOAD_SIZES.get(choice)
+    if size is None or cached_folder(choice) is not None:
+        return choice
+    return t(lang, "model_needs_download", model=choice, size=size)
+
+
 def auto_label(lang: str, report: LoadReport | None, device: str) -> str:
     """The picker's ``auto`` entry: what it resolved to and why, or what it would load.
 
@@ -68,14 +90,23 @@ def auto_label(lang: str, report: LoadReport | None, device: str) -> str:
 
 
 def fallback_notice(
-    lang: str, report: LoadReport | None, escape: Callable[[str], str] = str
+    lang: str,
+    report: LoadReport | None,
+    escape: Callable[[str], str] = str,
+    *,
+    workbench: bool = True,
 ) -> str | None:
-    """The main column's warning when ``auto`` fell back; ``None`` when it did not."""
+    """The main column's warning when ``auto`` fell back; ``None`` when it did not.
+
+    ``workbench``: the page has the model picker in its sidebar (the lesson names the
+    workbench instead).
+    """
     if report is None or report.fallback_from is None:
         return None
     code = _reason(report.fallback_code)
     wanted = report.fallback_from
     why = t(lang, f"auto_why_{code}", model=escape(short_name(wanted)))
+    where = t(lang, "where_sidebar" if workbench else "where_workbench")
     fix = t(lang, f"fallback_fix_{code}", command=download_command(wanted),
-            cause=escape(report.fallback_reason or ""))  # fmt: skip
+            cause=escape(report.fallback_reason or ""), where=where)  # fmt: skip
     return t(lang, "fallback", model=escape(report.name), why=why, fix=fix)

@@ -28,12 +28,19 @@ def _what(lang: str, kb: LanguageFit, query: LanguageFit) -> str:
 
 
 def fit_warning(
-    lang: str, kb: LanguageFit, query: LanguageFit, escape: Callable[[str], str] = str
+    lang: str,
+    kb: LanguageFit,
+    query: LanguageFit,
+    escape: Callable[[str], str] = str,
+    *,
+    workbench: bool = True,
 ) -> str | None:
     """The warning shown beside the results; ``None`` when the model reads them all.
 
     ``kb`` is the fit of the knowledge base's passages, ``query`` that of the query alone.
-    ``escape`` makes names literal where the text goes into markdown.
+    ``escape`` makes names literal where the text goes into markdown. ``workbench``: the
+    page has the model picker in its sidebar (the lesson page has none: it names the
+    workbench).
     """
     if kb.fits and query.fits:
         return None
@@ -49,7 +56,9 @@ def fit_warning(
         cause = t(lang, "fit_unknown", model=model, what=what, share=max(shares, default=1.0))
     fix = worse.fix or ""
     how = "fit_fix_pick" if cached_folder(fix) is not None else "fit_fix_download"
-    return cause + " " + t(lang, how, model=escape(fix), command=download_command(fix))
+    where = t(lang, "where_sidebar" if workbench else "where_workbench")
+    return cause + " " + t(lang, how, model=escape(fix), command=download_command(fix),
+                           where=where)  # fmt: skip
 
 
 def _script(lang: str, script: str) -> str:

@@ -85,6 +85,19 @@ def freshness(
     return Freshness.REFRESHABLE
 
 
+def stale_notice(inputs: SearchInputs) -> str:
+    """The words' key of the notice over stale results: what to do before pressing Search.
+
+    An empty knowledge base or question cannot be searched; the notice says to fill it in
+    rather than to press a button that would only refuse.
+    """
+    if inputs.base is None and not inputs.texts:
+        return "stale_no_kb"
+    if not inputs.query:
+        return "stale_no_query"
+    return "stale"
+
+
 def refresh_if_free(
     state: PageState, embedder: Embedder | None, passages: list[Passage], instruction: str | None
 ) -> bool:
