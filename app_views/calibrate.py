@@ -40,7 +40,7 @@ def _record(key: str, query: str, text: str, words: dict[str, bool]) -> None:
     Keyed by the texts, a label outlives reruns, new searches and edits of other lines;
     editing the labelled line makes it a new, unlabelled text.
     """
-    choice = page_state().mapping.get(key)
+    choice = page_state().label_choice(key)
     if choice in words:
         _labels()[(query, text)] = words[choice]
     else:
@@ -77,8 +77,7 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
         text = run.texts[i]
         key = Keys.label_switch(run.query, text)
         verdict = labels.get((run.query, text))
-        if key not in state.mapping:
-            state.mapping[key] = None if verdict is None else names[verdict]
+        state.preset_label_choice(key, None if verdict is None else names[verdict])
         number, line, switch = st.columns([1, 8, 3], vertical_alignment="center")
         number.caption(f"{i + 1} · {scores[i]:.4f}")
         line.text(short(text, 160))

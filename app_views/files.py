@@ -99,8 +99,8 @@ def _columns_ui(lang: str, upload: UploadedFile) -> tuple[str, ...]:
         lambda: (csv_columns(upload.name, upload.getvalue()),
                  best_text_column(upload.name, upload.getvalue())),
     )  # fmt: skip
-    if not isinstance(state.mapping.get(key), list):
-        state.mapping[key] = [best]
+    if state.csv_column_choice(upload.file_id) is None:
+        state.set_csv_column_choice(upload.file_id, [best])
     st.text(upload.name)
     chosen = st.multiselect(t(lang, "csv_columns"), columns, key=key, help=t(lang, "csv_help"))
     return tuple(chosen)

@@ -32,11 +32,12 @@ def filter_ui(lang: str, passages: list[Passage]) -> Filter:
         return {}
     active = False
     for field, values in found.items():
-        key = Keys.filter_field(field)
-        if key in state.mapping:
+        picked = state.filter_choice(field)
+        if picked is not None:
             # A value of a file no longer on the page would make Streamlit refuse the widget.
-            state.mapping[key] = [value for value in state.mapping[key] or [] if value in values]
-            active = active or bool(state.mapping[key])
+            picked = [value for value in picked if value in values]
+            state.set_filter_choice(field, picked)
+            active = active or bool(picked)
     chosen: Filter = {}
     with st.expander(t(lang, "filter_header"), expanded=active):
         for field, values in found.items():
@@ -56,7 +57,7 @@ def kept_filter(passages: list[Passage]) -> Filter:
     found = state.remembered(Kept.FACETS, passages, lambda: facets(passages))
     chosen: Filter = {}
     for field, values in found.items():
-        picked = [v for v in state.mapping.get(Keys.filter_field(field)) or [] if v in values]
+        picked = [v for v in state.filter_choice(field) or [] if v in values]
         if picked:
             chosen[field] = tuple(picked)
     return chosen

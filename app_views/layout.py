@@ -38,8 +38,8 @@ def why_these_results(ctx: ViewContext, workbench: bool = True) -> None:
     views = VIEWS if workbench else LESSON_VIEWS
     labels = [t(ctx.lang, key) for key, _ in views]
     state = page_state()
-    if state.mapping.get(Keys.WHY_TAB, labels[0]) not in labels:
-        del state.mapping[Keys.WHY_TAB]  # a workbench view: the lesson opens its first
+    if state.why_tab not in (None, *labels):
+        del state.why_tab  # a workbench view: the lesson opens its first
     st.subheader(t(ctx.lang, "why_header"))
     st.caption(t(ctx.lang, "why_caption" if workbench else "why_caption_lesson", count=len(views)))
     tabs = st.tabs(labels, key=Keys.WHY_TAB, on_change="rerun")
@@ -56,8 +56,8 @@ def keep_open_tab(lang: str) -> None:
     same view's label in ``lang``.
     """
     state = page_state()
-    label = state.mapping.get(Keys.WHY_TAB)
+    label = state.why_tab
     for key, _ in VIEWS:
         if label in {t(other, key) for other in LANGUAGES}:
-            state.mapping[Keys.WHY_TAB] = t(lang, key)
+            state.why_tab = t(lang, key)
             return

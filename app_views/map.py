@@ -100,7 +100,7 @@ def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:
 
 def _picked_line(layout: MapLayout) -> int | None:
     """The line clicked on the map (a line index), if it is still drawn."""
-    event: Any = page_state().mapping.get(Keys.MAP_CHART)
+    event: Any = page_state().map_chart
     try:
         rows = event["selection"]["pick"]
     except (KeyError, TypeError):

@@ -13,7 +13,7 @@ from semsearch.errors import CacheError
 from semsearch.page.i18n import t
 from semsearch.page.memory import PageMemory, new_id, shared_page_memory, valid_id
 from semsearch.page.reload import forget_kept_files, keep_files
-from semsearch.page.state import Kept, Keys
+from semsearch.page.state import Keys
 from semsearch.settings import Settings
 
 from .context import page_state, plain
@@ -30,7 +30,10 @@ def browser_owner() -> str:
     """
     token = st.context.cookies.get(OWNER_COOKIE)
     if not valid_id(token):
-        token = page_state().mapping.setdefault(Kept.NEW_TOKEN, new_id())
+        state = page_state()
+        if state.new_token is None:
+            state.new_token = new_id()
+        token = state.new_token
     return hashlib.sha256(str(token).encode()).hexdigest()
 
 
@@ -39,7 +42,7 @@ def set_owner_cookie() -> None:
 
     Only the token (URL-safe characters, checked) and constants go into it, never user text.
     """
-    token = page_state().mapping.get(Kept.NEW_TOKEN)
+    token = page_state().new_token
     if token is None or not valid_id(token) or st.context.cookies.get(OWNER_COOKIE) == token:
         return
     cookie = f"{OWNER_COOKIE}={token}; path=/; max-age=31536000; SameSite=Lax"

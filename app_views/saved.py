@@ -25,7 +25,6 @@ from semsearch.settings import Settings
 from .context import page_state, plain
 from .files import chunk_settings
 
-_CONFIRM = "delete_confirm"
 """The checkbox that must be ticked before Delete is enabled (unticked again after)."""
 
 
@@ -76,7 +75,7 @@ def _delete(store: VectorStore, name: str, lang: str) -> None:
         _flash("error", plain(error))
         return
     state = page_state()
-    state.mapping[_CONFIRM] = False
+    state.delete_confirm = False
     if state.opened_base is not None and state.opened_base.name == name:
         state.opened_base = None
     _flash("success", t(lang, "deleted", name=plain(name)))
@@ -157,7 +156,9 @@ def saved_ui(
         if classroom:
             return
         # One click must not delete a base: the button waits for its own confirmation.
-        sure = st.checkbox(t(lang, "delete_confirm", name=plain(info.name)), key=_CONFIRM)
+        sure = st.checkbox(
+            t(lang, "delete_confirm", name=plain(info.name)), key=Keys.DELETE_CONFIRM
+        )
         delete_column.button(
             t(lang, "delete_button"),
             key=Keys.DELETE_BASE,

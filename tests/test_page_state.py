@@ -52,6 +52,7 @@ WIDGETS = {
     "CHUNK_WINDOW": "chunk_window", "CHUNK_OVERLAP": "chunk_overlap", "CLOSE_BASE": "close_base",
     "SAVE_NAME": "save_name", "SAVE_REPLACE": "save_replace", "SAVE_BASE": "save_base",
     "SAVED_PICK": "saved_pick", "OPEN_BASE": "open_base", "DELETE_BASE": "delete_base",
+    "DELETE_CONFIRM": "delete_confirm",
     "QUERY": "query", "SEARCH": "search", "THRESHOLD": "threshold", "TOP_K": "top_k",
     "EXPORT_CSV": "export_csv", "EXPORT_JSON": "export_json", "EXPORT_NPY": "export_npy",
     "EXPORT_PARQUET": "export_parquet", "ANSWER": "answer", "WHY_TAB": "why_tab",
@@ -119,7 +120,64 @@ def test_page_code_has_no_loose_state_keys() -> None:
         assert not re.search(r"key=f\"", text.replace('key=f"cmp_table_', "")), path.name
 
 
+def test_only_page_state_touches_the_mapping() -> None:
+    """Every read and write of session state outside state.py goes through a typed accessor."""
+    sources = [
+        ROOT / "app.py",
+        *sorted((ROOT / "app_views").glob("*.py")),
+        *sorted((ROOT / "semsearch" / "page").rglob("*.py")),
+    ]
+    loose = {
+        path.name: text.count(".mapping")
+        for path in sources
+        if path.name != "state.py" and (text := path.read_text("utf-8")).count(".mapping")
+    }
+    assert loose == {}
+
+
 # --- the accessor ---------------------------------------------------------------------------
+
+
+def test_preset_fills_only_a_widget_without_a_value() -> None:
+    state = PageState({Keys.QUERY: "typed"})
+    state.preset(Keys.QUERY, "from the url")
+    state.preset(Keys.LANG, "zh")
+    state.preset(Keys.filter_field("source"), ["a.txt"])
+    assert state.mapping == {"query": "typed", "lang": "zh", "filter_source": ["a.txt"]}
+    with pytest.raises(KeyError, match="'run' is no widget key"):
+        state.preset(Kept.RUN, None)
+
+
+def test_per_item_choices_round_trip_under_their_widget_keys() -> None:
+    state = PageState({})
+    assert state.filter_choice("source") is None
+    assert state.csv_column_choice("f1") is None
+    state.set_filter_choice("source", ["a.txt"])
+    state.set_filter_choice("lang", [])
+    state.set_csv_column_choice("f1", ["text"])
+    switch = Keys.label_switch("q", "a")
+    state.preset_label_choice(switch, "relevant")
+    state.preset_label_choice(switch, "not relevant")  # a choice already made stays
+    assert state.filter_choices() == {"filter_source": ["a.txt"]}
+    assert state.label_choice(switch) == "relevant"
+    assert state.mapping == {
+        "filter_source": ["a.txt"], "filter_lang": [], "csv_column_f1": ["text"],
+        switch: "relevant",
+    }  # fmt: skip
+
+
+def test_kept_values_read_without_writing_and_a_restore_search_is_used_up() -> None:
+    state = PageState({})
+    assert (state.visiting, state.seen, state.owner, state.kept_page) == (False, False, "", None)
+    assert state.why_tab is None
+    assert state.mapping == {}
+    state.why_tab = "Map"
+    del state.why_tab
+    state.ask_restore_search(True)
+    assert state.mapping == {"restore_search": True}
+    assert state.take_restore_search() is True
+    assert state.take_restore_search() is False
+    assert state.mapping == {}
 
 
 def test_reading_a_widget_never_writes_and_gives_its_default() -> None:

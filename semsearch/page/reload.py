@@ -35,7 +35,7 @@ from semsearch.encoding.embedder import Embedder
 from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.memory import PageMemory, new_id, valid_id
 from semsearch.page.staleness import SearchInputs
-from semsearch.page.state import LESSON, PAGES, VIEW_KEYS, Kept, KeptAnswer, Keys, PageState
+from semsearch.page.state import LESSON, PAGES, VIEW_KEYS, KeptAnswer, Keys, PageState
 from semsearch.retrieval.search import needs_encoding
 
 ID, LANG, QUERY, PAGE = "id", "lang", "q", "page"
@@ -53,13 +53,9 @@ VIEW = "view"
 
 def _settings(state: PageState) -> dict[str, object]:
     """The page's working settings now: :data:`SETTINGS`, the filters and the open view."""
-    mapping = state.mapping
-    kept: dict[str, object] = {key: mapping[key] for key in SETTINGS if key in mapping}
-    for key in list(mapping):
-        name = str(key)
-        if name.startswith(Keys.FILTER_PREFIX) and mapping[key]:
-            kept[name] = list(mapping[key])
-    label = mapping.get(Keys.WHY_TAB)
+    kept = state.widget_values(SETTINGS)
+    kept.update(state.filter_choices())
+    label = state.why_tab
     for view in VIEW_KEYS:
         if label in {t(lang, view) for lang in LANGUAGES}:
             kept[VIEW] = view
@@ -67,13 +63,12 @@ def _settings(state: PageState) -> dict[str, object]:
 
 
 def _restore_settings(state: PageState, settings: dict[str, object], lang: str) -> None:
-    mapping = state.mapping
     for key, value in settings.items():
         if key in SETTINGS or key.startswith(Keys.FILTER_PREFIX):
-            mapping.setdefault(key, value)
+            state.preset(key, value)
     view = settings.get(VIEW)
     if view in VIEW_KEYS:
-        mapping.setdefault(Keys.WHY_TAB, t(lang, str(view)))
+        state.preset(Keys.WHY_TAB, t(lang, str(view)))
 
 
 def _answer_json(answer: KeptAnswer | None) -> dict[str, object] | None:
@@ -103,37 +98,36 @@ def restore(
     """
     if state.browser:
         return
-    state.mapping[Kept.OWNER] = owner
+    state.owner = owner
     browser = params.get(ID)
     if not valid_id(browser):
         browser = new_id()
         params[ID] = browser
     state.browser = cast(str, browser)
-    mapping = state.mapping
     lang = params.get(LANG)
     if isinstance(lang, str) and lang in LANGUAGES:  # a repeated parameter is a list
-        mapping.setdefault(Keys.LANG, lang)
+        state.preset(Keys.LANG, lang)
     page = params.get(PAGE)
     if isinstance(page, str) and page in PAGES:
-        mapping.setdefault(Keys.PAGE, page)
+        state.preset(Keys.PAGE, page)
     kept = memory.load(state.browser)
     query = params.get(QUERY) if isinstance(params.get(QUERY), str) else kept.query
     if kept.kb_text is not None:
-        mapping.setdefault(Keys.KB_TEXT, kept.kb_text)
+        state.preset(Keys.KB_TEXT, kept.kb_text)
     if query:
-        mapping.setdefault(Keys.QUERY, query)
+        state.preset(Keys.QUERY, query)
     state.labels.update({key: value for key, value in kept.labels.items()})
     state.kept_files.update(kept.files)
     _restore_settings(state, kept.settings, state.lang)
     state.last_answer = _answer(kept.answer)
     # What is kept now needs no writing back on this run.
-    mapping[Kept.KEPT_PAGE] = (kept.kb_text, kept.query)
-    mapping[Kept.KEPT_LABELS] = dict(state.labels)
-    mapping[Kept.KEPT_FILES_SAVED] = _files_key(kept.files)
-    mapping[Kept.KEPT_SETTINGS] = (_settings(state), _answer_json(state.last_answer))
-    mapping[Kept.RESTORE_SEARCH] = bool(kept.kb_text or kept.files) and bool(query)
+    state.kept_page = (kept.kb_text, kept.query)
+    state.kept_labels = dict(state.labels)
+    state.kept_files_saved = _files_key(kept.files)
+    state.kept_settings = (_settings(state), _answer_json(state.last_answer))
+    state.ask_restore_search(bool(kept.kb_text or kept.files) and bool(query))
     # Someone else's page (or one kept before pages had owners): a visitor's copy on change.
-    mapping[Kept.VISITING] = kept.kb_text is not None and memory.owner(state.browser) != owner
+    state.visiting = kept.kb_text is not None and memory.owner(state.browser) != owner
 
 
 def keep(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
@@ -146,53 +140,50 @@ def keep(state: PageState, memory: PageMemory, params: MutableMapping[str, Any])
     browser = state.browser
     if not browser:
         return
-    mapping = state.mapping
     page = (state.kb_text, state.query)
     settings = (_settings(state), _answer_json(state.last_answer))
-    if mapping.get(Kept.VISITING):
-        if not mapping.get(Kept.SEEN):  # the first run shows the page: nothing changed yet
-            mapping[Kept.KEPT_PAGE], mapping[Kept.KEPT_SETTINGS] = page, settings
+    if state.visiting:
+        if not state.seen:  # the first run shows the page: nothing changed yet
+            state.kept_page, state.kept_settings = page, settings
         elif _changed(state, page, settings):
             _own_copy(state, memory, params)
             browser = state.browser
-    mapping[Kept.SEEN] = True
+    state.seen = True
     _set_param(params, ID, browser)
     _set_param(params, LANG, state.lang)
     _set_param(params, PAGE, state.page if state.page != LESSON else None)
     query = state.query
     _set_param(params, QUERY, query if 0 < len(query) <= QUERY_IN_URL_MAX else None)
-    if mapping.get(Kept.VISITING):
+    if state.visiting:
         return
-    if mapping.get(Kept.KEPT_PAGE) != page:
+    if state.kept_page != page:
         memory.keep_page(browser, *page)
-        memory.claim(browser, str(mapping.get(Kept.OWNER, "")))
-        mapping[Kept.KEPT_PAGE] = page
-    if mapping.get(Kept.KEPT_LABELS) != state.labels:
+        memory.claim(browser, state.owner)
+        state.kept_page = page
+    if state.kept_labels != state.labels:
         memory.keep_labels(browser, state.labels)
-        mapping[Kept.KEPT_LABELS] = dict(state.labels)
-    if mapping.get(Kept.KEPT_SETTINGS) != settings:
+        state.kept_labels = dict(state.labels)
+    if state.kept_settings != settings:
         memory.keep_settings(browser, *settings)
-        mapping[Kept.KEPT_SETTINGS] = settings
+        state.kept_settings = settings
 
 
 def _changed(state: PageState, page: tuple[str, str], settings: object) -> bool:
-    mapping = state.mapping
     return (
-        mapping.get(Kept.KEPT_PAGE) != page
-        or mapping.get(Kept.KEPT_LABELS) != state.labels
-        or mapping.get(Kept.KEPT_SETTINGS) != settings
+        state.kept_page != page
+        or state.kept_labels != state.labels
+        or state.kept_settings != settings
     )
 
 
 def _own_copy(state: PageState, memory: PageMemory, params: MutableMapping[str, Any]) -> None:
     """A visitor's first change: the page becomes a copy of their own under a new id."""
-    mapping = state.mapping
     state.browser = new_id()
     params[ID] = state.browser
-    mapping[Kept.VISITING] = False
-    mapping[Kept.KEPT_PAGE] = mapping[Kept.KEPT_LABELS] = mapping[Kept.KEPT_SETTINGS] = None
+    state.visiting = False
+    state.kept_page = state.kept_labels = state.kept_settings = None
     memory.keep_files(state.browser, state.kept_files)  # the visited page's files, copied
-    mapping[Kept.KEPT_FILES_SAVED] = _files_key(state.kept_files)
+    state.kept_files_saved = _files_key(state.kept_files)
 
 
 def keep_files(
@@ -209,12 +200,12 @@ def keep_files(
         earlier.pop(name, None)
     files = {**earlier, **uploaded}
     key = _files_key(files)
-    if state.mapping.get(Kept.VISITING) and state.mapping.get(Kept.KEPT_FILES_SAVED) != key:
-        state.mapping[Kept.KEPT_PAGE] = None  # a change of files: the visitor's own copy
+    if state.visiting and state.kept_files_saved != key:
+        state.kept_page = None  # a change of files: the visitor's own copy
         return [passage for passages in earlier.values() for passage in passages]
-    if state.browser and state.mapping.get(Kept.KEPT_FILES_SAVED) != key:
+    if state.browser and state.kept_files_saved != key:
         memory.keep_files(state.browser, files)
-        state.mapping[Kept.KEPT_FILES_SAVED] = key
+        state.kept_files_saved = key
     return [passage for passages in earlier.values() for passage in passages]
 
 
@@ -242,7 +233,7 @@ def take_free_search(
     A reload then shows its results again at once; a page whose vectors are gone (another
     model, a cleared cache) waits for the Search button, as a first visit does.
     """
-    if not state.mapping.pop(Kept.RESTORE_SEARCH, False) or embedder is None:
+    if not state.take_restore_search() or embedder is None:
         return False
     inputs = SearchInputs.on_page(state, passages, instruction)
     if inputs.base is not None or not inputs.texts or not inputs.query:

@@ -100,6 +100,7 @@ class Keys:
     SAVED_PICK = "saved_pick"
     OPEN_BASE = "open_base"
     DELETE_BASE = "delete_base"
+    DELETE_CONFIRM = "delete_confirm"
     # Query and results.
     QUERY = "query"
     SEARCH = "search"
@@ -257,7 +258,38 @@ class Comparison:
     scores: np.ndarray
 
 
-class Widget(Generic[T]):
+class Value(Generic[T]):
+    """A value read without writing; ``default`` stands in until it has one.
+
+    For widgets (:class:`Widget`) and for kept values that are replaced, never changed in
+    place (a flag, a snapshot to compare with): reading one leaves the mapping as it was.
+    ``del`` removes the value, so that the default (or a widget's first option) comes back.
+    """
+
+    def __init__(self, key: str, default: T) -> None:
+        self.key, self.default = key, default
+
+    @overload
+    def __get__(self, state: None, owner: type) -> Value[T]: ...
+    @overload
+    def __get__(self, state: PageState, owner: type) -> T: ...
+    def __get__(self, state: PageState | None, owner: type) -> Value[T] | T:
+        if state is None:
+            return self
+        return self.read(state.mapping.get(self.key, self.default))
+
+    def read(self, value: Any) -> T:
+        """The stored value as ``T``."""
+        return cast(T, value)
+
+    def __set__(self, state: PageState, value: T) -> None:
+        state.mapping[self.key] = value
+
+    def __delete__(self, state: PageState) -> None:
+        state.mapping.pop(self.key, None)
+
+
+class Widget(Value[T]):
     """A widget's value, read without writing; ``default`` stands in until it has one.
 
     ``convert`` turns what Streamlit holds into the declared type (a number input may hold
@@ -265,20 +297,12 @@ class Widget(Generic[T]):
     """
 
     def __init__(self, key: str, default: T, convert: Callable[[Any], T] | None = None) -> None:
-        self.key, self.default, self.convert = key, default, convert
+        super().__init__(key, default)
+        self.convert = convert
 
-    @overload
-    def __get__(self, state: None, owner: type) -> Widget[T]: ...
-    @overload
-    def __get__(self, state: PageState, owner: type) -> T: ...
-    def __get__(self, state: PageState | None, owner: type) -> Widget[T] | T:
-        if state is None:
-            return self
-        value = state.mapping.get(self.key, self.default)
+    def read(self, value: Any) -> T:
+        """The widget's value as ``T`` (through ``convert`` when given)."""
         return self.convert(value) if self.convert else cast(T, value)
-
-    def __set__(self, state: PageState, value: T) -> None:
-        state.mapping[self.key] = value
 
 
 class Slot(Generic[T]):
@@ -352,6 +376,11 @@ class PageState:
     threshold = Widget(Keys.THRESHOLD, DEFAULT_THRESHOLD, float)
     top_k = Widget(Keys.TOP_K, DEFAULT_TOP_K, int)
     behind = Widget(Keys.BEHIND, False, bool)
+    why_tab = Widget[str | None](Keys.WHY_TAB, None)
+    """The open view's tab, by its shown label (``None`` until a tab was opened)."""
+    map_chart = Widget[Any](Keys.MAP_CHART, None)
+    """The map's selection event (Streamlit's dict), ``None`` before a click."""
+    delete_confirm = Widget(Keys.DELETE_CONFIRM, False, bool)
 
     # The last search's snapshot: written together by keep_run.
     run = Slot[SearchRun | None](Kept.RUN, lambda: None)
@@ -381,6 +410,24 @@ class PageState:
     """Passages of files uploaded in an earlier visit, by name (the files are gone)."""
     uploaded_files = Slot[dict[str, list[Passage]]](Kept.UPLOADED_FILES, dict)
     """Passages of the files in the workbench's uploader on its last run, by name."""
+
+    # Kept between visits (semsearch.page.reload): whose page this is, what was last written.
+    owner = Value(Kept.OWNER, "")
+    """The hash of the browser's cookie token (``""`` until restored)."""
+    new_token = Value[str | None](Kept.NEW_TOKEN, None)
+    """A token made for a browser that came without a cookie, to be set as its cookie."""
+    visiting = Value(Kept.VISITING, False)
+    """The page is someone else's: shown as it is, copied on the first change."""
+    seen = Value(Kept.SEEN, False)
+    """The page has been drawn once in this session."""
+    kept_page = Value[tuple[str | None, str | None] | None](Kept.KEPT_PAGE, None)
+    """(knowledge-base text, query) as last written to the page memory."""
+    kept_labels = Value[dict[tuple[str, str], bool] | None](Kept.KEPT_LABELS, None)
+    """The labels as last written (a copy)."""
+    kept_files_saved = Value[object](Kept.KEPT_FILES_SAVED, None)
+    """A cheap key of the files as last written."""
+    kept_settings = Value[object](Kept.KEPT_SETTINGS, None)
+    """(settings, answer) as last written."""
 
     def __init__(self, mapping: MutableMapping[Any, Any]) -> None:
         # Any key type: Streamlit's session state is typed as taking ``str | int`` keys and
@@ -441,6 +488,63 @@ class PageState:
         )
         if default_task is not None:
             self.mapping.setdefault(Keys.INSTRUCTION, default_task)
+
+    def preset(self, key: str, value: object) -> None:
+        """Give the widget ``key`` a value unless it has one (before it is drawn).
+
+        For values restored from elsewhere (the URL, the page memory) that must never replace
+        what the user chose in this session.
+        """
+        if key not in WIDGET_KEYS and not key.startswith(Keys.FILTER_PREFIX):
+            raise KeyError(f"{key!r} is no widget key; use one of Keys (semsearch.page.state).")
+        self.mapping.setdefault(key, value)
+
+    def widget_values(self, keys: Collection[str]) -> dict[str, object]:
+        """The values of those ``keys`` whose widgets have one, as they are."""
+        return {key: self.mapping[key] for key in keys if key in self.mapping}
+
+    def filter_choice(self, field: str) -> list[str] | None:
+        """The values picked in the filter control of ``field``; ``None`` before it is drawn."""
+        picked = self.mapping.get(Keys.filter_field(field))
+        return None if picked is None else list(picked)
+
+    def set_filter_choice(self, field: str, values: list[str]) -> None:
+        """Pick ``values`` in the filter control of ``field`` (before it is drawn)."""
+        self.mapping[Keys.filter_field(field)] = values
+
+    def filter_choices(self) -> dict[str, list[str]]:
+        """Every filter control with something picked, by its widget key."""
+        return {
+            str(key): list(value)
+            for key, value in list(self.mapping.items())
+            if str(key).startswith(Keys.FILTER_PREFIX) and value
+        }
+
+    def label_choice(self, key: str) -> str | None:
+        """The word picked on the label switch ``key`` (:meth:`Keys.label_switch`), if any."""
+        choice = self.mapping.get(key)
+        return choice if isinstance(choice, str) else None
+
+    def preset_label_choice(self, key: str, word: str | None) -> None:
+        """Show ``word`` on the label switch ``key`` unless it holds a choice already."""
+        self.mapping.setdefault(key, word)
+
+    def csv_column_choice(self, file_id: str) -> list[str] | None:
+        """The columns picked for an uploaded CSV file; ``None`` before its picker is drawn."""
+        chosen = self.mapping.get(Keys.csv_column(file_id))
+        return chosen if isinstance(chosen, list) else None
+
+    def set_csv_column_choice(self, file_id: str, columns: list[str]) -> None:
+        """Pick ``columns`` for an uploaded CSV file (before its picker is drawn)."""
+        self.mapping[Keys.csv_column(file_id)] = columns
+
+    def take_restore_search(self) -> bool:
+        """Whether the restored page asked for one free search; the request is used up."""
+        return bool(self.mapping.pop(Kept.RESTORE_SEARCH, False))
+
+    def ask_restore_search(self, wanted: bool) -> None:
+        """Ask (or not) for one free search on this run (:meth:`take_restore_search`)."""
+        self.mapping[Kept.RESTORE_SEARCH] = wanted
 
     def chunk_settings(self) -> ChunkSettings:
         """How uploaded files are split, as chosen on the page."""
