@@ -19,7 +19,7 @@ from app_views.context import plain
 from app_views.files import files_ui
 from app_views.filters import filter_ui, filtered, kept_filter
 from app_views.fit import language_fit_ui, score_markdown
-from app_views.layout import keep_open_tab
+from app_views.layout import enter_searches, keep_open_tab
 from app_views.memory import browser_owner, memory_ui, page_memory, set_owner_cookie
 from app_views.rerank import ranked_hits
 from app_views.saved import (
@@ -592,6 +592,7 @@ def _page() -> None:
             memory_ui(lang)  # last: its count includes what this run encoded
     keep(state, page_memory(), st.query_params)  # for the next visit: URL and page memory
     set_owner_cookie()
+    enter_searches()
     if run is not None:
         settle()  # once per loaded model, after its first search: later reruns skip it in GC
 

@@ -49,6 +49,34 @@ def why_these_results(ctx: ViewContext, workbench: bool = True) -> None:
                 view(ctx)
 
 
+ENTER_SEARCHES = """<script>
+if (!window.semsearchEnterSearches) {
+  window.semsearchEnterSearches = true;
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.isComposing) return;
+    const box = event.target.closest && event.target.closest('.st-key-query');
+    if (!box) return;
+    const hint = box.querySelector('[data-testid=InputInstructions]');
+    if (hint && hint.textContent.trim()) return;  // changed: Streamlit sends it, and searches
+    const search = document.querySelector('.st-key-search button');
+    if (search && !search.disabled) search.click();
+  }, true);
+}
+</script>"""
+"""Enter in an unchanged question presses Search (constants only: no user text goes in).
+
+Streamlit sends a text box's value on Enter only when it changed, and the page searches on
+that change; an unchanged question (the one a first visit or Load sample fills in) would
+otherwise make Enter do nothing. While the value has changed, Streamlit writes its "Press
+Enter to apply" hint under the box and handles Enter itself, so this leaves it alone.
+"""
+
+
+def enter_searches() -> None:
+    """Make Enter in the question box search even when the question is unchanged."""
+    st.html(ENTER_SEARCHES, unsafe_allow_javascript=True)
+
+
 def keep_open_tab(lang: str) -> None:
     """After a language switch, keep the open view: tabs are known by their shown label.
 

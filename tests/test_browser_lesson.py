@@ -67,7 +67,7 @@ def settle(page) -> None:
 def searched(browser, server, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server)
-    wait_idle(page)
+    wait_idle(page, 180_000)  # a loaded machine takes over a minute to start the first run
     page.locator(".st-key-search button").click()
     page.get_by_text(MEANS).wait_for(timeout=60_000)
     settle(page)
@@ -150,5 +150,29 @@ def test_the_workbench_is_one_click_away_with_the_same_text_and_question(browser
         assert page.get_by_role("textbox", name="Your question").input_value() == (
             "Which fruit is yellow?"
         )
+    finally:
+        page.close()
+
+
+def test_enter_in_the_prefilled_question_searches(browser, server):
+    """First visit and after Load sample the question is filled in but unchanged: Enter
+    used to send nothing (Streamlit sends a text box only when it changed)."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    try:
+        page.goto(server)
+        wait_idle(page, 180_000)
+        page.get_by_role("textbox", name="Your question").press("Enter")
+        page.get_by_text(MEANS).wait_for(timeout=60_000)
+        settle(page)
+        assert page.get_by_text("Results for: Which fruit has a lot of vitamin C?").count() == 1
+        page.locator(".st-key-sample").get_by_role("combobox").click()
+        page.get_by_role("option").nth(1).click()
+        settle(page)
+        page.locator(".st-key-load_sample button").click()
+        settle(page)
+        question = page.get_by_role("textbox", name="Your question")
+        asked = question.input_value()
+        question.press("Enter")
+        page.get_by_text(f"Results for: {asked}").wait_for(timeout=60_000)
     finally:
         page.close()
