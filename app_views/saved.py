@@ -9,6 +9,7 @@ import streamlit as st
 
 from semsearch.data_folder import data_dir
 from semsearch.documents.chunking import Passage
+from semsearch.documents.knowledge_base import parse_lines
 from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import SemsearchError
@@ -59,13 +60,27 @@ def _open(store: VectorStore, name: str, embedder: Embedder, cache: VectorCache,
     except SemsearchError as error:
         _flash("error", t(lang, "open_failed", name=plain(name), cause=plain(error)))
         return
+    message = t(lang, "opened_in_store" if opened.in_store else "opened", name=plain(name),
+                count=info.passages)  # fmt: skip
     if not opened.in_store:
-        state.kb_text = typed
+        earlier = state.kb_text
+        if earlier.strip() and earlier not in (typed, state.opened_text):
+            # The base's lines take the box; what was typed is put aside, never dropped
+            # (a base's own lines, unedited, are in the base: they need no putting aside).
+            state.put_aside = earlier
+            count = len(parse_lines(earlier))
+            message += " " + t(lang, "put_aside", count=count)
+        state.kb_text = state.opened_text = typed
     state.opened_base = opened
     if info.dim in mrl_dims(embedder.native_dim):
         state.dim = info.dim
-    key = "opened_in_store" if opened.in_store else "opened"
-    _flash("success", t(lang, key, name=plain(name), count=info.passages))
+    _flash("success", message)
+
+
+def _put_back() -> None:
+    """Callback: the lines typed before the base was opened go back into the text box."""
+    state = page_state()
+    state.kb_text, state.put_aside = state.put_aside, ""
 
 
 def _delete(store: VectorStore, name: str, lang: str) -> None:
@@ -88,9 +103,14 @@ def _close() -> None:
 def opened_passages(lang: str, closable: bool = True) -> list[Passage]:
     """The file passages of the base opened last (its typed lines are in the text box).
 
-    Says which base is open; ``closable``: with its Close button (the workbench's).
+    Says which base is open; ``closable``: with its Close button (the workbench's). Offers
+    to put back the lines typed before a base was opened in their place, until they are.
     """
-    opened = page_state().opened_base
+    state = page_state()
+    if state.put_aside:  # after Close too: the lines stay until put back
+        count = len(parse_lines(state.put_aside))
+        st.button(t(lang, "put_back", count=count), key=Keys.PUT_BACK, on_click=_put_back)
+    opened = state.opened_base
     if opened is None:
         return []
     box = st.container(border=True)

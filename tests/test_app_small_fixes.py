@@ -147,3 +147,40 @@ def test_an_answer_is_marked_stale_when_top_k_leaves_it_fewer_sources(monkeypatc
     at = at.number_input(key="top_k").set_value(2).run()
     assert [i for i in at.main.info if i.value.startswith("This answer was made")]
     assert "Oranges [1]." in [t.value for t in at.main.text]  # kept, marked, not dropped
+
+
+def test_opening_a_base_puts_the_typed_lines_aside_and_opens_an_editable_copy(
+    monkeypatch, data_dir
+):
+    from semsearch.retrieval.stores import open_store
+
+    at = page(monkeypatch)
+    at.text_area(key="kb_text").input("Tea is brewed from leaves.\nCoffee is brewed from beans.")
+    at.text_input(key="save_name").input("drinks").run()
+    at = at.button(key="save_base").click().run()
+    at = at.text_area(key="kb_text").input("My own line about oranges.").run()
+    at.selectbox(key="saved_pick").set_value("drinks")
+    at = at.button(key="open_base").click().run()
+    assert not at.exception
+    assert at.text_area(key="kb_text").value == (
+        "Tea is brewed from leaves.\nCoffee is brewed from beans."
+    )
+    assert [s.value for s in at.main.success if s.value.startswith("Opened")] == [
+        "Opened '`drinks`': 2 passages, with their vectors (nothing to encode). The 1 line you "
+        "had typed is put aside: “Put back my typed lines” (under the text box) returns it."
+    ]
+    assert at.button(key="put_back").label == "Put back my typed lines (1)"
+    # Editable, as a copy: the box's lines are searched; the saved base stays as it was.
+    edited = "Tea is brewed from leaves.\nWater is poured over the leaves."
+    at = at.text_area(key="kb_text").input(edited).run()
+    at.text_input(key="query").set_value("water")
+    at = at.button(key="search").click().run()
+    assert at.session_state["run"].texts == (
+        "Tea is brewed from leaves.",
+        "Water is poured over the leaves.",
+    )
+    assert open_store("sqlite", data_dir=data_dir).info("drinks").passages == 2
+    at = at.button(key="close_base").click().run()  # closing keeps the offer
+    at = at.button(key="put_back").click().run()
+    assert at.text_area(key="kb_text").value == "My own line about oranges."
+    assert not [b for b in at.button if b.key == "put_back"]

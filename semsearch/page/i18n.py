@@ -324,6 +324,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "Opened '{name}': {count:# passage|# passages}, with their vectors (nothing to encode)."
         ),
         "open_failed": "Could not open '{name}': {cause}",
+        "put_aside": (
+            "The {count:# line|# lines} you had typed {count:is|are} put aside: “Put back my "
+            "typed lines” (under the text box) returns {count:it|them}."
+        ),
+        "put_back": "Put back my typed lines ({count})",
         "deleted": "Deleted '{name}'.",
         "opened_from": "From the saved base '{name}'",
         "opened_in_store": (
@@ -831,6 +836,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "delete_button": "删除",
         "opened": "已打开 “{name}”:{count} 段,向量一并载入(无需重新编码)。",
         "open_failed": "无法打开 “{name}”:{cause}",
+        "put_aside": "你之前输入的 {count} 行已暂存:点击文本框下方的“恢复我输入的行”即可找回。",
+        "put_back": "恢复我输入的行({count})",
         "deleted": "已删除 “{name}”。",
         "opened_from": "来自已保存的知识库 “{name}”",
         "opened_in_store": "已打开 “{name}”:{count} 段,段落太多,不复制到页面,直接在存储中检索。",

@@ -94,6 +94,7 @@ class Keys:
     CHUNK_WINDOW = "chunk_window"
     CHUNK_OVERLAP = "chunk_overlap"
     CLOSE_BASE = "close_base"
+    PUT_BACK = "put_back"
     SAVE_NAME = "save_name"
     SAVE_REPLACE = "save_replace"
     SAVE_BASE = "save_base"
@@ -164,6 +165,8 @@ class Kept:
     VECTOR_CACHE = "vector_cache"
     SEARCH_REQUESTED = "search_requested"
     OPENED_BASE = "opened_base"
+    PUT_ASIDE = "put_aside"
+    OPENED_TEXT = "opened_text"
     SAVED_FLASH = "saved_flash"
     LAST_ANSWER = "last_answer"
     COMPARISON = "comparison"
@@ -396,6 +399,10 @@ class PageState:
     search_requested = Slot(Kept.SEARCH_REQUESTED, lambda: False)
     """Enter was pressed in the query box: search on this rerun, as the button would."""
     opened_base = Slot[OpenedBase | None](Kept.OPENED_BASE, lambda: None)
+    put_aside = Slot[str](Kept.PUT_ASIDE, str)
+    """The lines typed before a saved base was opened in their place ("" when none)."""
+    opened_text = Slot[str](Kept.OPENED_TEXT, str)
+    """What the last opened base wrote into the text box (not the user's: not put aside)."""
     last_answer = Slot[KeptAnswer | None](Kept.LAST_ANSWER, lambda: None)
     comparison = Slot[Comparison | None](Kept.COMPARISON, lambda: None)
     labels = Slot[dict[tuple[str, str], bool]](Kept.LABELS, dict)
