@@ -50,6 +50,7 @@ WIDGETS = {
     "RERANK_CANDIDATES": "rerank_candidates", "SAMPLE": "sample", "LOAD_SAMPLE": "load_sample",
     "KB_TEXT": "kb_text", "UPLOADS": "uploads", "CHUNK_MODE": "chunk_mode",
     "CHUNK_WINDOW": "chunk_window", "CHUNK_OVERLAP": "chunk_overlap", "CLOSE_BASE": "close_base",
+    "PUT_BACK": "put_back",
     "SAVE_NAME": "save_name", "SAVE_REPLACE": "save_replace", "SAVE_BASE": "save_base",
     "SAVED_PICK": "saved_pick", "OPEN_BASE": "open_base", "DELETE_BASE": "delete_base",
     "DELETE_CONFIRM": "delete_confirm",
