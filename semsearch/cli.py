@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -187,11 +188,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="list the saved knowledge bases")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument(
+        "--deleted", action="store_true", help="list the deleted bases kept for restore instead"
+    )
     _store_option(listing)
 
-    delete = commands.add_parser("delete", help="delete a saved knowledge base")
+    delete = commands.add_parser(
+        "delete", help="delete a saved knowledge base (kept $SEMSEARCH_TRASH_DAYS days, 7)"
+    )
     delete.add_argument("--name", required=True)
+    delete.add_argument(
+        "--forever", action="store_true", help="delete it now, without keeping it for restore"
+    )
     _store_option(delete)
+
+    restore = commands.add_parser("restore", help="bring back a deleted knowledge base")
+    restore.add_argument("name", help="its name when it was deleted (see: list --deleted)")
+    _store_option(restore)
 
     copy = commands.add_parser("copy", help="copy a saved base to another store, vectors and all")
     copy.add_argument("name", help="the saved knowledge base")
@@ -555,7 +568,7 @@ def _index(args: argparse.Namespace) -> int:
               f"{report.encoded - report.from_cache}", file=sys.stderr)  # fmt: skip
     resumed = f", {report.skipped} already stored" if report.skipped else ""
     print(
-        f"indexed {report.encoded} passages{resumed} from {report.files} file(s) into "
+        f"indexed {report.added} passages{resumed} from {report.files} file(s) into "
         f"{report.name!r} ({report.passages} passages; {embedder.name}, {embedder.dim} "
         f"dimensions, {embedder.dtype}) in {store.uri} in {report.seconds:.1f} s",
         file=sys.stderr,
@@ -647,7 +660,34 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
+def _data_folder(args: argparse.Namespace) -> Path:
+    from semsearch.data_folder import data_dir
+    from semsearch.settings import expand_folder
+
+    return expand_folder(args.data_dir) if args.data_dir else data_dir()
+
+
+def _list_deleted(args: argparse.Namespace) -> int:
+    from semsearch.retrieval.trash import deleted_bases
+
+    store = _store(args)
+    days = Settings.from_env().trash_days
+    kept = deleted_bases(_data_folder(args), days, store)
+    if args.json:
+        rows = [{"name": d.name, "deleted": d.deleted, "kept_until": d.kept_until,
+                 "passages": d.passages, "model": d.model} for d in kept]  # fmt: skip
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not kept:
+        print(f"No deleted base is kept for {store.uri} (bases are kept {days} days).")
+    for d in [] if args.json else kept:
+        print(f"{d.name}\t{d.passages} passages\t{d.model}\tdeleted {d.deleted}\t"
+              f"kept until {d.kept_until}")  # fmt: skip
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
+    if args.deleted:
+        return _list_deleted(args)
     bases = _store(args).list()
     if args.json:
         rows = [
@@ -671,8 +711,25 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    _store(args).delete(args.name)
-    print(f"deleted {args.name!r}", file=sys.stderr)
+    from semsearch.retrieval.trash import delete_base
+
+    days = 0 if args.forever else Settings.from_env().trash_days
+    kept = delete_base(_store(args), args.name, _data_folder(args), days)
+    if kept is None:
+        print(f"deleted {args.name!r}", file=sys.stderr)
+    else:
+        print(f"deleted {args.name!r}; kept until {kept.kept_until} (semsearch restore "
+              f"{shlex.quote(kept.name)} brings it back)", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from semsearch.retrieval.trash import restore_base
+
+    store = _store(args)
+    info = restore_base(store, args.name, _data_folder(args), Settings.from_env().trash_days)
+    print(f"restored {info.name!r} ({info.passages} passages, {info.model}) in {store.uri}",
+          file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -951,6 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": _ask,
         "list": _list,
         "delete": _delete,
+        "restore": _restore,
         "copy": _copy,
         "eval": _eval,
         "embed": _embed,

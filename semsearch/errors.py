@@ -119,3 +119,12 @@ def check_unicode(text: str, what: str) -> str:
 
 class LimitError(InvalidArgumentError):
     """A session asked for more than the server's page limits allow (seen on the page)."""
+
+
+class BaseBusyError(StoreError):
+    """Another writer (a process, or another page session) holds the knowledge base now.
+
+    Seen when a save, an index, an add or a delete meets one already under way on the same
+    base; the message names the base and what holds it. Nothing was changed: try again
+    when it has finished.
+    """

@@ -21,6 +21,10 @@
 ``SEMSEARCH_DATA_DIR``   the data folder (cache, page memory, saved bases); default: the
                          platform's user data folder (:mod:`semsearch.data_folder`)
 ``SEMSEARCH_RERANKER``   the reranker model (an id or a folder); default: Qwen3-Reranker-0.6B
+``SEMSEARCH_LOCK_WAIT``  seconds a write of a saved base waits for another writer of it
+                         (the page, ``index``, ``serve``) before it is refused; default 5
+``SEMSEARCH_TRASH_DAYS`` days a deleted base is kept for ``semsearch restore``; default 7,
+                         ``0``: deleting is for good
 
 Answers with citations (:mod:`semsearch.answers.generation`):
 
@@ -205,6 +209,32 @@ def _seconds(default: float) -> Callable[[str, str], float]:
     return parse
 
 
+def _seconds_from_zero(default: float) -> Callable[[str, str], float]:
+    def parse(text: str, name: str) -> float:
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = -1.0
+        if not 0 <= seconds < float("inf"):
+            raise SettingsError(
+                f"{name}={text!r} must be a number of seconds, 0 or more (default {default:g})."
+            )
+        return seconds
+
+    return parse
+
+
+def _days(default: int) -> Callable[[str, str], int]:
+    def parse(text: str, name: str) -> int:
+        if not text.isdigit():
+            raise SettingsError(
+                f"{name}={text!r} must be a whole number of days, 0 or more (default {default})."
+            )
+        return int(text)
+
+    return parse
+
+
 def _instruct(text: str, name: str) -> Instruct:
     value = text.lower()
     if value not in ("auto", "on", "off"):
@@ -328,6 +358,10 @@ class Settings:
     store_token: str | None = variable("SEMSEARCH_STORE_TOKEN", _text, None)
     data_dir: Path | None = variable("SEMSEARCH_DATA_DIR", expand_folder, None)
     """The data folder; ``None``: the platform's (:func:`semsearch.data_folder.data_dir`)."""
+    lock_wait: float = variable("SEMSEARCH_LOCK_WAIT", _seconds_from_zero(5.0), 5.0)
+    """Seconds a write of a base waits for another writer of it (see ``stores/locks.py``)."""
+    trash_days: int = variable("SEMSEARCH_TRASH_DAYS", _days(7), 7)
+    """Days a deleted base stays restorable (:mod:`semsearch.retrieval.trash`); 0: none."""
     embed: RemoteSettings = field(
         default_factory=lambda: RemoteSettings(), metadata={"group": RemoteSettings}
     )
@@ -364,6 +398,21 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read and check every ``SEMSEARCH_*`` variable (see the module docstring)."""
         return _from_env(cls, environ)
+
+    @classmethod
+    def one(cls, name: str, environ: Mapping[str, str] | None = None) -> Any:
+        """The field ``name`` alone, read and checked (the other variables are not read).
+
+        For code deep under a command that must not fail on a variable it does not use (a
+        store's write reads ``lock_wait`` only).
+        """
+        item = next(f for f in fields(cls) if f.name == name and "variable" in f.metadata)
+        text = (os.environ if environ is None else environ).get(item.metadata["variable"], "")
+        return (
+            item.metadata["parse"](text.strip(), item.metadata["variable"])
+            if text.strip()
+            else item.default
+        )
 
 
 def parse_server_url(value: str, source: str = "--server") -> str:

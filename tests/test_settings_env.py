@@ -107,6 +107,8 @@ def test_every_variable_is_read_once_into_its_field(tmp_path):
         "SEMSEARCH_API_KEY": "sk-3",
         "SEMSEARCH_SERVER": "http://127.0.0.1:8000/v1/",
         "SEMSEARCH_CORS_ORIGINS": " https://a.example, ,https://b.example ",
+        "SEMSEARCH_LOCK_WAIT": "0",
+        "SEMSEARCH_TRASH_DAYS": "30",
     }
     assert set(env) == _variables(Settings)
     assert Settings.from_env(env) == Settings(
@@ -117,6 +119,8 @@ def test_every_variable_is_read_once_into_its_field(tmp_path):
         store="milvus:http://db:19530",
         store_token="user:secret",
         data_dir=tmp_path / "data",
+        lock_wait=0.0,
+        trash_days=30,
         embed=RemoteSettings("http://localhost:8001/v1", "sk-2", 16, 2, 5.5, "off"),
         cache_max=500 * 1024**2,
         reranker="Qwen/Qwen3-Reranker-4B",
@@ -146,7 +150,9 @@ def test_blank_variables_keep_the_defaults():
      ({"SEMSEARCH_EMBED_INSTRUCT": "Maybe"}, "SEMSEARCH_EMBED_INSTRUCT='maybe' must be auto, on or off"),
      ({"SEMSEARCH_CLASSROOM": "1", "SEMSEARCH_MAX_PASSAGES": "x"}, "SEMSEARCH_MAX_PASSAGES='x' must be a whole number, at least 1 (default 5000)."),
      ({"SEMSEARCH_CLASSROOM": "Maybe"}, "SEMSEARCH_CLASSROOM='maybe' must be 1 (on) or 0 (off)."),
-     ({"SEMSEARCH_MAX_LENGTH": "7"}, "SEMSEARCH_MAX_LENGTH='7' must be a whole number of tokens, at least 8.")],
+     ({"SEMSEARCH_MAX_LENGTH": "7"}, "SEMSEARCH_MAX_LENGTH='7' must be a whole number of tokens, at least 8."),
+     ({"SEMSEARCH_LOCK_WAIT": "-1"}, "SEMSEARCH_LOCK_WAIT='-1' must be a number of seconds, 0 or more (default 5)."),
+     ({"SEMSEARCH_TRASH_DAYS": "1.5"}, "SEMSEARCH_TRASH_DAYS='1.5' must be a whole number of days, 0 or more (default 7).")],
 )  # fmt: skip
 def test_a_bad_value_names_its_variable(env, message):
     with pytest.raises(SettingsError) as caught:
@@ -182,3 +188,13 @@ def test_importing_the_disk_cache_imports_no_store_and_no_document_reader():
         check=True,
     )
     assert json.loads(done.stdout) == []
+
+
+def test_one_setting_is_read_alone():
+    # A store's write reads its lock wait alone: another variable's bad value is not its
+    # business (the command that reads it says so).
+    env = {"SEMSEARCH_LOCK_WAIT": "2.5", "SEMSEARCH_STORE": "postgres://x"}
+    assert Settings.one("lock_wait", env) == 2.5
+    assert Settings.one("lock_wait", {}) == 5.0
+    with pytest.raises(SettingsError, match=r"^SEMSEARCH_LOCK_WAIT='x' must be a number"):
+        Settings.one("lock_wait", {"SEMSEARCH_LOCK_WAIT": "x"})

@@ -143,7 +143,7 @@ def test_a_process_killed_while_saving_corrupts_nothing(tmp_path):
         vectors = np.ones((len(passages), 256), dtype=np.float32)
         held = PausedPassages(passages, 4_500, sqlite_writing(store.folder / {FILE_NAME!r}))
         store.save(BaseSpec("big", "m", "m", 256, 256, 8, "fp32"), held, vectors,
-                   [1] * len(passages), ["h"] * len(passages))
+                   [1] * len(passages), ["h%d" % i for i in range(len(passages))])
         print("saved", flush=True)
     """)
     child = subprocess.Popen(
@@ -192,7 +192,7 @@ def test_a_process_killed_while_appending_keeps_every_acknowledged_row(tmp_path)
         store.create(BaseSpec("grow", "m", "m", 64, 64, 8, "fp32"))
         for n in range(10_000):
             rows = np.full((500, 64), n, dtype=np.float32)
-            store.add("grow", [Passage("p%d" % n)] * 500, rows, [1] * 500, ["h%d" % n] * 500)
+            store.add("grow", [Passage("p%d" % n)] * 500, rows, [1] * 500, ["h%d-%d" % (n, i) for i in range(500)])
             print(n, flush=True)
     """)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

@@ -544,3 +544,95 @@ def test_a_filter_sees_passages_added_and_saved_after_it(store):
     assert {h.id for h in store.search("kb", query, top_k=17, where=where)} == {2, 5, 8, 11, 14}
     store.save(spec(), passages[:3], vectors[:3], counts[:3], hashes[:3], replace=True)
     assert {h.id for h in store.search("kb", query, top_k=17, where=where)} == {2}
+
+
+def test_a_passage_is_kept_once_per_base(store):
+    passages, vectors, counts, hashes = make_rows(9)
+    # Saved with row 2 given twice: kept once (the first), the ids stay positions.
+    again = [*range(5), 2]
+    info = store.save(spec(), [passages[i] for i in again], vectors[again],
+                      [counts[i] for i in again], [hashes[i] for i in again])  # fmt: skip
+    assert info.passages == 5
+    assert [p.text for p in store.passages("kb", range(5))] == [p.text for p in passages[:5]]
+    # Adding rows 3..8, row 7 twice: only 5..8 are new, each stored once.
+    rows = [3, 4, 5, 6, 7, 7, 8]
+    ids = store.add("kb", [passages[i] for i in rows], vectors[rows],
+                    [counts[i] for i in rows], [hashes[i] for i in rows])  # fmt: skip
+    assert ids == [5, 6, 7, 8]
+    assert store.count("kb") == 9
+    assert [p.text for p in store.passages("kb", range(9))] == [p.text for p in passages]
+    np.testing.assert_array_equal(store.vectors("kb", range(9)), vectors)
+    # All of it again: nothing added, nothing changed.
+    assert store.add("kb", passages, vectors, counts, hashes) == []
+    assert store.count("kb") == 9
+    assert store.hashes("kb") == set(hashes)
+
+
+def test_a_passage_without_a_hash_is_always_stored(store):
+    passages, vectors, counts, _ = make_rows(3)
+    store.create(spec())
+    assert store.add("kb", passages, vectors, counts, ["", "", ""]) == [0, 1, 2]
+    assert store.add("kb", passages[:1], vectors[:1], counts[:1], [""]) == [3]
+    assert store.count("kb") == 4
+
+
+def test_a_second_writer_of_a_base_waits_then_is_refused_naming_the_holder(store, monkeypatch):
+    import os
+    import threading
+
+    from semsearch.errors import BaseBusyError
+
+    passages, vectors, counts, hashes = make_rows(4)
+    store.create(spec())
+    monkeypatch.setenv("SEMSEARCH_LOCK_WAIT", "0")
+    holding, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.writing("kb"):
+            holding.set()
+            done.wait(timeout=120)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(timeout=120)
+        tries = [
+            lambda: store.add("kb", passages, vectors, counts, hashes),
+            lambda: store.save(spec(), passages, vectors, counts, hashes, replace=True),
+            lambda: store.delete("kb"),
+        ]
+        for attempt in tries:
+            with pytest.raises(BaseBusyError) as refused:
+                attempt()
+            message = str(refused.value)
+            assert message.startswith("The knowledge base 'kb' is being written by `")
+            assert f"(this process: another page session or thread {os.getpid()}, " in message
+            assert "nothing was changed here (waited 0 s)" in message
+        # Another base is not held: its writers go on.
+        store.create(spec("other"))
+        assert store.count("kb") == 0
+    finally:
+        done.set()
+        holder.join(timeout=120)
+    # The holder gone, the same writer goes through; one thread may nest its writes.
+    with store.writing("kb"):
+        assert store.add("kb", passages, vectors, counts, hashes) == [0, 1, 2, 3]
+    assert store.count("kb") == 4
+
+
+def test_a_deleted_base_is_kept_in_the_trash_and_restored_whole(store, tmp_path):
+    from semsearch.retrieval.trash import delete_base, deleted_bases, restore_base
+
+    passages, vectors = save(store, n=5)
+    data = tmp_path / "data"
+    kept = delete_base(store, "kb", data, 7)
+    assert kept is not None
+    assert (kept.name, kept.store, kept.passages) == ("kb", store.uri, 5)
+    assert store.list() == []
+    assert [d.name for d in deleted_bases(data, 7, store)] == ["kb"]
+    info = restore_base(store, "kb", data, 7)
+    assert (info.name, info.passages, info.settings) == ("kb", 5, {"chunk": "line"})
+    assert store.passages("kb", range(5)) == passages
+    np.testing.assert_array_equal(store.vectors("kb", range(5)), vectors)
+    assert_same(store.search("kb", vectors[3], top_k=2), exact(vectors, vectors[3], 2))
+    assert deleted_bases(data, 7, store) == []

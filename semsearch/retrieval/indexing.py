@@ -7,6 +7,11 @@ interruption and passages already stored are skipped (by
 :func:`~semsearch.retrieval.library.content_hash`), so only the rest is encoded. A
 remote engine gets each batch as concurrent requests (its own setting).
 
+A run holds the base's writer lock from start to end
+(:meth:`~semsearch.retrieval.stores.base.VectorStore.writing`): a second run of the same
+name, or a page replacing it, waits and is then refused with a message naming this run,
+instead of interleaving with it.
+
 What it does not do: read files it cannot (those are reported and skipped), or mix models:
 a base is bound to the model that started it, and resuming with another is refused.
 """
@@ -82,6 +87,7 @@ class IndexReport:
     """Passages in the base now."""
     encoded: int
     skipped: int
+    """Passages handled that were already in the base (an earlier run, a repeat)."""
     seconds: float
     failed: list[tuple[str, str]] = field(default_factory=list)
     """Files that could not be read: (path, reason)."""
@@ -90,6 +96,8 @@ class IndexReport:
     from_cache: int = 0
     """Of the passages stored (``encoded``), those whose vectors came from the vector cache
     (the page, or an earlier run, had encoded them): the model ran for the rest."""
+    added: int = 0
+    """Passages this run stored: the base grew by this many (the store keeps a passage once)."""
 
 
 @dataclass(frozen=True)
@@ -347,25 +355,27 @@ def index_files(
     known: set[str] | None = None  # opened with the first batch: no empty base when none reads
     stream = _Stream(files, settings, embedder, csv_column, labels)
     total_bytes = sum(_size(path) for path in files)
-    handled = encoded = skipped = from_cache = 0
-    for chunk in _batches(stream, batch):
-        if known is None:
-            known = _open_or_create(store, spec, embedder, replace=replace)
-        hashes = [content_hash(p) for p in chunk]
-        fresh = [i for i, h in enumerate(hashes) if h not in known]
-        known.update(hashes)  # a passage repeated within the run is stored once
-        skipped += len(chunk) - len(fresh)
-        if fresh:
-            vectors, counts, cached = _encode_cached(cache, full, [chunk[i].text for i in fresh])
-            from_cache += cached
-            store.add(spec.name, [chunk[i] for i in fresh], vectors, counts,
-                      [hashes[i] for i in fresh])  # fmt: skip
-            encoded += len(fresh)
-        handled += len(chunk)
-        if progress is not None:
-            elapsed = time.perf_counter() - started
-            progress(IndexProgress(stream.done_bytes, total_bytes, handled, encoded, skipped,
-                                   elapsed))  # fmt: skip
+    handled = encoded = added = from_cache = 0
+    with store.writing(spec.name):  # the whole run: no other writer comes between its adds
+        for chunk in _batches(stream, batch):
+            if known is None:
+                known = _open_or_create(store, spec, embedder, replace=replace)
+            hashes = [content_hash(p) for p in chunk]
+            fresh = [i for i, h in enumerate(hashes) if h not in known]
+            known.update(hashes)  # a passage repeated within the run is stored once
+            if fresh:
+                texts = [chunk[i].text for i in fresh]
+                vectors, counts, cached = _encode_cached(cache, full, texts)
+                from_cache += cached
+                ids = store.add(spec.name, [chunk[i] for i in fresh], vectors, counts,
+                                [hashes[i] for i in fresh])  # fmt: skip
+                encoded += len(fresh)
+                added += len(ids)
+            handled += len(chunk)
+            if progress is not None:
+                elapsed = time.perf_counter() - started
+                progress(IndexProgress(stream.done_bytes, total_bytes, handled, encoded,
+                                       handled - added, elapsed))  # fmt: skip
     if not stream.files:
         raise InvalidArgumentError(
             "None of the files could be read; nothing was indexed: "
@@ -378,9 +388,10 @@ def index_files(
         files=stream.files,
         passages=store.count(spec.name),
         encoded=encoded,
-        skipped=skipped,
+        skipped=handled - added,
         seconds=time.perf_counter() - started,
         failed=stream.failed,
         read=stream.read,
         from_cache=from_cache,
+        added=added,
     )

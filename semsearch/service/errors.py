@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from semsearch.errors import (
+    BaseBusyError,
     EmbeddingServerError,
     InvalidArgumentError,
     ModelLoadError,
@@ -72,6 +73,8 @@ def from_semsearch(error: SemsearchError) -> ApiError:
 
     if isinstance(error, InvalidArgumentError):
         return ApiError(400, str(error))
+    if isinstance(error, BaseBusyError):  # another writer has the base: try again later
+        return ApiError(409, str(error), code="base_busy")
     if isinstance(error, EmbeddingServerError | GeneratorError):
         return ApiError(502, str(error), code="upstream")
     if isinstance(error, ModelLoadError):

@@ -25,7 +25,7 @@ import numpy as np
 
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Kind
-from semsearch.errors import InvalidArgumentError, SemsearchError, check_unicode
+from semsearch.errors import BaseBusyError, InvalidArgumentError, SemsearchError, check_unicode
 from semsearch.retrieval.filters import Filter, check_where
 from semsearch.retrieval.library import base_spec, content_hash, mismatch
 from semsearch.retrieval.stores.base import BaseInfo, StoredHit, StoreError, VectorStore
@@ -325,9 +325,12 @@ class Service:
 
             try:
                 ids, info = await asyncio.to_thread(write)
+            except BaseBusyError:
+                raise  # 409, as every busy base (errors.from_semsearch)
             except StoreError as error:
                 raise ApiError(400, str(error), param="name") from None
-        return ids, len(passages) - len(fresh), info
+        # The store keeps a passage once: what another writer stored meanwhile is not added.
+        return ids, len(passages) - len(ids), info
 
     async def delete(self, name: str) -> None:
         """Delete the base ``name`` (404 when there is none)."""

@@ -13,14 +13,21 @@ What it does not do: encode. Vectors come in made (full size, unit rows) and the
 vector comes in made; :mod:`semsearch.retrieval.library` binds a store to an embedder.
 
 Ids are positions: the n-th passage added to a base has id n - 1, in every store, so a
-base copied between stores keeps its ids and its results.
+base copied between stores keeps its ids and its results. A passage is kept once per base:
+adding or saving one whose content hash the base already holds stores nothing new.
+
+Writers are safe together: every write of a base holds its lock across processes
+(:meth:`VectorStore.writing`, :mod:`semsearch.retrieval.stores.locks`), so a replace and an
+index of one base never interleave; the second waits, then is refused with a message.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -135,10 +142,16 @@ class VectorStore(Protocol):
         token_counts: Sequence[int],
         hashes: Sequence[str],
     ) -> list[int]:
-        """Append passages with full-size unit vectors; returns their ids. Durable on return.
+        """Append the passages ``name`` lacks; returns the ids of the rows added. Durable.
 
-        ``hashes`` identify each passage's content for resumable indexing
-        (:meth:`hashes`). Raises StoreError on mismatched sizes or a wrong dimension.
+        ``hashes`` identify each passage's content (:meth:`hashes`): a passage whose hash
+        the base already holds, or that comes twice in this call, is not stored again
+        (``""`` is no hash: such passages are always stored). So ``len(ids)`` passages
+        were added and the rest were already there. Holds the base's lock while writing.
+
+        Raises:
+            StoreError: mismatched sizes or a wrong dimension.
+            BaseBusyError: another writer held the base all the wait.
         """
         ...
 
@@ -154,6 +167,8 @@ class VectorStore(Protocol):
     ) -> BaseInfo:
         """A whole base in one step: after a crash the previous version is there intact.
 
+        Passages repeating a hash of an earlier one are left out (kept once).
+
         Raises:
             StoreError: as :meth:`create` and :meth:`add`, or nothing to save.
         """
@@ -161,6 +176,17 @@ class VectorStore(Protocol):
 
     def info(self, name: str) -> BaseInfo:
         """What the base ``name`` holds. Raises StoreError when there is none."""
+        ...
+
+    def writing(self, name: str) -> AbstractContextManager[None]:
+        """Hold ``name``'s writer lock (across processes) for a run of writes.
+
+        Every write takes it by itself; a caller holds it around several (an indexing
+        run) so that no other writer comes between them. Re-entrant in one thread.
+
+        Raises:
+            BaseBusyError: another writer held it for ``SEMSEARCH_LOCK_WAIT`` seconds.
+        """
         ...
 
     def delete(self, name: str) -> None:
@@ -349,6 +375,17 @@ class StoreBase:
     """
 
     check_spec = staticmethod(check_spec)
+    uri: str
+    lock_folder: Path
+    """Where this store's lock files are (:mod:`semsearch.retrieval.stores.locks`)."""
+
+    def writing(self, name: str) -> AbstractContextManager[None]:
+        """Hold ``name``'s writer lock (see ``VectorStore.writing``)."""
+        from semsearch.retrieval.stores.locks import holding
+        from semsearch.settings import Settings
+
+        wait = float(Settings.one("lock_wait"))  # only it: a write needs no other variable
+        return holding(self.lock_folder, self.uri, name.strip(), wait=wait)
 
     def load(self, name: str) -> SavedBase:
         """The base ``name`` whole, read from :meth:`rows` (see ``VectorStore.load``)."""
@@ -363,3 +400,16 @@ class StoreBase:
             counts.extend(rows.token_counts)
         matrix = np.concatenate(vectors) if vectors else np.zeros((0, info.native_dim), np.float32)
         return SavedBase(info, passages, matrix, np.array(counts, dtype=np.int64))
+
+
+def unique_rows(hashes: Sequence[str], known: set[str] | None = None) -> list[int]:
+    """Indices of the rows to store: each hash once, none already ``known``; ``""`` always."""
+    seen = set(known or ())
+    kept = []
+    for i, digest in enumerate(hashes):
+        if not digest:
+            kept.append(i)
+        elif digest not in seen:
+            seen.add(digest)
+            kept.append(i)
+    return kept

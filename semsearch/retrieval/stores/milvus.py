@@ -57,7 +57,9 @@ from semsearch.retrieval.stores.base import (
     check_top_k,
     check_where,
     check_width,
+    unique_rows,
 )
+from semsearch.retrieval.stores.locks import LOCK_FOLDER
 
 PREFIX = "semsearch_"
 INFO_KEY = "semsearch.base"
@@ -170,6 +172,10 @@ class MilvusStore(StoreBase):
         local = not target.startswith(("http://", "https://", "tcp://", "grpc://"))
         self.target = str(Path(target).expanduser().resolve()) if local else target
         self.uri = f"milvus:{self.target}"
+        from semsearch.data_folder import data_dir
+
+        # In the data folder, keyed by the URI: a server has no folder of ours to lock in.
+        self.lock_folder = data_dir() / LOCK_FOLDER
         self._client, self._lock = _client(self.target, token or "")
         self._loaded: set[str] = set()
         self._fields: dict[str, list[str]] = {}
@@ -274,6 +280,12 @@ class MilvusStore(StoreBase):
     ) -> BaseInfo:
         """A whole base in a new collection, then the alias moved onto it in one call."""
         rows = check_rows(passages, vectors, token_counts, hashes)
+        kept = unique_rows(hashes)
+        if len(kept) < len(passages):  # a passage given twice is kept once
+            passages = [passages[i] for i in kept]
+            token_counts = [token_counts[i] for i in kept]
+            hashes = [hashes[i] for i in kept]
+            rows = rows[kept]
         return self._write_base(spec, passages, rows, token_counts, hashes, replace=replace)
 
     def _write_base(
@@ -293,7 +305,7 @@ class MilvusStore(StoreBase):
         check_width(name, spec, rows)
         _check_texts(passages)
         alias = alias_for(name)
-        with self._lock:
+        with self.writing(name), self._lock:
             old = self._existing(alias)
             if old is not None:
                 if not replace:
@@ -392,18 +404,26 @@ class MilvusStore(StoreBase):
         token_counts: Sequence[int],
         hashes: Sequence[str],
     ) -> list[int]:
-        """Append passages (ids continue the base's); acknowledged rows survive a crash.
+        """Append the passages ``name`` lacks (ids continue the base's); see the contract.
 
-        One writer per base at a time: ids come from the count, so two processes adding
-        to one base on a server at once would collide.
+        Acknowledged rows survive a crash. One writer per base at a time (its lock): ids
+        come from the count, so two writers adding to one base at once would collide.
         """
         rows = check_rows(passages, vectors, token_counts, hashes)
         _check_texts(passages)
-        with self._lock:
+        with self.writing(name), self._lock:
             collection = self._collection(name)
             binding = self._binding(collection)
             spec = _spec(binding)
             check_rows(passages, rows, token_counts, hashes, spec.native_dim)
+            kept = unique_rows(hashes, self._held(collection, hashes))
+            if len(kept) < len(passages):
+                passages = [passages[i] for i in kept]
+                token_counts = [token_counts[i] for i in kept]
+                hashes = [hashes[i] for i in kept]
+                rows = rows[kept]
+            if not passages:
+                return []
             count = self._count(collection)
             self._insert(collection, spec, count, passages, rows, token_counts, hashes)
             binding["updated"] = _now()
@@ -412,6 +432,18 @@ class MilvusStore(StoreBase):
             if index_for(count) != index_for(count + len(passages)):
                 self._reindex(collection, spec, index_for(count + len(passages)))
         return list(range(count, count + len(passages)))
+
+    def _held(self, collection: str, hashes: Sequence[str]) -> set[str]:
+        """Which of ``hashes`` ``collection`` already holds."""
+        wanted = sorted({h for h in hashes if h})
+        held: set[str] = set()
+        for start in range(0, len(wanted), 1_000):
+            chunk = wanted[start : start + 1_000]
+            listed = ", ".join(f'"{_escape(h)}"' for h in chunk)
+            found = self._call("query", collection, filter=f"hash in [{listed}]",
+                               output_fields=["hash"], limit=MAX_LIMIT)  # fmt: skip
+            held.update(row["hash"] for row in found)
+        return held
 
     def _reindex(self, collection: str, spec: BaseSpec, index: str) -> None:
         self._call("flush", collection)
@@ -428,7 +460,7 @@ class MilvusStore(StoreBase):
 
     def delete(self, name: str) -> None:
         """Delete the base ``name``. Raises StoreError when there is none."""
-        with self._lock:
+        with self.writing(name), self._lock:
             collection = self._collection(name)
             self._call("drop_alias", alias_for(name))
             self._call("drop_collection", collection)

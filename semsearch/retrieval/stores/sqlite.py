@@ -57,7 +57,9 @@ from semsearch.retrieval.stores.base import (
     check_top_k,
     check_where,
     check_width,
+    unique_rows,
 )
+from semsearch.retrieval.stores.locks import LOCK_FOLDER
 from semsearch.settings import expand_folder
 from semsearch.sqlite_files import Opened, open_sqlite
 
@@ -226,6 +228,7 @@ class KnowledgeBaseStore(StoreBase):
         self.folder = expand_folder(folder) if folder is not None else data_dir()
         self.path = self.folder / FILE_NAME
         self.vector_folder = self.folder / VECTOR_FOLDER
+        self.lock_folder = self.folder / LOCK_FOLDER
         self.uri = f"sqlite:{self.folder}"
 
     # -- connections ---------------------------------------------------------------------
@@ -327,6 +330,12 @@ class KnowledgeBaseStore(StoreBase):
                 the name is taken and ``replace`` is False.
         """
         rows = check_rows(passages, vectors, token_counts, hashes)
+        kept = unique_rows(hashes)
+        if len(kept) < len(passages):  # a passage given twice is kept once
+            passages = [passages[i] for i in kept]
+            token_counts = [token_counts[i] for i in kept]
+            hashes = [hashes[i] for i in kept]
+            rows = rows[kept]
         with _writing(f"save {spec.name!r}", self.folder):
             return self._write_base(spec, rows, passages, token_counts, hashes, replace=replace)
 
@@ -345,6 +354,24 @@ class KnowledgeBaseStore(StoreBase):
         if not allow_empty and not len(passages):
             raise StoreError(f"Nothing to save in {name!r}: the knowledge base is empty.")
         check_width(name, spec, rows)
+        with self.writing(name):
+            old = self._swap_in(name, spec, rows, passages, token_counts, hashes, replace)
+        if old:
+            _unlink(self.vector_folder / old)
+        self.remove_orphans()
+        return self.info(name)
+
+    def _swap_in(
+        self,
+        name: str,
+        spec: BaseSpec,
+        rows: np.ndarray,
+        passages: Sequence[Passage],
+        token_counts: Sequence[int],
+        hashes: Sequence[str],
+        replace: bool,
+    ) -> str | None:
+        """Write the base's new vector file and commit it with its rows; the old file's name."""
         connection = self._connect()
         file_name = f"{uuid.uuid4().hex}.f32"
         committed = False
@@ -381,10 +408,7 @@ class KnowledgeBaseStore(StoreBase):
             connection.close()
             if not committed:
                 _unlink(self.vector_folder / file_name)
-        if old is not None and old[3]:
-            _unlink(self.vector_folder / old[3])
-        self.remove_orphans()
-        return self.info(name)
+        return old[3] if old is not None else None
 
     def add(
         self,
@@ -396,7 +420,7 @@ class KnowledgeBaseStore(StoreBase):
     ) -> list[int]:
         """Append passages to ``name``; durable when this returns (see the module docstring)."""
         rows = check_rows(passages, vectors, token_counts, hashes)
-        with _writing(f"add to {name!r}", self.folder):
+        with self.writing(name), _writing(f"add to {name!r}", self.folder):
             return self._append(name, passages, rows, token_counts, hashes)
 
     def _append(
@@ -412,6 +436,14 @@ class KnowledgeBaseStore(StoreBase):
             connection.execute("BEGIN IMMEDIATE")  # one writer: the file's end is ours
             count, native_dim, path = self._base(connection, name)
             check_rows(passages, rows, token_counts, hashes, native_dim)
+            kept = unique_rows(hashes, _held(connection, name, hashes))
+            if len(kept) < len(passages):
+                passages = [passages[i] for i in kept]
+                token_counts = [token_counts[i] for i in kept]
+                hashes = [hashes[i] for i in kept]
+                rows = rows[kept]
+            if not passages:
+                return []
             with path.open("r+b") as file:
                 file.seek(count * native_dim * 4)
                 file.write(rows.tobytes())
@@ -434,15 +466,16 @@ class KnowledgeBaseStore(StoreBase):
         """Delete the base ``name`` and its vector file. Raises StoreError when there is none."""
         if not self.path.exists():
             raise StoreError(self._missing(name))
-        connection = self._connect()
-        try:
-            with _writing(f"delete {name!r}", self.folder):
-                row = connection.execute(
-                    "SELECT vectors FROM knowledge_bases WHERE name = ?", (name,)
-                ).fetchone()
-                connection.execute("DELETE FROM knowledge_bases WHERE name = ?", (name,))
-        finally:
-            connection.close()
+        with self.writing(name):
+            connection = self._connect()
+            try:
+                with _writing(f"delete {name!r}", self.folder):
+                    row = connection.execute(
+                        "SELECT vectors FROM knowledge_bases WHERE name = ?", (name,)
+                    ).fetchone()
+                    connection.execute("DELETE FROM knowledge_bases WHERE name = ?", (name,))
+            finally:
+                connection.close()
         if row is None:
             raise StoreError(self._missing(name))
         if row[0]:
@@ -735,6 +768,20 @@ def _passages(connection: sqlite3.Connection, name: str, ids: Sequence[int]) -> 
     return [found[i] for i in ids]
 
 
+def _held(connection: sqlite3.Connection, name: str, hashes: Sequence[str]) -> set[str]:
+    """Which of ``hashes`` the base ``name`` already holds (found by the hash index)."""
+    wanted = sorted({h for h in hashes if h})
+    held: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found = connection.execute(
+            f"SELECT hash FROM passages WHERE base = ? AND hash IN ({marks})", (name, *chunk)
+        )
+        held.update(row[0] for row in found)
+    return held
+
+
 def _insert_passages(
     connection: sqlite3.Connection,
     name: str,
@@ -793,6 +840,8 @@ def _upgrade(connection: sqlite3.Connection) -> None:
         connection.execute("ALTER TABLE passages ADD COLUMN heading TEXT NOT NULL DEFAULT ''")
     if "metadata" not in passages:
         connection.execute("ALTER TABLE passages ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}'")
+    # A passage is kept once per base: adding looks its hash up (made once, then kept).
+    connection.execute("CREATE INDEX IF NOT EXISTS passages_by_hash ON passages (base, hash)")
 
 
 def _now() -> str:
