@@ -3,11 +3,13 @@
 Nothing the page encoded is encoded again by ``semsearch index``, and the reverse; a
 question the page (or an earlier command) asked is answered by ``semsearch search`` with no
 model loaded at all: torch and transformers are never imported (nor the client of a
-semsearch server when none is asked for). The command line runs in a
-subprocess, as a user runs it; the page's side is its own code path (its chunking defaults,
+semsearch server when none is asked for). A question never asked is encoded by the NumPy
+engine (the bundled model is a BERT): no torch either, and the torch engine's score. The
+command line runs in a subprocess, as a user runs it; the page's side is its own code path (its chunking defaults,
 its session cache reading through the shared disk cache, ``run_search``).
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -65,7 +67,7 @@ def test_index_reuses_the_pages_vectors_and_the_page_reuses_the_index_runs(
     assert (page.encoded, page.reused) == (0, 1)
 
 
-def test_a_question_the_page_asked_is_searched_without_loading_the_model(
+def test_a_question_is_searched_without_torch_and_one_asked_before_without_a_model(
     tmp_path, data_dir, bundled
 ):
     manual = tmp_path / "manual.md"
@@ -74,11 +76,19 @@ def test_a_question_the_page_asked_is_searched_without_loading_the_model(
     question = ["search", "--name", "m", "--query", "how do I reset it?", "--json"]
     probe = (
         "import sys; from semsearch.cli import main; code = main(); "
-        "heavy = ('torch', 'transformers', 'semsearch.service.client'); "
+        "heavy = ('torch', 'transformers', 'semsearch.service.client', "
+        "'semsearch.encoding.engines.erf'); "
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
     )
-    first = cli(data_dir, *question, code=probe)  # nothing cached: the model loads
-    assert first.stderr.splitlines()[-1] == "['torch', 'transformers']"
+    first = cli(data_dir, *question, code=probe)  # nothing cached: the NumPy engine runs
+    assert first.stderr.splitlines()[-1] == "['semsearch.encoding.engines.erf']"
+    [hit] = json.loads(first.stdout)
+    torch_score = float(
+        bundled.encode_queries(["how do I reset it?"])[0]
+        @ bundled.encode_documents([hit["text"]])[0]
+    )
+    assert abs(hit["score"] - torch_score) < 1e-6
+    assert f"{hit['score']:.4f}" == f"{torch_score:.4f}"
     again = cli(data_dir, *question, code=probe)
     assert again.stderr.splitlines()[-1] == "[]"
     assert again.stdout == first.stdout

@@ -5,6 +5,7 @@ input index exactly once, batch by batch. Each engine is opened through the one 
 :func:`semsearch.encoding.engines.open_engine`:
 
 * ``local``: the transformers engine on the tiny random Qwen3 twin, in this process;
+* ``numpy``: the NumPy BERT engine on the bundled model (it runs BERTs only);
 * ``remote``: the remote engine against a real HTTP server on loopback
   (``tests/embedding_server.py``, vLLM's answers);
 * ``words``: the deterministic fake of ``tests/fakes.py`` behind the real TokenEngine,
@@ -45,9 +46,9 @@ TEXTS = [
     "the the the the the the the the",
     "Which fruit has vitamin C?",
 ]
-ENGINE_KINDS = ["local", "remote", "words"]
+ENGINE_KINDS = ["local", "numpy", "remote", "words"]
 """Every engine the suite runs against; a new engine is one more entry (and its request)."""
-NATIVE = {"local": 64, "remote": 16, "words": 48}
+NATIVE = {"local": 64, "numpy": 384, "remote": 16, "words": 48}
 
 
 @pytest.fixture(params=ENGINE_KINDS)
@@ -55,6 +56,10 @@ def opened(request, tiny_qwen3, monkeypatch):
     kind = request.param
     if kind == "local":
         engine = open_engine(EngineRequest(str(tiny_qwen3), device="cpu", dtype="fp32"))
+        engine.engine.runtime.max_batch = 3
+        yield engine
+    elif kind == "numpy":
+        engine = open_engine(EngineRequest("bundled", kind="numpy"))
         engine.engine.runtime.max_batch = 3
         yield engine
     elif kind == "remote":
@@ -92,7 +97,8 @@ def test_the_table_opens_the_kind_a_request_names(opened, request):
 
 def test_an_unknown_kind_names_the_kinds_there_are():
     with pytest.raises(
-        InvalidArgumentError, match=r"No engine of kind 'gpu-farm'; the kinds are local, remote\."
+        InvalidArgumentError,
+        match=r"No engine of kind 'gpu-farm'; the kinds are local, numpy, remote\.",
     ):
         open_engine(EngineRequest("m", kind="gpu-farm"))
 

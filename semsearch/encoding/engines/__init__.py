@@ -1,11 +1,11 @@
-"""Engines: what turns texts into unit vectors (a local transformers model, a remote server).
+"""Engines: what turns texts into unit vectors (transformers or NumPy in-process, a server).
 
 The public surface of engines: the contract (:class:`Engine`, :class:`Tokenizing`,
 :class:`EncodedBatch`), the table that opens one (:func:`open_engine`, :data:`ENGINES`), the
-two engines and the few helpers other modules need (:data:`DTYPES`, :func:`default_device`,
+engines and the few helpers other modules need (:data:`DTYPES`, :func:`default_device`,
 :func:`base_url`). Import from here, not from the modules below: they are internals. Names
 are imported on first use, so ``import semsearch.encoding.engines`` loads neither torch nor
-httpx2.
+httpx2 (and the NumPy engine, :mod:`.numpy_bert`, never needs torch at all).
 """
 
 from typing import TYPE_CHECKING
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from semsearch.encoding.engines.local import default_dtype as default_dtype
     from semsearch.encoding.engines.model_files import ModelFiles as ModelFiles
     from semsearch.encoding.engines.model_files import read_model_files as read_model_files
+    from semsearch.encoding.engines.numpy_bert import NumpyBertRuntime as NumpyBertRuntime
+    from semsearch.encoding.engines.numpy_bert import numpy_engine_runs as numpy_engine_runs
     from semsearch.encoding.engines.opening import ENGINES as ENGINES
     from semsearch.encoding.engines.opening import EngineRequest as EngineRequest
     from semsearch.encoding.engines.opening import OpenedEngine as OpenedEngine
@@ -47,6 +49,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ),
         ".local": ("DTYPES", "TransformerRuntime", "default_device", "default_dtype"),
         ".model_files": ("ModelFiles", "read_model_files"),
+        ".numpy_bert": ("NumpyBertRuntime", "numpy_engine_runs"),
         ".opening": (
             "ENGINES", "EngineRequest", "OpenedEngine", "check_device", "engine_kind",
             "open_engine", "remote_prompting",

@@ -1,13 +1,15 @@
 """Open an engine by kind: one table, as stores have :func:`~semsearch.retrieval.stores.open_store`.
 
 :data:`ENGINES` maps a kind to the function that opens it: ``local`` (a transformers model
-in this process, from the bundled package, a folder or the Hugging Face hub) and
-``remote`` (a server behind an OpenAI-compatible ``/v1/embeddings``). :func:`open_engine`
-picks the kind an :class:`EngineRequest` names (else ``remote`` when it names a server's
-URL, else ``local``) and returns the engine with what the embedder needs besides it: the
-model's name, how its inputs are written (:class:`~semsearch.encoding.embedder.Prompting`)
-and where it came from. A new engine is one function and one line in :data:`ENGINES`; the
-contract suite (``tests/test_engine_contract.py``) proves it.
+in this process, from the bundled package, a folder or the Hugging Face hub), ``numpy``
+(a BERT encoder such as the bundled model, run in NumPy without torch: the command line's
+quick path) and ``remote`` (a server behind an OpenAI-compatible ``/v1/embeddings``).
+:func:`open_engine` picks the kind an :class:`EngineRequest` names (else ``remote`` when it
+names a server's URL, else ``local``) and returns the engine with what the embedder needs
+besides it: the model's name, how its inputs are written
+(:class:`~semsearch.encoding.embedder.Prompting`) and where it came from. A new engine is one
+function and one line in :data:`ENGINES`; the contract suite
+(``tests/test_engine_contract.py``) proves it.
 
 What it does not do: choose a model (``auto`` and its fallback are
 :func:`semsearch.encoding.loading.load_embedder`'s) or read the environment. Heavy
@@ -41,7 +43,8 @@ class EngineRequest:
     url: str | None = None
     """An embedding server's base URL ending in ``/v1``; ``None``: the model runs here."""
     kind: str | None = None
-    """A key of :data:`ENGINES`; ``None``: ``remote`` with a :attr:`url`, else ``local``."""
+    """A key of :data:`ENGINES` (``local``, ``numpy``, ``remote``); ``None``: ``remote``
+    with a :attr:`url`, else ``local``."""
     device: str = "cpu"
     """Local: ``cpu``, ``cuda``, ``cuda:1``..."""
     dtype: str | None = None
@@ -109,6 +112,37 @@ def open_local(request: EngineRequest) -> OpenedEngine:
     )
 
 
+def open_numpy(request: EngineRequest) -> OpenedEngine:
+    """A BERT encoder run in NumPy on the CPU in fp32, without torch (:mod:`.numpy_bert`).
+
+    Raises:
+        ModelLoadError: the model cannot be found, is not a BERT this engine runs, or the
+            request asks for a GPU or a precision other than fp32.
+    """
+    from semsearch.encoding.engines.numpy_bert import NumpyBertRuntime
+    from semsearch.encoding.engines.tokens import TokenEngine
+    from semsearch.encoding.model_source import locate
+
+    started = time.perf_counter()
+    if request.device != "cpu" or request.dtype not in (None, "fp32", "float32"):
+        raise ModelLoadError(
+            request.model,
+            f"the NumPy engine runs on the CPU in fp32, not on {request.device} in "
+            f"{request.dtype}; use the local engine",
+        )
+    location = locate(request.model)
+    runtime = NumpyBertRuntime.load(location.folder)
+    files = runtime.files
+    return OpenedEngine(
+        engine=TokenEngine(runtime, name=location.name),
+        name=location.name,
+        prompting=Prompting(files.default_task, files.query_prefix, files.document_prefix),
+        folder=str(location.folder),
+        how=location.how,
+        seconds=time.perf_counter() - started,
+    )
+
+
 def open_remote(request: EngineRequest) -> OpenedEngine:
     """A model served at :attr:`EngineRequest.url`, checked and probed before it is returned.
 
@@ -145,7 +179,7 @@ def open_remote(request: EngineRequest) -> OpenedEngine:
     )
 
 
-ENGINES: dict[str, Opener] = {"local": open_local, "remote": open_remote}
+ENGINES: dict[str, Opener] = {"local": open_local, "numpy": open_numpy, "remote": open_remote}
 """Every kind of engine :func:`open_engine` can open, by the name a request gives."""
 
 
