@@ -295,6 +295,8 @@ def query_ui(lang: str, workbench: bool) -> tuple[bool, float, int]:
         help=t(lang, "top_k_help"),
         width=130,
     )
+    if workbench:
+        st.toggle(t(lang, "per_document"), key=Keys.PER_DOCUMENT, help=t(lang, "per_document_help"))
     asked = state.take_search_request()  # used up even when the button was clicked too
     return clicked or asked, float(threshold), int(top_k)
 
@@ -338,7 +340,8 @@ def search_ui(
 def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, float],
                stale: str | None, index: VectorIndex, threshold: float, fresh: bool,
                embedder: Embedder | None = None, workbench: bool = True,
-               readable: bool = True) -> None:  # fmt: skip
+               readable: bool = True,
+               more: dict[int, tuple[Hit, ...]] | None = None) -> None:  # fmt: skip
     """The ranked lines: rank, score and its colour tier, a bar, the text as typed, its origin.
 
     The first result says what its number is. The workbench adds how the scores were
@@ -346,7 +349,9 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
     answer an earlier page (:func:`stale_notice`), ``None`` when they are current.
 
     Without tier word or colour when the model cannot read the query or lines (``readable``).
+    ``more``: by result, its document's other passages found (said under it).
     """
+    more = more or {}
     if stale is not None:
         st.info(t(lang, stale), icon="ℹ️")
     if workbench:
@@ -381,6 +386,10 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
             st.text(run.texts[hit.index])
             if run.origins[hit.index]:
                 st.text(t(lang, "origin", origin=run.origins[hit.index]))
+            if hit.index in more:
+                others = more[hit.index]
+                st.caption(t(lang, "more_passages" if workbench else "more_passages_lesson",
+                             count=len(others), best=f"{others[0].score:.4f}"))  # fmt: skip
             if number == 1:  # the tiers are explained only where results carry them
                 means = "score_means" if readable else "score_means_unread"
                 st.caption(t(lang, means, strong=STRONG_AT, related=RELATED_AT))
@@ -558,7 +567,9 @@ def _page() -> None:
             st.caption(t(lang, "hint_start"))
         else:
             index = index_of(run, embedder)
-            hits, judged = ranked_hits(lang, run, index, threshold, top_k, embedder)
+            hits, judged, more = ranked_hits(
+                lang, run, index, threshold, top_k, embedder, state.kb_passages
+            )
             unread = language_fit_ui(lang, run, embedder, top_k, workbench)
             fresh = run is not before  # searched on this rerun, not re-ranked by a slider
             stale = (
@@ -567,7 +578,7 @@ def _page() -> None:
                 else stale_notice(SearchInputs.on_page(state, searched, instruction))
             )
             results_ui(lang, run, hits, judged, stale, index, threshold, fresh, embedder,
-                       workbench, readable=not unread)  # fmt: skip
+                       workbench, readable=not unread, more=more)  # fmt: skip
             if workbench:
                 export_ui(lang, run, hits, embedder.name if embedder else "")
                 if embedder is not None:

@@ -1,14 +1,21 @@
-"""The optional second stage: Qwen3-Reranker over the top candidates of the embedding."""
+"""The results to show: per document or per passage, with Qwen3-Reranker as a second stage.
+
+By default a document (a record, or a paragraph of a file, cut into several passages) is
+one result, ranked by its best passage (MaxP, as ``semsearch search`` does); the
+workbench's switch lists every passage on its own instead (as ``--passages``).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from semsearch.answers.reranker import DEFAULT_RERANKER, Reranker
+from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
 from semsearch.page.i18n import t
 from semsearch.page.state import Kept
+from semsearch.retrieval.grouping import candidate_depth, group_hits, group_key
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.vector_index import VectorIndex
@@ -28,12 +35,11 @@ def reranked(
     run: SearchRun,
     index: VectorIndex,
     threshold: float,
-    top_k: int,
     candidates: int,
     device: str,
     dtype: str,
 ) -> tuple[list[Hit], dict[int, float]] | None:
-    """The top ``candidates`` by embedding, reordered by the reranker, cut to ``top_k``.
+    """The top ``candidates`` by embedding, reordered by the reranker (the caller cuts).
 
     Returns the hits (with their embedding scores) and the reranker score of each, or None
     when the reranker cannot be used (the page then says why and keeps the embedding order).
@@ -57,7 +63,7 @@ def reranked(
             known[run.texts[hit.index]] = float(score)
     judged = {hit.index: known[run.texts[hit.index]] for hit in pool}
     order = sorted(pool, key=lambda hit: (-judged[hit.index], hit.index))
-    return order[:top_k], judged
+    return order, judged
 
 
 def ranked_hits(
@@ -67,14 +73,30 @@ def ranked_hits(
     threshold: float,
     top_k: int,
     embedder: Embedder | None,
-) -> tuple[list[Hit], dict[int, float]]:
-    """The results to show, and the reranker's scores when the second stage is on."""
+    passages: list[Passage],
+) -> tuple[list[Hit], dict[int, float], dict[int, tuple[Hit, ...]]]:
+    """The results to show, the reranker's scores, and each result's other passages.
+
+    ``passages`` are the run's, in its order. Per document (the page's default), each
+    document is one result at the place of its best passage, and the third value holds,
+    by result, the document's other passages among the candidates ranked; per passage
+    (or without the passages) it is empty.
+    """
     state = page_state()
+    grouped = state.per_document and len(passages) == len(run.texts)
+    order: list[Hit] | None = None
+    judged: dict[int, float] = {}
     if state.rerank and embedder is not None:
         candidates = max(state.rerank_candidates, top_k)
-        second = reranked(
-            lang, run, index, threshold, top_k, candidates, embedder.device, embedder.dtype
-        )
+        second = reranked(lang, run, index, threshold, candidates, embedder.device, embedder.dtype)
         if second is not None:
-            return second
-    return index.search(run.query_vector, top_k=top_k, threshold=threshold), {}
+            order, judged = second
+    if order is None:
+        depth = candidate_depth(top_k) if grouped else top_k
+        order = index.search(run.query_vector, top_k=depth, threshold=threshold)
+    if not grouped:
+        return order[:top_k], judged, {}
+    keys = [group_key(passages[hit.index], hit.index) for hit in order]
+    documents = group_hits(order, keys)[:top_k]
+    more = {doc.best.index: doc.more for doc in documents if doc.more}
+    return [doc.best for doc in documents], judged, more

@@ -55,6 +55,7 @@ WIDGETS = {
     "SAVED_PICK": "saved_pick", "OPEN_BASE": "open_base", "DELETE_BASE": "delete_base",
     "DELETE_CONFIRM": "delete_confirm",
     "QUERY": "query", "SEARCH": "search", "THRESHOLD": "threshold", "TOP_K": "top_k",
+    "PER_DOCUMENT": "per_document",
     "EXPORT_CSV": "export_csv", "EXPORT_JSON": "export_json", "EXPORT_NPY": "export_npy",
     "EXPORT_PARQUET": "export_parquet", "ANSWER": "answer", "WHY_TAB": "why_tab",
     "BEHIND": "behind", "KW_HYBRID": "kw_hybrid", "MAP_METHOD": "map_method",
@@ -209,7 +210,9 @@ def test_init_fills_only_gaps() -> None:
     assert set(mapping) == {
         "page", "model_choice", "custom_model", "threshold", "top_k", "chunk_mode", "run", "kb_texts",
         "kb_passages", "kb_embeddings", "query_vector", "vector_cache", "search_requested",
+        "per_document",
     }  # fmt: skip
+    assert mapping["per_document"] is True  # one result per document unless switched off
     assert (mapping["model_choice"], mapping["custom_model"]) == ("auto", "")
     assert mapping["page"] == "lesson"  # the plain address opens the lesson
     assert (mapping["threshold"], mapping["top_k"], mapping["chunk_mode"]) == (0.7, 5, "paragraph")

@@ -103,6 +103,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "threshold_help": "Only results scoring at least this are shown.",
         "top_k": "Top-k",
         "top_k_help": "Show at most this many results.",
+        "per_document": "One result per document",
+        "per_document_help": (
+            "On: a record or paragraph cut into several passages is one result, ranked by its "
+            "best passage (MaxP, as semsearch search does). Off: every passage ranks on its own "
+            "(as semsearch search --passages)."
+        ),
+        "more_passages": (
+            "+ {count:# more passage|# more passages} of this document found (best {best}); "
+            "switch off “One result per document” to list {count:it|them}."
+        ),
+        "more_passages_lesson": (
+            "+ {count:# more passage|# more passages} of this document found (best {best})."
+        ),
         "need_kb": "Add at least one line to the knowledge base first.",
         "need_query": "Type a question first.",
         "encoding": "Encoding {done}/{total:# line|# lines}…",
@@ -654,6 +667,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "threshold_help": "只显示得分不低于该值的结果。",
         "top_k": "最多显示",
         "top_k_help": "最多显示的结果条数。",
+        "per_document": "每个文档一条结果",
+        "per_document_help": (
+            "开:被切成多段的记录或段落算作一条结果,按其最佳片段排序"
+            "(MaxP,与 semsearch search 相同)。"
+            "关:每个片段各自排序(与 semsearch search --passages 相同)。"
+        ),
+        "more_passages": (
+            "+ 该文档另有 {count} 个片段被找到(最高 {best});关闭“每个文档一条结果”即可逐条列出。"
+        ),
+        "more_passages_lesson": "+ 该文档另有 {count} 个片段被找到(最高 {best})。",
         "need_kb": "请先在知识库中至少输入一行。",
         "need_query": "请先输入问题。",
         "encoding": "正在编码 {done}/{total} 行…",

@@ -44,7 +44,7 @@ QUERY_IN_URL_MAX = 200
 SETTINGS = (
     Keys.THRESHOLD, Keys.TOP_K, Keys.DIM, Keys.MAX_LENGTH, Keys.INSTRUCTION, Keys.RERANK,
     Keys.RERANK_CANDIDATES, Keys.CHUNK_MODE, Keys.CHUNK_WINDOW, Keys.CHUNK_OVERLAP,
-    Keys.MAP_METHOD, Keys.MAP_COLOUR, Keys.KW_HYBRID, Keys.BEHIND,
+    Keys.MAP_METHOD, Keys.MAP_COLOUR, Keys.KW_HYBRID, Keys.BEHIND, Keys.PER_DOCUMENT,
 )  # fmt: skip
 """The working settings kept with the page: their widgets' values, as they are."""
 VIEW = "view"

@@ -107,6 +107,7 @@ class Keys:
     SEARCH = "search"
     THRESHOLD = "threshold"
     TOP_K = "top_k"
+    PER_DOCUMENT = "per_document"
     EXPORT_CSV = "export_csv"
     EXPORT_JSON = "export_json"
     EXPORT_NPY = "export_npy"
@@ -378,6 +379,8 @@ class PageState:
     query = Widget(Keys.QUERY, "", str)
     threshold = Widget(Keys.THRESHOLD, DEFAULT_THRESHOLD, float)
     top_k = Widget(Keys.TOP_K, DEFAULT_TOP_K, int)
+    per_document = Widget(Keys.PER_DOCUMENT, True, bool)
+    """One result per document (its best passage), or every passage on its own."""
     behind = Widget(Keys.BEHIND, False, bool)
     why_tab = Widget[str | None](Keys.WHY_TAB, None)
     """The open view's tab, by its shown label (``None`` until a tab was opened)."""
@@ -454,6 +457,7 @@ class PageState:
             Keys.PAGE: LESSON,
             Keys.THRESHOLD: DEFAULT_THRESHOLD,
             Keys.TOP_K: DEFAULT_TOP_K,
+            Keys.PER_DOCUMENT: True,
             Keys.CHUNK_MODE: DEFAULT_CHUNKS.mode,
         }
         for key, value in defaults.items():
@@ -647,6 +651,7 @@ WORKBENCH_ONLY = (
     Keys.MODEL_CHOICE, Keys.CUSTOM_MODEL, Keys.DIM, Keys.MAX_LENGTH, Keys.INSTRUCTION,
     Keys.RERANK, Keys.RERANK_CANDIDATES, Keys.CHUNK_MODE, Keys.CHUNK_WINDOW, Keys.CHUNK_OVERLAP,
     Keys.SAVE_NAME, Keys.SAVE_REPLACE, Keys.SAVED_PICK, Keys.COMPARE_MODEL, Keys.COMPARE_CUSTOM,
+    Keys.PER_DOCUMENT,
 )  # fmt: skip
 """Value widgets drawn on the workbench only (with the per-file and per-field ones, by prefix).
 
