@@ -20,7 +20,13 @@ from app_views.files import files_ui
 from app_views.filters import filter_ui, filtered, kept_filter
 from app_views.fit import language_fit_ui, score_markdown
 from app_views.layout import enter_searches, keep_open_tab
-from app_views.memory import browser_owner, memory_ui, page_memory, set_owner_cookie
+from app_views.memory import (
+    browser_owner,
+    memory_ui,
+    page_memory,
+    set_owner_cookie,
+    text_not_kept_ui,
+)
 from app_views.rerank import ranked_hits
 from app_views.saved import (
     export_vectors_ui,
@@ -250,6 +256,7 @@ def kb_ui(lang: str, embedder: Embedder | None, workbench: bool) -> list[Passage
     row.button(t(lang, "load_sample"), key=Keys.LOAD_SAMPLE, on_click=_load_sample, args=(lang,))
     height = 340 if workbench else 300
     st.text_area(t(lang, "kb_text"), key=Keys.KB_TEXT, height=height, help=t(lang, "kb_help"))
+    text_not_kept_ui(lang, state.kb_text, state.query)
     typed = typed_passages(state)
     st.caption(t(lang, "kb_count", count=len(typed)))
     opened = opened_passages(lang, closable=workbench)

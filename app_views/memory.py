@@ -10,8 +10,9 @@ from semsearch.documents.chunking import Passage
 from semsearch.encoding.disk_cache import shared_disk_cache
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import CacheError
+from semsearch.page import memory as page_memory_module
 from semsearch.page.i18n import t
-from semsearch.page.memory import PageMemory, new_id, shared_page_memory, valid_id
+from semsearch.page.memory import PageMemory, new_id, page_bytes, shared_page_memory, valid_id
 from semsearch.page.reload import forget_kept_files, keep_files
 from semsearch.page.state import Keys
 from semsearch.settings import Settings
@@ -58,6 +59,11 @@ def _size(count: int) -> str:
     return f"{count / 1024**3:.1f} GB" if count >= 1024**3 else f"{count / 1024**2:.1f} MB"
 
 
+def _amount(count: int) -> str:
+    """A size for a person: KB below one MB (a lowered cap still reads right)."""
+    return _size(count) if count >= 1024**2 else f"{count / 1024:.1f} KB"
+
+
 def memory_ui(lang: str) -> None:
     """The sidebar's panel: what is kept, how much disk the vectors take, and Clear."""
     disk = shared_disk_cache()
@@ -86,11 +92,24 @@ def memory_ui(lang: str) -> None:
         )  # fmt: skip
 
 
+def text_not_kept_ui(lang: str, kb_text: str, query: str) -> None:
+    """Say so when the typed text is too large for the page memory (it is searched anyway)."""
+    size = page_bytes(kb_text, query)
+    limit = page_memory_module.MAX_PAGE_BYTES  # read at each call: a server may lower it
+    if size > limit and page_memory().status == "on":
+        st.warning(t(lang, "text_not_kept", size=_amount(size), limit=_amount(limit)))
+
+
 def kept_files_ui(lang: str, uploaded: dict[str, list[Passage]]) -> list[Passage]:
     """Keep the uploads' passages for the next visit; show and return earlier visits' files."""
     state = page_state()
     earlier = keep_files(state, page_memory(), uploaded)
     state.uploaded_files = uploaded
+    left = state.files_not_kept
+    if left and page_memory().status == "on":
+        names = ", ".join(plain(name) for name in left)
+        limit = _amount(page_memory_module.MAX_PAGE_BYTES)
+        st.warning(t(lang, "files_not_kept", count=len(left), names=names, limit=limit))
     if state.kept_files:
         st.caption(t(lang, "kept_files"))
         for name, passages in state.kept_files.items():

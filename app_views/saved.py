@@ -21,6 +21,7 @@ from semsearch.retrieval.export import vectors_npz, vectors_parquet
 from semsearch.retrieval.library import save_base
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.stores import VectorStore, open_store
+from semsearch.retrieval.trash import DeletedBase, delete_base, deleted_bases, restore_base
 from semsearch.settings import Settings
 
 from .context import page_state, plain
@@ -84,8 +85,10 @@ def _put_back() -> None:
 
 
 def _delete(store: VectorStore, name: str, lang: str) -> None:
+    """Callback: delete ``name``, keeping it in the trash ``SEMSEARCH_TRASH_DAYS`` days."""
+    settings = Settings.from_env()
     try:
-        store.delete(name)
+        kept = delete_base(store, name, data_dir(settings), settings.trash_days)
     except SemsearchError as error:
         _flash("error", plain(error))
         return
@@ -93,7 +96,45 @@ def _delete(store: VectorStore, name: str, lang: str) -> None:
     state.delete_confirm = False
     if state.opened_base is not None and state.opened_base.name == name:
         state.opened_base = None
-    _flash("success", t(lang, "deleted", name=plain(name)))
+    if kept is None:
+        _flash("success", t(lang, "deleted", name=plain(name)))
+    else:
+        until = local_time(kept.kept_until, st.context.timezone)
+        _flash("success", t(lang, "deleted_kept", name=plain(name), until=until))
+
+
+def _restore(store: VectorStore, name: str, lang: str) -> None:
+    """Callback: bring the deleted base ``name`` back (the newest of that name)."""
+    settings = Settings.from_env()
+    try:
+        info = restore_base(store, name, data_dir(settings), settings.trash_days)
+    except SemsearchError as error:
+        _flash("error", t(lang, "restore_failed", name=plain(name), cause=plain(error)))
+        return
+    _flash("success", t(lang, "restored", name=plain(name), count=info.passages))
+
+
+def _trash_ui(lang: str, store: VectorStore) -> None:
+    """The deleted bases still kept, newest first, and a Restore button (none: nothing shown)."""
+    settings = Settings.from_env()
+    try:
+        kept = deleted_bases(data_dir(settings), settings.trash_days, store)
+    except SemsearchError as error:
+        st.error(plain(error))
+        return
+    newest: dict[str, DeletedBase] = {}
+    for entry in kept:  # newest first: restoring a name brings back its newest
+        newest.setdefault(entry.name, entry)
+    if not newest:
+        return
+    zone = st.context.timezone
+    pick = st.selectbox(
+        t(lang, "restore_pick", days=settings.trash_days), list(newest), key=Keys.DELETED_PICK,
+        format_func=lambda name: t(lang, "restore_item", name=name,
+                                   deleted=local_time(newest[name].deleted, zone)),
+    )  # fmt: skip
+    st.button(t(lang, "restore_button"), key=Keys.RESTORE_BASE, on_click=_restore,
+              args=(store, str(pick), lang))  # fmt: skip
 
 
 def _close() -> None:
@@ -156,6 +197,8 @@ def saved_ui(
         except SemsearchError as error:
             st.error(plain(error))
             return
+        if not classroom:  # a class's bases are not deleted here, so none are restored here
+            _trash_ui(lang, store)
         if not bases:
             st.caption(t(lang, "saved_none", folder=plain(store.uri)))
             return

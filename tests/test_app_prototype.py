@@ -102,8 +102,31 @@ def test_delete_a_saved_base(uploaded):
     assert at.button(key="delete_base").disabled  # one click deletes nothing
     at = at.checkbox(key="delete_confirm").check().run()
     at = at.button(key="delete_base").click().run()
-    assert at.main.success[0].value.startswith("Deleted ")
+    deleted = at.main.success[0].value
+    assert deleted.startswith("Deleted '`docs`'. It is kept until ")
+    assert deleted.endswith(": Restore below brings it back.")
     assert any(c.value.startswith("No knowledge base is saved yet.") for c in at.main.caption)
+    # Kept for a while: the panel lists it, and Restore brings it back whole.
+    kept = at.selectbox(key="deleted_pick")
+    assert (kept.label, kept.value, kept.options[0].startswith("docs · deleted ")) == (
+        "Deleted bases (kept 7 days)", "docs", True,
+    )  # fmt: skip
+    at = at.button(key="restore_base").click().run()
+    assert not at.exception
+    assert at.main.success[0].value == "Restored '`docs`': 5 passages."
+    assert at.selectbox(key="saved_pick").value == "docs"
+    assert not [box for box in at.selectbox if box.key == "deleted_pick"]
+
+
+def test_deleting_for_good_offers_no_restore(uploaded, monkeypatch):
+    monkeypatch.setenv("SEMSEARCH_TRASH_DAYS", "0")
+    at = uploaded
+    at.text_input(key="save_name").input("docs").run()
+    at = at.button(key="save_base").click().run()
+    at = at.checkbox(key="delete_confirm").check().run()
+    at = at.button(key="delete_base").click().run()
+    assert at.main.success[0].value == "Deleted '`docs`'."
+    assert not [box for box in at.selectbox if box.key == "deleted_pick"]
 
 
 def test_saving_over_a_name_needs_replace(uploaded):

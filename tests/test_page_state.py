@@ -54,6 +54,7 @@ WIDGETS = {
     "SAVE_NAME": "save_name", "SAVE_REPLACE": "save_replace", "SAVE_BASE": "save_base",
     "SAVED_PICK": "saved_pick", "OPEN_BASE": "open_base", "DELETE_BASE": "delete_base",
     "DELETE_CONFIRM": "delete_confirm",
+    "DELETED_PICK": "deleted_pick", "RESTORE_BASE": "restore_base",
     "QUERY": "query", "SEARCH": "search", "THRESHOLD": "threshold", "TOP_K": "top_k",
     "PER_DOCUMENT": "per_document",
     "EXPORT_CSV": "export_csv", "EXPORT_JSON": "export_json", "EXPORT_NPY": "export_npy",

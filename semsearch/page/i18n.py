@@ -343,6 +343,24 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "put_back": "Put back my typed lines ({count})",
         "deleted": "Deleted '{name}'.",
+        "text_not_kept": (
+            "This text ({size}) is more than a page keeps between visits ({limit}): it is "
+            "searched now, but a reload will not bring it back. Save it as a knowledge base "
+            "to keep it."
+        ),
+        "files_not_kept": (
+            "Not kept for your next visit (a page keeps {limit} of its files' text): "
+            "{names}. {count:It is|They are} searched now; after a reload, add "
+            "{count:it|them} again."
+        ),
+        "deleted_kept": (
+            "Deleted '{name}'. It is kept until {until}: Restore below brings it back."
+        ),
+        "restore_pick": "Deleted bases (kept {days:# day|# days})",
+        "restore_item": "{name} · deleted {deleted}",
+        "restore_button": "Restore",
+        "restored": "Restored '{name}': {count:# passage|# passages}.",
+        "restore_failed": "Could not restore '{name}': {cause}",
         "opened_from": "From the saved base '{name}'",
         "opened_in_store": (
             "Opened '{name}': {count} passages, searched where they are stored (too many to "
@@ -862,6 +880,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "put_aside": "你之前输入的 {count} 行已暂存:点击文本框下方的“恢复我输入的行”即可找回。",
         "put_back": "恢复我输入的行({count})",
         "deleted": "已删除 “{name}”。",
+        "text_not_kept": (
+            "这段文本({size})超过了页面在两次访问之间保留的上限({limit}):现在可以检索,"
+            "但刷新后不会恢复。请把它保存为知识库以便保留。"
+        ),
+        "files_not_kept": (
+            "以下文件不会保留到下次访问(页面最多保留 {limit} 的文件文本):{names}。"
+            "现在可以检索这 {count} 个文件;刷新后请重新添加。"
+        ),
+        "deleted_kept": "已删除 “{name}”。它保留到 {until}:可用下方的“恢复”找回。",
+        "restore_pick": "已删除的知识库(保留 {days} 天)",
+        "restore_item": "{name} · 删除于 {deleted}",
+        "restore_button": "恢复",
+        "restored": "已恢复 “{name}”:{count} 段。",
+        "restore_failed": "无法恢复 “{name}”:{cause}",
         "opened_from": "来自已保存的知识库 “{name}”",
         "opened_in_store": "已打开 “{name}”:{count} 段,段落太多,不复制到页面,直接在存储中检索。",
         "searching_store": (

@@ -261,7 +261,7 @@ class PageMemory:
 
         Returns ``False`` (and keeps nothing new) when they exceed :data:`MAX_PAGE_BYTES`.
         """
-        if len(kb_text.encode("utf-8", "surrogatepass")) + len(query) > MAX_PAGE_BYTES:
+        if page_bytes(kb_text, query) > MAX_PAGE_BYTES:
             return False
         self._change(
             browser,
@@ -312,17 +312,13 @@ class PageMemory:
         Only the last :data:`MAX_FILES` are kept, and of those, in order, as many as fit in
         :data:`MAX_PAGE_BYTES`; returns ``False`` when one was left out for its size.
         """
-        rows: list[tuple[str, Sequence[object]]] = []
-        size, complete = 0, True
-        for position, (name, passages) in enumerate(list(files.items())[-MAX_FILES:]):
-            text = _passages_json(passages)
-            size += len(text.encode("utf-8", "surrogatepass"))
-            if size > MAX_PAGE_BYTES:
-                complete = False
-                break
-            rows.append(("INSERT INTO files VALUES (?, ?, ?, ?)", (browser, name, text, position)))
+        fitting, left = _fitting_files(files)
+        rows: list[tuple[str, Sequence[object]]] = [
+            ("INSERT INTO files VALUES (?, ?, ?, ?)", (browser, name, text, position))
+            for position, (name, text) in enumerate(fitting)
+        ]
         self._change(browser, [("DELETE FROM files WHERE browser = ?", (browser,)), *rows])
-        return complete
+        return not left
 
     def close(self) -> None:
         """Close the connection (the memory is then off for this object)."""
@@ -338,6 +334,36 @@ class PageMemory:
             return 0
         with self._lock:
             return int(self._connection.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+
+def page_bytes(kb_text: str, query: str) -> int:
+    """What a page's typed text and query count against :data:`MAX_PAGE_BYTES`."""
+    return len(kb_text.encode("utf-8", "surrogatepass")) + len(query)
+
+
+def _fitting_files(
+    files: Mapping[str, Sequence[Passage]],
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(name, passages as JSON) of the files kept, and the names left out for their size."""
+    fitting: list[tuple[str, str]] = []
+    left: list[str] = []
+    size = 0
+    for name, passages in list(files.items())[-MAX_FILES:]:
+        if left:  # in order: past the first that does not fit, none is kept
+            left.append(name)
+            continue
+        text = _passages_json(passages)
+        size += len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_PAGE_BYTES:
+            left.append(name)
+        else:
+            fitting.append((name, text))
+    return fitting, left
+
+
+def files_left_out(files: Mapping[str, Sequence[Passage]]) -> list[str]:
+    """The files :meth:`PageMemory.keep_files` leaves out for their size, in upload order."""
+    return _fitting_files(files)[1]
 
 
 _SHARED = PerFolder(PageMemory)

@@ -33,7 +33,7 @@ from semsearch.answers.generation import Citation
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder
 from semsearch.page.i18n import LANGUAGES, t
-from semsearch.page.memory import PageMemory, new_id, valid_id
+from semsearch.page.memory import PageMemory, files_left_out, new_id, valid_id
 from semsearch.page.staleness import SearchInputs
 from semsearch.page.state import LESSON, PAGES, VIEW_KEYS, KeptAnswer, Keys, PageState
 from semsearch.retrieval.search import needs_encoding
@@ -204,7 +204,9 @@ def keep_files(
         state.kept_page = None  # a change of files: the visitor's own copy
         return [passage for passages in earlier.values() for passage in passages]
     if state.browser and state.kept_files_saved != key:
-        memory.keep_files(state.browser, files)
+        complete = memory.keep_files(state.browser, files)
+        # The page says which were too large to keep (app_views.memory): named once here.
+        state.files_not_kept = () if complete else tuple(files_left_out(files))
         state.kept_files_saved = key
     return [passage for passages in earlier.values() for passage in passages]
 

@@ -102,6 +102,8 @@ class Keys:
     OPEN_BASE = "open_base"
     DELETE_BASE = "delete_base"
     DELETE_CONFIRM = "delete_confirm"
+    DELETED_PICK = "deleted_pick"
+    RESTORE_BASE = "restore_base"
     # Query and results.
     QUERY = "query"
     SEARCH = "search"
@@ -191,6 +193,7 @@ class Kept:
     KEPT_FILES = "kept_files"
     UPLOADED_FILES = "uploaded_files"
     KEPT_FILES_SAVED = "kept_files_saved"
+    FILES_NOT_KEPT = "files_not_kept"
     KEPT_SETTINGS = "kept_settings"
     OWNER = "owner"
     NEW_TOKEN = "new_token"
@@ -436,6 +439,8 @@ class PageState:
     """The labels as last written (a copy)."""
     kept_files_saved = Value[object](Kept.KEPT_FILES_SAVED, None)
     """A cheap key of the files as last written."""
+    files_not_kept = Value[tuple[str, ...]](Kept.FILES_NOT_KEPT, ())
+    """The files left out of the page memory for their size when last written (named)."""
     kept_settings = Value[object](Kept.KEPT_SETTINGS, None)
     """(settings, answer) as last written."""
 
