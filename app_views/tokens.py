@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -27,33 +29,34 @@ def _lengths_chart(ctx: ViewContext) -> None:
     if run.scope is not None:  # a base searched in its store: its token counts stay there
         return
     lengths = pd.DataFrame({"tokens": run.kb_token_counts})
-    st.markdown(f"**{t(lang, 'tok_lengths', cap=run.max_length)}**")
-    spec = {
-        "layer": [
-            {
-                "mark": "bar",
-                # Whole tokens and whole lines: a bin is at least one token wide, the
-                # axes print integers only, and labels that would overlap are left out.
-                "encoding": {
-                    "x": {
-                        "field": "tokens",
-                        "bin": {"maxbins": 20, "minstep": 1},
-                        "title": t(lang, "tok_axis"),
-                        "axis": {"format": "d", "labelOverlap": True},
-                    },
-                    "y": {
-                        "aggregate": "count",
-                        "title": t(lang, "tok_lines"),
-                        "axis": {"format": "d", "tickMinStep": 1},
-                    },
-                },
+    # The cap as a dashed line only when a line comes near it: a rule at 256 beside lines
+    # of 10-20 tokens squeezes every bar into a sliver at the left edge.
+    near = len(lengths) > 0 and int(lengths["tokens"].max()) * 2 >= run.max_length
+    title = "tok_lengths" if near else "tok_lengths_under"
+    st.markdown(f"**{t(lang, title, cap=run.max_length)}**")
+    bars: dict[str, Any] = {
+        "mark": "bar",
+        # Whole tokens and whole lines: a bin is at least one token wide, the
+        # axes print integers only, and labels that would overlap are left out.
+        "encoding": {
+            "x": {
+                "field": "tokens",
+                "bin": {"maxbins": 20, "minstep": 1},
+                "title": t(lang, "tok_axis"),
+                "axis": {"format": "d", "labelOverlap": True},
             },
-            {
-                "mark": {"type": "rule", "color": "#d32f2f", "strokeDash": [4, 4]},
-                "encoding": {"x": {"datum": run.max_length}},
+            "y": {
+                "aggregate": "count",
+                "title": t(lang, "tok_lines"),
+                "axis": {"format": "d", "tickMinStep": 1},
             },
-        ]
+        },
     }
+    cap: dict[str, Any] = {
+        "mark": {"type": "rule", "color": "#d32f2f", "strokeDash": [4, 4]},
+        "encoding": {"x": {"datum": run.max_length}},
+    }
+    spec = {"layer": [bars, cap] if near else [bars]}
     st.vega_lite_chart(lengths, spec, width="stretch", key="tok_lengths_chart")
 
 

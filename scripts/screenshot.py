@@ -40,11 +40,17 @@ VIEWS = [
 ]
 
 
+SETTLED = """() => !document.querySelector(
+  '[data-testid=stSpinner], [data-testid=stSkeleton], [data-stale=true]')"""
+"""No spinner, no placeholder of an element still coming, nothing left over from the last run."""
+
+
 def idle(page: Page) -> None:
-    """Wait for the script run to finish and the charts to draw."""
+    """Wait for the script run to finish, every element to be drawn, and the charts."""
     page.wait_for_selector(
-        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=180_000
     )
+    page.wait_for_function(SETTLED, timeout=180_000)
     page.wait_for_timeout(1500)
 
 
@@ -94,12 +100,12 @@ def lesson(browser: Browser, url: str, out: Path) -> None:
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             page.goto(f"{url}/?lang={lang}")
-            page.wait_for_selector(f"text={ready}", timeout=120_000)
+            page.wait_for_selector(f"text={ready}", timeout=180_000)
             idle(page)
             name = f"lesson-{width}x{height}-{lang}"
             page.screenshot(path=str(out / f"{name}-first.png"))
             page.locator(".st-key-search button").click()
-            page.wait_for_selector(f"text={means}", timeout=120_000)
+            page.wait_for_selector(f"text={means}", timeout=180_000)
             idle(page)
             page.screenshot(path=str(out / f"{name}-search.png"))
             if width == 1024:
@@ -116,10 +122,13 @@ def main(url: str, out: Path) -> None:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1900})
         page.goto(f"{url}/?page=workbench")  # every view, Compare included
-        page.wait_for_selector("text=Vector space ready", timeout=120_000)
-        page.locator(".st-key-search button").click()
-        page.wait_for_selector("[data-testid=stMarkdown] >> text=#1", timeout=120_000)
+        page.wait_for_selector("text=Vector space ready", timeout=180_000)
+        idle(page)
         page.get_by_text("Behind the scenes: the vectors").click()
+        idle(page)
+        # Search last: the page then says what this search encoded, not "ranked again".
+        page.locator(".st-key-search button").click()
+        page.wait_for_selector("[data-testid=stMarkdown] >> text=#1", timeout=180_000)
         idle(page)
         page.screenshot(path=str(out / "screenshot.png"))
 

@@ -112,8 +112,14 @@ def test_the_tokens_histogram_counts_whole_lines_in_whole_token_bins(monkeypatch
     at = at.run()
     assert not at.exception
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    (bars,) = [s["layer"][0]["encoding"] for s in specs if "layer" in s and
-               s["layer"][0]["encoding"].get("x", {}).get("field") == "tokens"]  # fmt: skip
+    (layers,) = [s["layer"] for s in specs if "layer" in s and
+                 s["layer"][0]["encoding"].get("x", {}).get("field") == "tokens"]  # fmt: skip
+    # Lines of 8-16 tokens: no rule at the cap (256) to squeeze the bars into a sliver.
+    assert len(layers) == 1
+    assert "**Tokens per knowledge-base line (all far under the cap, 256)**" in [
+        m.value for m in at.main.markdown
+    ]
+    bars = layers[0]["encoding"]
     assert bars["x"]["bin"] == {"maxbins": 20, "minstep": 1}
     assert bars["x"]["axis"] == {"format": "d", "labelOverlap": True}
     assert bars["y"]["axis"] == {"format": "d", "tickMinStep": 1}

@@ -186,7 +186,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "tab_calibrate": "Calibrate the threshold",
         "tab_compare": "Compare models",
         "kw_intro": (
-            "BM25 ranks lines by shared words (no stems, no synonyms); the model ranks them by "
+            "BM25 ranks lines by shared words (English by their stems, so charge finds "
+            "charging; Chinese cut into words by jieba; no synonyms); the model ranks them by "
             "meaning. Lines only one of them finds are marked."
         ),
         "kw_meaning": "By meaning (the model)",
@@ -241,6 +242,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tok_scores": "Score of each top result with the instruction and without it",
         "tok_no_results": "Run a search with at least one result to compare scores.",
         "tok_lengths": "Tokens per knowledge-base line (the dashed line is the cap, {cap})",
+        "tok_lengths_under": "Tokens per knowledge-base line (all far under the cap, {cap})",
         "tok_axis": "tokens",
         "tok_lines": "lines",
         "col_token": "token",
@@ -744,7 +746,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "tab_calibrate": "校准阈值",
         "tab_compare": "模型对比",
         "kw_intro": (
-            "BM25 按共同的词排序(不做词干、没有同义词);模型按意思排序。"
+            "BM25 按共同的词排序(英文按词干,charge 能找到 charging;中文用 jieba 分词;"
+            "没有同义词);模型按意思排序。"
             "只被其中一种方法找到的行会被标出。"
         ),
         "kw_meaning": "按语义(模型)",
@@ -796,6 +799,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tok_scores": "每个靠前结果在带指令与不带指令时的得分",
         "tok_no_results": "先搜索出至少一个结果,才能比较得分。",
         "tok_lengths": "知识库每行的 token 数(虚线为上限 {cap})",
+        "tok_lengths_under": "知识库每行的 token 数(都远低于上限 {cap})",
         "tok_axis": "token 数",
         "tok_lines": "行数",
         "col_token": "token",
