@@ -450,6 +450,28 @@ def test_a_second_process_on_a_milvus_lite_file_gets_a_clear_error(tmp_path):
         child.wait(timeout=30)
 
 
+def test_a_closed_milvus_lite_store_lets_another_process_open_the_file(tmp_path):
+    path = tmp_path / "handed.db"
+    store = open_store(f"milvus:{path}")
+    save(store, n=3)
+    store.close()  # pymilvus 3 alone would keep Lite's engine, and the lock, until exit
+    script = textwrap.dedent(f"""
+        from semsearch.retrieval.stores import open_store
+        store = open_store("milvus:{path}")
+        print([(b.name, b.passages) for b in store.list()])
+        store.close()
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[('kb', 3)]"
+    again = open_store(f"milvus:{path}")  # and this process can open it again after that
+    try:
+        assert [b.name for b in again.list()] == ["kb"]
+    finally:
+        again.close()
+
+
 @pytest.mark.parametrize(
     "uri",
     ["postgres://x", "milvus:", "milvus:bases", "milvus:/tmp/bases.sqlite", "qdrant:http://h"],

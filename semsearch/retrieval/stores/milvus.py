@@ -165,6 +165,20 @@ def _open_failure(target: str, local: bool, error: Exception, causes: list[str])
     )
 
 
+def _release_lite(path: str) -> None:
+    """Stop this process's Milvus Lite engine for ``path``, which unlocks the file.
+
+    Closing the client is not enough: pymilvus 3 leaves Lite's engine (a gRPC server in a
+    thread, holding the file's lock) running until the process exits, so another process
+    (a CLI run after the page or a server) would find the file held.
+    """
+    try:
+        from milvus_lite.server_manager import server_manager_instance
+    except ImportError:  # a milvus-lite without pymilvus 3's server manager: nothing to stop
+        return
+    server_manager_instance.release_server(path)
+
+
 class MilvusStore(StoreBase):
     """Saved knowledge bases in Milvus (Lite file or server). Safe to use from several threads."""
 
@@ -176,6 +190,7 @@ class MilvusStore(StoreBase):
 
         # In the data folder, keyed by the URI: a server has no folder of ours to lock in.
         self.lock_folder = data_dir() / LOCK_FOLDER
+        self._local = local
         self._client, self._lock = _client(self.target, token or "")
         self._loaded: set[str] = set()
         self._fields: dict[str, list[str]] = {}
@@ -187,6 +202,8 @@ class MilvusStore(StoreBase):
                 if client is self._client:
                     del _CLIENTS[key]
                     client.close()
+                    if self._local:
+                        _release_lite(self.target)
 
     # -- names and bindings --------------------------------------------------------------
 
