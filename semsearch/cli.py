@@ -459,17 +459,13 @@ def _ranked(store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any
                        **options)  # fmt: skip
 
 
-CANDIDATES_PER_RESULT = 10
-"""Passages ranked per result asked for, to find that many documents (at least 50)."""
-
-
 def _documents(
     store: Any, embedder: Embedder, args: argparse.Namespace, cache: Any
 ) -> list[DocumentHit]:
     """The best ``--top-k`` documents: the store's best passages, one per document (MaxP)."""
-    from semsearch.retrieval.grouping import group_hits, group_key
+    from semsearch.retrieval.grouping import candidate_depth, group_hits, group_key
 
-    depth = max(50, args.top_k * CANDIDATES_PER_RESULT)
+    depth = candidate_depth(args.top_k)
     hits = _ranked(store, embedder, args, cache, top_k=depth, instruction=args.instruction)
     keys = [group_key(hit.passage, hit.id) for hit in hits]
     return group_hits(hits, keys)[: args.top_k]

@@ -51,15 +51,15 @@ def search(args: argparse.Namespace, url: str) -> int:
     if args.kb is not None:
         return _search_lines(args, client)
     answer = client.search(args.name, args.query, top_k=args.top_k, threshold=args.threshold,
-                           where=_where(args), instruction=args.instruction)  # fmt: skip
-    rows = [{"rank": h["rank"], "index": h["id"], "text": h["text"], "score": h["score"],
-             "source": passage_of(h).origin} for h in answer["hits"]]  # fmt: skip
+                           where=_where(args), instruction=args.instruction,
+                           passages=args.passages)  # fmt: skip
+    rows = [_row(hit) for hit in answer["hits"]]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:
         best = client.search(args.name, args.query, top_k=1, threshold=-1.0, where=_where(args),
-                             instruction=args.instruction)["hits"]  # fmt: skip
+                             instruction=args.instruction, passages=True)["hits"]  # fmt: skip
         if not best and args.where:
             print(f"No passage of {args.name!r} matches --where {' '.join(args.where)}.")
         else:
@@ -71,11 +71,27 @@ def search(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
+def _row(hit: dict[str, Any]) -> dict[str, Any]:
+    """A server's hit as the local ``search --json`` prints it."""
+    row = {"rank": hit["rank"], "index": hit["id"], "text": hit["text"], "score": hit["score"],
+           "source": passage_of(hit).origin}  # fmt: skip
+    if hit.get("more_passages"):  # the document's other passages among the candidates
+        row["more_passages"] = [
+            {"index": more["id"], "score": more["score"], "place": more["place"]}
+            for more in hit["more_passages"]
+        ]
+    return row
+
+
 def _print_rows(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         where = f" ({row['source']})" if row.get("source") else ""
         text = " ".join(row["text"].splitlines())
         print(f"{row['rank']:>3}  {row['score']:.4f}  [{row['index']}] {text}{where}")
+        if row.get("more_passages"):
+            more = len(row["more_passages"])
+            print(f"     + {more} more passage{'s' if more > 1 else ''} of this document "
+                  "(--passages lists every passage)")  # fmt: skip
 
 
 def _search_lines(args: argparse.Namespace, client: ServiceClient) -> int:
@@ -167,9 +183,10 @@ def evaluate(args: argparse.Namespace, url: str) -> dict[str, Any]:
     model = ""
     for query in judgements.queries:
         for method, depth in methods.items():
+            # Passage rankings (passages=True), grouped here as a local eval groups them.
             answer = client.search(args.name, query, top_k=depth, method=method,
                                    threshold=-1.0 if method == "model" else None,
-                                   instruction=args.instruction)  # fmt: skip
+                                   instruction=args.instruction, passages=True)  # fmt: skip
             model = answer["model"]
             found.setdefault(method, {})[query] = [h["id"] for h in answer["hits"]]
         if args.rerank:  # as eval ranks: the reranked head, then the model's order

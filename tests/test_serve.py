@@ -210,7 +210,7 @@ def test_passages_are_added_once_filtered_and_deleted(serve, bundled):
     assert [h["id"] for h in hits] == [3, 4]
     assert hits[0] | {"score": 0} == {"rank": 1, "id": 3, "score": 0, "text": FAQ[3].text,
                                       "source": "notes.md", "place": "§ 2", "heading": "",
-                                      "metadata": {"lang": "en"}}  # fmt: skip
+                                      "metadata": {"lang": "en"}, "more_passages": []}  # fmt: skip
     local = (
         bundled.encode_queries(["how long do refunds take?"])[0]
         @ bundled.encode_documents([FAQ[3].text])[0]

@@ -31,7 +31,15 @@ PASSAGE_RULE = "per passage: every window of a record or paragraph ranks on its 
 _WINDOW = re.compile(r"(?:^| · )tokens \d+–\d+$")
 """The window part that :func:`semsearch.documents.chunking.chunk_text` adds to a place."""
 
+CANDIDATES_PER_RESULT = 10
+"""Passages ranked per result asked for, to find that many documents (at least 50)."""
+
 T = TypeVar("T")
+
+
+def candidate_depth(top_k: int) -> int:
+    """How many passages to rank to find ``top_k`` documents (``semsearch search --name``)."""
+    return max(50, top_k * CANDIDATES_PER_RESULT)
 
 
 def document_key(passage: Passage) -> tuple[str, str]:

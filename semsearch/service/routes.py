@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import InvalidArgumentError, SemsearchError
+from semsearch.retrieval.grouping import DocumentHit
 from semsearch.service.errors import ApiError, error_body, from_semsearch
 from semsearch.service.schemas import (
     AnswerRequest,
@@ -33,6 +34,7 @@ from semsearch.service.schemas import (
     EmbeddingsResponse,
     ModelCard,
     ModelList,
+    MorePassage,
     PassageOut,
     PassagePage,
     PassagesRequest,
@@ -138,21 +140,24 @@ async def bases(request: Request) -> BaseList:
     return BaseList(data=entries)
 
 
-def _hit(rank: int, hit: Ranked) -> SearchHit:
-    p = hit.passage
+def _hit(rank: int, document: DocumentHit[Ranked]) -> SearchHit:
+    hit, p = document.best, document.best.passage
+    more = [MorePassage(id=h.id, score=h.score, place=h.passage.place) for h in document.more]
     return SearchHit(rank=rank, id=hit.id, score=hit.score, text=p.text, source=p.source,
-                     place=p.place, heading=p.heading, metadata=dict(p.metadata))  # fmt: skip
+                     place=p.place, heading=p.heading, metadata=dict(p.metadata),
+                     more_passages=more)  # fmt: skip
 
 
 @router.post("/bases/{name}/search", response_model=SearchResponse, tags=["Knowledge bases"])
 async def search(name: str, body: SearchRequest, request: Request) -> SearchResponse:
-    """The best passages of ``name`` for ``query``, as ``semsearch search --name`` ranks them."""
+    """The best documents (or ``passages``) of ``name``, as ``semsearch search --name``."""
     if body.threshold is not None and body.method != "model":
         raise ApiError(400, f"threshold is a cosine score: it applies to method 'model' only, "
                        f"not {body.method!r}; leave it out.", param="threshold")  # fmt: skip
     hits, embedder, reranker = await _service(request).search(
         name, body.query, top_k=body.top_k, threshold=body.threshold,
         where=checked_where(body.where), method=body.method, instruction=body.instruction,
+        passages=body.passages,
     )  # fmt: skip
     return SearchResponse(base=name, method=body.method, model=embedder.name, reranker=reranker,
                           hits=[_hit(n, h) for n, h in enumerate(hits, start=1)])  # fmt: skip
@@ -228,12 +233,13 @@ async def answer(name: str, body: AnswerRequest, request: Request) -> Any:
     from semsearch.answers.generation import Citation, answer_stream, cited_numbers
 
     service = _service(request)
-    hits, embedder, _ = await service.search(
+    # Passages, as `semsearch ask` cites them (each window its own citation).
+    found, embedder, _ = await service.search(
         name, body.query, top_k=body.top_k, threshold=body.threshold,
-        where=checked_where(body.where), method="model", instruction=None,
+        where=checked_where(body.where), method="model", instruction=None, passages=True,
     )  # fmt: skip
-    citations = [Citation(n, h.id, h.passage.text, h.score, h.passage.origin)
-                 for n, h in enumerate(hits, start=1)]  # fmt: skip
+    citations = [Citation(n, d.best.id, d.best.passage.text, d.best.score, d.best.passage.origin)
+                 for n, d in enumerate(found, start=1)]  # fmt: skip
     # Made before the first byte, so that a missing answer model is a status, not an event.
     generator: Any = await asyncio.to_thread(service.generator, embedder) if citations else None
     cited_out = [{"number": c.number, "id": c.index, "score": c.score, "text": c.text,

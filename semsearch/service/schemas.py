@@ -138,10 +138,25 @@ class SearchRequest(BaseModel):
     instruction: str | None = Field(
         None, description="Task for the query instruction (Qwen3); '' for none."
     )
+    passages: bool = Field(
+        False,
+        description="Every passage on its own. Default: one hit per record or paragraph, "
+        "ranked by its best passage (MaxP), its other passages found listed in "
+        "more_passages, as semsearch search --name (a record over the model's cap is cut "
+        "into several passages).",
+    )
+
+
+class MorePassage(BaseModel):
+    """Another passage of a hit's document among the ranked candidates."""
+
+    id: int
+    score: float
+    place: str
 
 
 class SearchHit(BaseModel):
-    """One ranked passage."""
+    """One ranked passage: a document's best, unless the request asked for ``passages``."""
 
     rank: int
     id: int
@@ -151,6 +166,8 @@ class SearchHit(BaseModel):
     place: str
     heading: str
     metadata: dict[str, str]
+    more_passages: list[MorePassage] = []
+    """The document's other passages among the candidates, best first (none with ``passages``)."""
 
 
 class SearchResponse(BaseModel):

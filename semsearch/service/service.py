@@ -27,6 +27,7 @@ from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, Kind
 from semsearch.errors import BaseBusyError, InvalidArgumentError, SemsearchError, check_unicode
 from semsearch.retrieval.filters import Filter, check_where
+from semsearch.retrieval.grouping import DocumentHit, candidate_depth, group_hits, group_key
 from semsearch.retrieval.library import base_spec, content_hash, mismatch
 from semsearch.retrieval.stores.base import BaseInfo, StoredHit, StoreError, VectorStore
 from semsearch.service.batching import EncodeBatcher, Encoded, QueueFull
@@ -201,9 +202,30 @@ class Service:
         return bound
 
     async def search(self, name: str, query: str, *, top_k: int, threshold: float | None,
-                     where: Filter, method: str, instruction: str | None,
-                     ) -> tuple[list[Ranked], Embedder, str | None]:  # fmt: skip
-        """The hits of ``method`` for ``query`` in ``name``, the model, and the reranker's name."""
+                     where: Filter, method: str, instruction: str | None, passages: bool,
+                     ) -> tuple[list[DocumentHit[Ranked]], Embedder, str | None]:  # fmt: skip
+        """The hits of ``method`` for ``query`` in ``name``, the model, and the reranker's name.
+
+        ``passages``: the best ``top_k`` passages, each on its own. Otherwise the best
+        ``top_k`` documents, as ``semsearch search --name`` lists them: the windows of one
+        record or paragraph are one result, ranked by its best (MaxP), found among the best
+        :func:`~semsearch.retrieval.grouping.candidate_depth` passages.
+        """
+        # The reranker judges the model's top 20 (or top_k) either way; grouping cuts after.
+        depth = top_k if passages or method == "rerank" else candidate_depth(top_k)
+        ranked, embedder, reranker = await self._ranked(
+            name, query, top_k=depth, threshold=threshold, where=where, method=method,
+            instruction=instruction,
+        )  # fmt: skip
+        return _documents(ranked, top_k, passages=passages), embedder, reranker
+
+    async def _ranked(self, name: str, query: str, *, top_k: int, threshold: float | None,
+                      where: Filter, method: str, instruction: str | None,
+                      ) -> tuple[list[Ranked], Embedder, str | None]:  # fmt: skip
+        """The best ``top_k`` passages of ``method``.
+
+        For ``rerank``: all of the model's top ``max(20, top_k)``, reordered by the reranker.
+        """
         info = await self.info(name)
         embedder = self.for_base(info)
         vector = (await self.encode(embedder, [query], kind="query", instruction=instruction,
@@ -223,7 +245,7 @@ class Service:
                 return self._reranked(model_hits(max(RERANK_DEPTH, top_k), None), query, embedder)
 
             ranked, reranker = await asyncio.to_thread(rerank)
-            return ranked[:top_k], embedder, reranker
+            return ranked, embedder, reranker
         keyword = await asyncio.to_thread(self._bm25, info, query, where, top_k, method)
         if method == "bm25":
             return keyword, embedder, None
@@ -351,6 +373,13 @@ class Service:
                 dtype = "fp32" if embedder.engine.kind == "remote" else embedder.dtype
                 self._generator = generator_from_env(device, dtype)
             return self._generator
+
+
+def _documents(ranked: list[Ranked], top_k: int, *, passages: bool) -> list[DocumentHit[Ranked]]:
+    """The first ``top_k`` of ``ranked``: passages each alone, or grouped by document (MaxP)."""
+    if passages:
+        return [DocumentHit(hit) for hit in ranked[:top_k]]
+    return group_hits(ranked, [group_key(hit.passage, hit.id) for hit in ranked])[:top_k]
 
 
 def checked_where(where: dict[str, str | list[str]] | None) -> Filter:
