@@ -115,7 +115,8 @@ def test_half_precision_weights_are_widened_exactly(tmp_path):
 def test_a_damaged_weights_file_is_named(tmp_path):
     folder = tmp_path / "model"
     folder.mkdir()
-    for name in ("config.json", "tokenizer.json", "modules.json", "sentence_bert_config.json"):
+    copied = ("config.json", "tokenizer.json", "tokenizer_config.json", "modules.json")
+    for name in (*copied, "sentence_bert_config.json"):
         (folder / name).write_bytes((bundled_folder() / name).read_bytes())
     (folder / "1_Pooling").mkdir()
     (folder / "1_Pooling" / "config.json").write_bytes(
@@ -135,6 +136,23 @@ def test_it_runs_only_what_it_can_and_says_so(tiny_qwen3):
         open_engine(EngineRequest("bundled", kind="numpy", device="cuda"))
     with pytest.raises(ModelLoadError, match=r"not on cpu in bf16"):
         open_engine(EngineRequest("bundled", kind="numpy", dtype="bf16"))
+
+
+def test_a_tokenizer_transformers_would_set_otherwise_is_left_to_torch(tmp_path):
+    folder = tmp_path / "cased"
+    source = bundled_folder()
+    for path in source.rglob("*"):
+        if path.is_file() and path.name != "model.safetensors":
+            (folder / path.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path.relative_to(source)).write_bytes(path.read_bytes())
+    (folder / "model.safetensors").symlink_to(source / "model.safetensors")
+    assert numpy_engine_runs(folder)
+    config = json.loads((folder / "tokenizer_config.json").read_text("utf-8"))
+    config["do_lower_case"] = False  # tokenizer.json still lower-cases
+    (folder / "tokenizer_config.json").write_text(json.dumps(config), "utf-8")
+    assert not numpy_engine_runs(folder)
+    with pytest.raises(ModelLoadError, match=r"'lowercase': True.*'lowercase': False.*use the"):
+        open_engine(EngineRequest(str(folder), kind="numpy"))
 
 
 def test_it_describes_the_model_as_the_torch_engine_does(engines):

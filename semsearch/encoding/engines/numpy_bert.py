@@ -89,15 +89,42 @@ def read_bert_shape(folder: Path) -> BertShape:
     )
 
 
+def _tokenizer_disagreement(folder: Path) -> str | None:
+    """How transformers would tokenize otherwise than ``tokenizer.json`` read alone, if so.
+
+    transformers' BERT tokenizer takes its WordPiece vocabulary from ``tokenizer.json`` but
+    sets lower-casing, accent stripping and CJK splitting from ``tokenizer_config.json``
+    (``do_lower_case`` defaults to true); where the two files disagree the token ids would
+    differ, so such a folder is left to the torch engine.
+    """
+    try:
+        spec = json.loads((folder / TOKENIZER).read_text("utf-8"))
+        config = json.loads((folder / "tokenizer_config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return f"{TOKENIZER} or tokenizer_config.json cannot be read"
+    normalizer = spec.get("normalizer") or {}
+    wanted = {
+        "type": "BertNormalizer",
+        "lowercase": config.get("do_lower_case", True),
+        "strip_accents": config.get("strip_accents"),
+        "handle_chinese_chars": config.get("tokenize_chinese_chars", True),
+    }
+    found = {key: normalizer.get(key) for key in wanted}
+    if found != wanted or (spec.get("model") or {}).get("type") != "WordPiece":
+        return f"{TOKENIZER} normalises {found}, tokenizer_config.json asks for {wanted}"
+    return None
+
+
 def numpy_engine_runs(folder: Path) -> bool:
     """Whether this engine can run the model in ``folder`` (its files say so; nothing loads)."""
     if not ((folder / WEIGHTS).is_file() and (folder / TOKENIZER).is_file()):
         return False
     try:
         read_bert_shape(folder)
-        return read_model_files(folder).pooling in ("mean", "cls")
+        pooling = read_model_files(folder).pooling
     except (ModelLoadError, KeyError, TypeError, ValueError):
         return False
+    return pooling in ("mean", "cls") and _tokenizer_disagreement(folder) is None
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -319,6 +346,9 @@ class NumpyBertRuntime:
             raise ModelLoadError(
                 str(folder), f"the NumPy engine pools by mean or CLS, not {files.pooling!r}"
             )
+        disagreement = _tokenizer_disagreement(folder)
+        if disagreement is not None:
+            raise ModelLoadError(str(folder), f"{disagreement}; use the local (torch) engine")
         try:
             tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
         except Exception as error:  # noqa: BLE001 - the Rust side raises plain Exceptions
