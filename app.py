@@ -43,7 +43,6 @@ from semsearch.encoding.model_source import AUTO, BUNDLED
 from semsearch.encoding.precision import precision_note
 from semsearch.errors import SemsearchError
 from semsearch.page.heap import note_load, settle
-from semsearch.page.i18n import LANGUAGES, STRINGS, t
 from semsearch.page.indexes import ranking_index
 from semsearch.page.limits import check_search, token_cap_limit
 from semsearch.page.model_box import load_from_box
@@ -62,6 +61,7 @@ from semsearch.page.state import (
     Keys,
     PageState,
 )
+from semsearch.page.words import LANGUAGES, t, word_key
 from semsearch.retrieval.export import result_rows, results_csv, results_json
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
@@ -76,6 +76,18 @@ st.set_page_config(
     page_title="Semantic search", page_icon="🔎", layout="wide", initial_sidebar_state=260
 )
 state = PageState(st.session_state)
+
+LOAD_HOW = {
+    "bundled": word_key("load_how_bundled"), "local folder": word_key("load_how_local_folder"),
+    "hub cache": word_key("load_how_hub_cache"), "downloaded": word_key("load_how_downloaded"),
+    "remote": word_key("load_how_remote"),
+}  # fmt: skip
+"""How a model was loaded (``LoadReport.how``), in words."""
+PRECISION = {
+    "exact": word_key("precision_exact"), "half_gpu": word_key("precision_half_gpu"),
+    "half_cpu": word_key("precision_half_cpu"), "server": word_key("precision_server"),
+}  # fmt: skip
+"""What the scores' precision means (:func:`precision_note`), in words."""
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -170,8 +182,7 @@ def load_model_ui(lang: str, settings: Settings) -> Embedder | None:
         st.text(f"{t(lang, 'info_device')}: {device} · {t(lang, 'info_dtype')}: {dtype}")
     st.text(f"{t(lang, 'info_dim')}: {embedder.native_dim}")
     if report is not None:
-        how = f"load_how_{report.how.replace(' ', '_')}"
-        how = t(lang, how) if how in STRINGS["en"] else report.how
+        how = t(lang, LOAD_HOW[report.how]) if report.how in LOAD_HOW else report.how
         st.text(t(lang, "info_load_line", seconds=report.seconds, how=how))
     for notice in embedder.engine.notices:
         st.warning(t(lang, "engine_notice", notice=notice))
@@ -398,8 +409,9 @@ def results_ui(lang: str, run: SearchRun, hits: list[Hit], judged: dict[int, flo
                 st.caption(t(lang, "more_passages" if workbench else "more_passages_lesson",
                              count=len(others), best=f"{others[0].score:.4f}"))  # fmt: skip
             if number == 1:  # the tiers are explained only where results carry them
-                means = "score_means" if readable else "score_means_unread"
-                st.caption(t(lang, means, strong=STRONG_AT, related=RELATED_AT))
+                means = t(lang, "score_means" if readable else "score_means_unread",
+                          strong=STRONG_AT, related=RELATED_AT)  # fmt: skip
+                st.caption(means)
     if not hits and index.size:
         best = index.search(run.query_vector, top_k=1)[0]
         st.info(t(lang, "none_pass", threshold=threshold, best=best.score))
@@ -416,7 +428,7 @@ def encoding_ui(lang: str, run: SearchRun, fresh: bool, embedder: Embedder | Non
         # The precision the scores were computed in, next to them: students compare them
         # with sentence-transformers' (fp32) output and with each other's machines.
         note = precision_note(embedder.dtype, embedder.device)
-        st.caption(t(lang, f"precision_{note}", dtype=embedder.dtype, device=embedder.device))
+        st.caption(t(lang, PRECISION[note], dtype=embedder.dtype, device=embedder.device))
     if run.scope is not None:
         return  # the scope's caption says what was read
     if fresh:
@@ -491,7 +503,7 @@ def header_ui() -> tuple[str, bool]:
         t(lang, "page_switch"),
         PAGES,
         key=Keys.PAGE,
-        format_func=lambda page: t(lang, f"page_{page}"),
+        format_func=lambda page: t(lang, "page_workbench" if page == WORKBENCH else "page_lesson"),
         horizontal=True,
         label_visibility="collapsed",
         width="content",

@@ -20,8 +20,8 @@ from semsearch.answers.generation import (
 )
 from semsearch.encoding.model_source import download_command
 from semsearch.errors import ModelLoadError, SemsearchError
-from semsearch.page.i18n import t
 from semsearch.page.state import KeptAnswer, Keys
+from semsearch.page.words import t
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
 from semsearch.settings import Settings

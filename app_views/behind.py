@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from semsearch.analysis.inspection import preview_vector
-from semsearch.page.i18n import t
 from semsearch.page.state import Keys
+from semsearch.page.words import t
 
 from .context import page_state
 

@@ -18,8 +18,8 @@ from semsearch.analysis.calibration import (
     threshold_sweep,
 )
 from semsearch.errors import SemsearchError
-from semsearch.page.i18n import t
 from semsearch.page.state import Keys
+from semsearch.page.words import t
 
 from .context import ViewContext, page_state, plain, short
 from .files import uploader_words

@@ -9,8 +9,8 @@ import streamlit as st
 from semsearch.analysis.comparison import overlap_at_k, spearman
 from semsearch.encoding.model_source import BUNDLED, QWEN3_0_6B, download_command, local_models
 from semsearch.errors import SemsearchError
-from semsearch.page.i18n import t
 from semsearch.page.state import CUSTOM, Comparison, Keys
+from semsearch.page.words import t
 from semsearch.retrieval.ranking import top_hits
 
 from .context import ViewContext, hit_table, page_state, rounded, short, table_columns

@@ -13,8 +13,8 @@ import streamlit as st
 
 from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.vector_cache import VectorCache
-from semsearch.page.i18n import t
 from semsearch.page.state import PageState
+from semsearch.page.words import t
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.vector_index import VectorIndex

@@ -14,8 +14,8 @@ import streamlit as st
 from semsearch.analysis.evaluation import Evaluation, Rerank, evaluate, judgements_from_labels
 from semsearch.answers.reranker import DEFAULT_RERANKER
 from semsearch.errors import SemsearchError
-from semsearch.page.i18n import t
 from semsearch.page.state import Kept
+from semsearch.page.words import t
 from semsearch.settings import Settings
 
 from .context import ViewContext, page_state, plain, short
@@ -53,7 +53,10 @@ def evaluate_view(ctx: ViewContext) -> None:
     st.text(t(lang, "eval_queries", count=result.queries))
     if judgements.unmatched:
         st.caption(t(lang, "eval_unmatched", count=len(judgements.unmatched)))
-    names = {m: t(lang, f"eval_{m}") for m in ("model", "bm25", "hybrid", "reranker")}
+    names = {
+        "model": t(lang, "eval_model"), "bm25": t(lang, "eval_bm25"),
+        "hybrid": t(lang, "eval_hybrid"), "reranker": t(lang, "eval_reranker"),
+    }  # fmt: skip
     table = pd.DataFrame(
         {
             t(lang, "eval_method"): [names[m.method] for m in result.methods],

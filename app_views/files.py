@@ -21,8 +21,8 @@ from semsearch.documents.readers import (
 )
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
-from semsearch.page.i18n import t
 from semsearch.page.state import DEFAULT_CHUNKS, Keys
+from semsearch.page.words import t, word_key
 
 from .context import page_state, plain
 from .memory import kept_files_ui
@@ -47,12 +47,16 @@ def chunk_settings() -> ChunkSettings:
     return page_state().chunk_settings()
 
 
+_MODE_WORDS = {"line": word_key("chunk_line"), "paragraph": word_key("chunk_paragraph"),
+               "window": word_key("chunk_window")}  # fmt: skip
+
+
 def _settings_ui(lang: str) -> None:
     mode = st.segmented_control(
         t(lang, "chunk_mode"),
         list(MODES),
         key=Keys.CHUNK_MODE,
-        format_func=lambda m: t(lang, f"chunk_{m}"),
+        format_func=lambda m: t(lang, _MODE_WORDS[m]),
         help=t(lang, "chunk_help"),
     )
     if mode == "window":

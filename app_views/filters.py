@@ -13,8 +13,8 @@ from functools import partial
 import streamlit as st
 
 from semsearch.documents.chunking import Passage
-from semsearch.page.i18n import t
 from semsearch.page.state import Kept, Keys
+from semsearch.page.words import t
 from semsearch.retrieval.filters import Filter, describe, facets, matching
 
 from .context import page_state

@@ -16,11 +16,11 @@ from semsearch.analysis.keywords import KeywordIndex
 from semsearch.analysis.language_fit import LanguageFit, language_fit, reading_of
 from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.model_source import auto_model
-from semsearch.page.i18n import t
 from semsearch.page.reading import fit_warning
 from semsearch.page.state import Kept
+from semsearch.page.words import t, word_key
 from semsearch.retrieval.search import SearchRun
-from semsearch.retrieval.tiers import tier_of
+from semsearch.retrieval.tiers import Tier, tier_of
 
 from .context import hit_table, page_state, plain
 
@@ -89,10 +89,14 @@ def _keyword_ranking(lang: str, run: SearchRun, top_k: int) -> None:
     st.dataframe(table, hide_index=True, key="fit_keyword_table")
 
 
+_TIER_WORDS = {Tier.STRONG: word_key("tier_strong"), Tier.RELATED: word_key("tier_related"),
+               Tier.WEAK: word_key("tier_weak")}  # fmt: skip
+
+
 def score_markdown(lang: str, score: float, readable: bool) -> str:
     """A result's score as markdown: with its tier word and colour only when the model reads."""
     if not readable:
         return t(lang, "score_unread", score=f"**{score:.4f}**")
     tier = tier_of(score)
-    line = t(lang, "score_line", score=f"**{score:.4f}**", tier=t(lang, f"tier_{tier.value}"))
+    line = t(lang, "score_line", score=f"**{score:.4f}**", tier=t(lang, _TIER_WORDS[tier]))
     return f":{tier.markdown}[{line}]"

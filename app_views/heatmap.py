@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from semsearch.page.i18n import t
+from semsearch.page.words import t
 
 from .context import ViewContext, rounded, short
 

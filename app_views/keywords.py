@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from semsearch.analysis.keywords import KeywordIndex
-from semsearch.page.i18n import t
 from semsearch.page.state import Kept, Keys
+from semsearch.page.words import t
 from semsearch.retrieval.ranking import reciprocal_rank_fusion, top_hits
 
 from .context import ViewContext, hit_table, page_state, rounded, short

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.state import Keys
+from semsearch.page.words import LANGUAGES, t, word_key
 
 from .calibrate import calibrate_view
 from .compare import compare_view
@@ -21,13 +21,13 @@ from .map import map_view
 from .tokens import tokens_view
 
 VIEWS = [
-    ("tab_keywords", keywords_view),
-    ("tab_map", map_view),
-    ("tab_heatmap", heatmap_view),
-    ("tab_tokens", tokens_view),
-    ("tab_calibrate", calibrate_view),
-    ("tab_compare", compare_view),
-    ("tab_eval", evaluate_view),
+    (word_key("tab_keywords"), keywords_view),
+    (word_key("tab_map"), map_view),
+    (word_key("tab_heatmap"), heatmap_view),
+    (word_key("tab_tokens"), tokens_view),
+    (word_key("tab_calibrate"), calibrate_view),
+    (word_key("tab_compare"), compare_view),
+    (word_key("tab_eval"), evaluate_view),
 ]
 LESSON_VIEWS = VIEWS[:5]
 """Keywords, map, heatmap, tokens and calibration: Compare and the evaluation are tools."""

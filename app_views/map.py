@@ -22,9 +22,9 @@ from semsearch.analysis.projection import (
     map_layout,
     source_of,
 )
-from semsearch.page.i18n import t
 from semsearch.page.limits import projected
 from semsearch.page.state import Kept, Keys
+from semsearch.page.words import t
 from semsearch.retrieval.ranking import Hit
 from semsearch.settings import Settings
 
@@ -51,7 +51,7 @@ def map_view(ctx: ViewContext) -> None:
     ))  # fmt: skip
     colour = str(pick_colour.radio(
         t(lang, "map_colour"), COLOURS, key=Keys.MAP_COLOUR, horizontal=True,
-        format_func=lambda c: t(lang, f"map_colour_{c}"),
+        format_func=lambda c: t(lang, "map_colour_score" if c == "score" else "map_colour_source"),
     ))  # fmt: skip
     scores = ctx.index.scores(run.query_vector)
     layout = _layout(ctx, scores, method)
@@ -77,8 +77,9 @@ def map_view(ctx: ViewContext) -> None:
 
 def projecting_words(lang: str, method: str, count: int) -> str:
     """The spinner's words while a map is projected: UMAP's first run says why it is slow."""
-    key = "map_projecting_first" if method == "umap" and not has_run(method) else "map_projecting"
-    return t(lang, key, count=count, method=METHOD_NAMES[method])
+    first = method == "umap" and not has_run(method)
+    return t(lang, "map_projecting_first" if first else "map_projecting", count=count,
+             method=METHOD_NAMES[method])  # fmt: skip
 
 
 def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:

@@ -11,10 +11,10 @@ from semsearch.encoding.disk_cache import shared_disk_cache
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import CacheError
 from semsearch.page import memory as page_memory_module
-from semsearch.page.i18n import t
 from semsearch.page.memory import PageMemory, new_id, page_bytes, shared_page_memory, valid_id
 from semsearch.page.reload import forget_kept_files, keep_files
 from semsearch.page.state import Keys
+from semsearch.page.words import t
 from semsearch.settings import Settings
 
 from .context import page_state, plain

@@ -13,8 +13,8 @@ from semsearch.answers.reranker import DEFAULT_RERANKER, Reranker
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
-from semsearch.page.i18n import t
 from semsearch.page.state import Kept
+from semsearch.page.words import t
 from semsearch.retrieval.grouping import candidate_depth, group_hits, group_key
 from semsearch.retrieval.ranking import Hit
 from semsearch.retrieval.search import SearchRun

@@ -14,9 +14,9 @@ from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.errors import SemsearchError
 from semsearch.page.bases import open_on_page
-from semsearch.page.i18n import t
 from semsearch.page.state import Keys
 from semsearch.page.times import local_time
+from semsearch.page.words import t
 from semsearch.retrieval.export import vectors_npz, vectors_parquet
 from semsearch.retrieval.library import save_base
 from semsearch.retrieval.search import SearchRun

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from semsearch.page.i18n import t
+from semsearch.page.words import t, word_key
 
 from .context import ViewContext, hit_table
 
@@ -32,8 +32,8 @@ def _lengths_chart(ctx: ViewContext) -> None:
     # The cap as a dashed line only when a line comes near it: a rule at 256 beside lines
     # of 10-20 tokens squeezes every bar into a sliver at the left edge.
     near = len(lengths) > 0 and int(lengths["tokens"].max()) * 2 >= run.max_length
-    title = "tok_lengths" if near else "tok_lengths_under"
-    st.markdown(f"**{t(lang, title, cap=run.max_length)}**")
+    title = t(lang, "tok_lengths" if near else "tok_lengths_under", cap=run.max_length)
+    st.markdown(f"**{title}**")
     bars: dict[str, Any] = {
         "mark": "bar",
         # Whole tokens and whole lines: a bin is at least one token wide, the
@@ -80,8 +80,8 @@ def tokens_view(ctx: ViewContext) -> None:
 
     with_left, without_right = st.columns(2)
     for column, instruction, label, key in (
-        (with_left, run.instruction, "tok_with", "tok_with_table"),
-        (without_right, "", "tok_without", "tok_without_table"),
+        (with_left, run.instruction, word_key("tok_with"), "tok_with_table"),
+        (without_right, "", word_key("tok_without"), "tok_without_table"),
     ):
         with column:
             count = embedder.count_tokens([run.query], kind="query", instruction=instruction)[0]

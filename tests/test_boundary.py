@@ -295,7 +295,7 @@ def test_the_page_shows_a_bad_model_id_as_a_message_and_keeps_the_text(page):
 
 
 def test_an_unexpected_failure_is_a_short_message_a_log_entry_and_no_lost_text(page, caplog):
-    from semsearch.page.i18n import t
+    from semsearch.page.words import t
 
     page.text_input(key="query").input("my question").run()
     page.session_state["run"] = "not a search run"  # a broken state no view expects

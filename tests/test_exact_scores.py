@@ -15,7 +15,7 @@ from semsearch import load_embedder
 from semsearch.cli import main
 from semsearch.encoding.model_source import bundled_folder
 from semsearch.encoding.precision import describe_precision, precision_note
-from semsearch.page.i18n import t
+from semsearch.page.words import t
 
 from .helpers import workbench
 

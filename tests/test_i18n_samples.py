@@ -1,39 +1,8 @@
-import re
-import string
-from pathlib import Path
-
 import pytest
 
 from semsearch.documents.knowledge_base import parse_lines
-from semsearch.page.i18n import LANGUAGES, STRINGS, t
 from semsearch.page.samples import SAMPLES, default_sample, sample
-
-APP = (Path(__file__).resolve().parent.parent / "app.py").read_text(encoding="utf-8")
-
-
-def fields(text):
-    # A set: English plurals may name a count more than once ("shares ... it"), Chinese once.
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_both_languages_have_the_same_keys_and_fields():
-    assert set(STRINGS) == set(LANGUAGES)
-    assert STRINGS["en"].keys() == STRINGS["zh"].keys()
-    for key, english in STRINGS["en"].items():
-        assert fields(english) == fields(STRINGS["zh"][key]), key
-
-
-def test_every_key_the_page_uses_exists():
-    used = set(re.findall(r't\(lang, "([a-z_]+)"', APP))
-    assert used
-    assert used <= STRINGS["en"].keys()
-
-
-def test_t_fills_values_and_unescapes_braces():
-    assert t("en", "kb_count", count=3) == "3 lines"
-    assert t("zh", "kb_count", count=3) == "共 3 行"
-    assert "'Instruct: {task}\\nQuery:{query}'" in t("en", "instruction_help")
-    assert t("xx", "search") == "Search"  # unknown language falls back to English
+from semsearch.page.words import LANGUAGES
 
 
 @pytest.mark.parametrize("item", SAMPLES, ids=lambda s: s.key)

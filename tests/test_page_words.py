@@ -1,9 +1,109 @@
-"""The page's words: plurals, and times in the reader's zone (issue 10, item 6)."""
+"""The page's words: every key in both languages and used, plurals, times in the reader's zone.
+
+The key test reads the page's code (``app.py``, ``app_views/``, ``semsearch/page/``) with
+``ast``: a key counts as named where a string literal stands as the key argument of
+``t(...)`` or ``word_key(...)`` (also in ``"a" if x else "b"`` and ``{...}[x]``). A key no code names fails it, and so does a name no table holds.
+"""
+
+import ast
+import string
+from pathlib import Path
 
 import pytest
 
-from semsearch.page.i18n import STRINGS, t
 from semsearch.page.times import local_time
+from semsearch.page.words import LANGUAGES, TABLES, WORDS, t, word_key
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS_DIR = ROOT / "semsearch" / "page" / "words"
+PAGE_CODE = sorted(
+    [
+        ROOT / "app.py",
+        *(ROOT / "app_views").glob("*.py"),
+        *(ROOT / "semsearch" / "page").rglob("*.py"),
+    ]
+)
+KEY_ARGUMENT = {"t": 1, "word_key": 0}
+"""Where each naming function takes its key."""
+
+
+def fields(text):
+    # A set: English plurals may name a count more than once ("shares ... it"), Chinese once.
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def named_keys():
+    """(path, string literal) for every literal in the key argument of t/word_key."""
+    for path in PAGE_CODE:
+        if WORDS_DIR in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            called = getattr(node, "func", None)
+            name = getattr(called, "id", getattr(called, "attr", None))
+            if isinstance(node, ast.Call) and name in KEY_ARGUMENT:
+                for key in literal_keys(node.args[KEY_ARGUMENT[name]]):
+                    yield path.relative_to(ROOT), key
+
+
+def literal_keys(node):
+    """The strings an argument can evaluate to: ``"a"``, ``"a" if x else "b"``, ``{...}[x]``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.IfExp):
+        yield from literal_keys(node.body)
+        yield from literal_keys(node.orelse)
+    elif isinstance(node, ast.Subscript):
+        yield from literal_keys(node.value)
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from literal_keys(value)
+
+
+def test_every_key_has_both_languages_with_the_same_fields():
+    assert list(LANGUAGES) == ["en", "zh"]
+    for key, words in WORDS.items():
+        assert isinstance(words, tuple), key
+        assert len(words) == len(LANGUAGES), key
+        english, chinese = words
+        assert english.strip(), key
+        assert chinese.strip(), key
+        assert fields(english) == fields(chinese), key
+
+
+def test_every_table_is_a_module_of_its_own_and_keys_are_unique():
+    modules = {path.stem for path in WORDS_DIR.glob("*.py")} - {"__init__"}
+    assert set(TABLES) == modules
+    assert sum(len(table) for table in TABLES.values()) == len(WORDS)
+
+
+def test_every_key_the_page_names_exists_and_every_key_is_named():
+    named = list(named_keys())
+    unknown = sorted({(str(path), key) for path, key in named if key not in WORDS})
+    assert unknown == []
+    unused = sorted(WORDS.keys() - {key for _, key in named})
+    assert unused == []
+
+
+def test_the_key_test_sees_the_views_and_the_page_package():
+    seen = {str(path) for path, _ in named_keys()}
+    assert {"app.py", "app_views/layout.py", "app_views/map.py", "semsearch/page/naming.py"} <= seen
+    call = ast.parse('t(lang, "a" if x == "no" else {"k": "b"}[y], count="no")').body[0]
+    assert list(literal_keys(call.value.args[1])) == ["a", "b"]
+
+
+def test_t_fills_values_and_unescapes_braces():
+    assert t("en", "kb_count", count=3) == "3 lines"
+    assert t("zh", "kb_count", count=3) == "共 3 行"
+    assert "'Instruct: {task}\\nQuery:{query}'" in t("en", "instruction_help")
+    assert t("xx", "search") == "Search"  # unknown language falls back to English
+
+
+def test_an_unknown_key_names_where_keys_live():
+    with pytest.raises(
+        KeyError, match="No words key 'nope': add it to a table in semsearch/page/words/"
+    ):
+        word_key("nope")
+    assert word_key("search") == "search"
 
 
 @pytest.mark.parametrize(
@@ -40,7 +140,7 @@ def test_english_plurals_read_right(key, values, expected):
 def test_chinese_has_no_plural_forms_and_numbers_stay_numbers():
     assert t("zh", "kb_count", count=1) == "共 1 行"
     assert t("zh", "passages_count", count=2) == "2 段"
-    assert not [key for key, text in STRINGS["zh"].items() if "|" in text and "{" in text]
+    assert not [key for key, (_, chinese) in WORDS.items() if "|" in chinese and "{" in chinese]
 
 
 def test_a_plural_keeps_other_formats():

@@ -7,7 +7,7 @@ score by up to about 0.005 (bench/RESULTS.md). On CUDA, bf16 is Qwen3-Embedding'
 precision (it was trained and published in bf16). A server's precision is its own affair.
 
 It names the case and chooses the precision (:func:`default_dtype`, here so that it is
-known without importing torch); wording it is the page's (:mod:`semsearch.page.i18n`, keys
+known without importing torch); wording it is the page's (:mod:`semsearch.page.words`, keys
 ``precision_<note>``) or the command line's (:data:`NOTES`).
 """
 

@@ -23,15 +23,24 @@ from semsearch.encoding.model_source import (
     cached_folder,
     download_command,
 )
-from semsearch.page.i18n import t
+from semsearch.page.words import t, word_key
 
 if TYPE_CHECKING:
     from semsearch.encoding.embedder import Embedder
     from semsearch.encoding.load_report import LoadReport
 
-_HOW = {"bundled": "how_bundled", "hub cache": "how_cache", "local folder": "how_folder",
-        "downloaded": "how_downloaded"}  # fmt: skip
-_REASONS = ("offline", "missing", "download", "memory", "error")
+_HOW = {"bundled": word_key("how_bundled"), "hub cache": word_key("how_cache"),
+        "local folder": word_key("how_folder"),
+        "downloaded": word_key("how_downloaded")}  # fmt: skip
+_WHY = {"offline": word_key("auto_why_offline"), "missing": word_key("auto_why_missing"),
+        "download": word_key("auto_why_download"), "memory": word_key("auto_why_memory"),
+        "error": word_key("auto_why_error")}  # fmt: skip
+"""Why ``auto`` fell back, by the report's reason code."""
+_FIX = {"offline": word_key("fallback_fix_offline"), "missing": word_key("fallback_fix_missing"),
+        "download": word_key("fallback_fix_download"), "memory": word_key("fallback_fix_memory"),
+        "error": word_key("fallback_fix_error")}  # fmt: skip
+"""What to do about it."""
+_REASONS = tuple(_WHY)
 DOWNLOAD_SIZES = {QWEN3_0_6B: "1.2 GB", QWEN3_4B: "8 GB", QWEN3_8B: "15 GB"}
 """What the picker's Qwen3 models download (their bf16 safetensors on the hub, rounded)."""
 
@@ -82,7 +91,7 @@ def auto_label(lang: str, report: LoadReport | None, device: str) -> str:
     if report.how == "remote":
         return t(lang, "auto_served", model=report.name, url=report.folder)
     if report.fallback_from is not None:
-        why = t(lang, f"auto_why_{_reason(report.fallback_code)}",
+        why = t(lang, _WHY[_reason(report.fallback_code)],
                 model=short_name(report.fallback_from))  # fmt: skip
         return t(lang, "auto_fell_back", model=short_name(report.name), why=why)
     where = t(lang, "auto_gpu" if device.startswith("cuda") else "auto_cpu")
@@ -105,8 +114,8 @@ def fallback_notice(
         return None
     code = _reason(report.fallback_code)
     wanted = report.fallback_from
-    why = t(lang, f"auto_why_{code}", model=escape(short_name(wanted)))
+    why = t(lang, _WHY[code], model=escape(short_name(wanted)))
     where = t(lang, "where_sidebar" if workbench else "where_workbench")
-    fix = t(lang, f"fallback_fix_{code}", command=download_command(wanted),
+    fix = t(lang, _FIX[code], command=download_command(wanted),
             cause=escape(report.fallback_reason or ""), where=where)  # fmt: skip
     return t(lang, "fallback", model=escape(report.name), why=why, fix=fix)

@@ -11,12 +11,27 @@ from collections.abc import Callable
 
 from semsearch.analysis.language_fit import LanguageFit, ModelReading, language_fit
 from semsearch.encoding.model_source import cached_folder, download_command
-from semsearch.page.i18n import STRINGS, t
 from semsearch.page.samples import SAMPLES, Sample
+from semsearch.page.words import t, word_key
+
+_LANGUAGE_NAMES = {"en": word_key("lang_en"), "zh": word_key("lang_zh")}
+_SCRIPT_NAMES = {
+    "Han": word_key("script_Han"),
+    "Hangul": word_key("script_Hangul"),
+    "Hiragana": word_key("script_Hiragana"),
+    "Katakana": word_key("script_Katakana"),
+    "Cyrillic": word_key("script_Cyrillic"),
+    "Arabic": word_key("script_Arabic"),
+    "Greek": word_key("script_Greek"),
+    "Hebrew": word_key("script_Hebrew"),
+    "Devanagari": word_key("script_Devanagari"),
+    "Thai": word_key("script_Thai"),
+}
+"""Scripts the page names in its own words; others keep their Unicode name."""
 
 
 def _languages(lang: str, codes: tuple[str, ...]) -> str:
-    names = [t(lang, f"lang_{code}") if code in ("en", "zh") else code for code in codes]
+    names = [t(lang, _LANGUAGE_NAMES[code]) if code in _LANGUAGE_NAMES else code for code in codes]
     return t(lang, "list_sep").join(names)
 
 
@@ -55,16 +70,15 @@ def fit_warning(
         shares = [f.unknown_share for f in (kb, query) if f.unknown_share is not None]
         cause = t(lang, "fit_unknown", model=model, what=what, share=max(shares, default=1.0))
     fix = worse.fix or ""
-    how = "fit_fix_pick" if cached_folder(fix) is not None else "fit_fix_download"
     where = t(lang, "where_sidebar" if workbench else "where_workbench")
-    return cause + " " + t(lang, how, model=escape(fix), command=download_command(fix),
-                           where=where)  # fmt: skip
+    how = t(lang, "fit_fix_pick" if cached_folder(fix) is not None else "fit_fix_download",
+            model=escape(fix), command=download_command(fix), where=where)  # fmt: skip
+    return cause + " " + how
 
 
 def _script(lang: str, script: str) -> str:
     """The script's name in the page's language; its Unicode name where the page has none."""
-    key = f"script_{script}"
-    return t(lang, key) if key in STRINGS["en"] else script
+    return t(lang, _SCRIPT_NAMES[script]) if script in _SCRIPT_NAMES else script
 
 
 def unreadable_samples(reading: ModelReading) -> frozenset[str]:

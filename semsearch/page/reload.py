@@ -32,10 +32,10 @@ from typing import Any, cast
 from semsearch.answers.generation import Citation
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder
-from semsearch.page.i18n import LANGUAGES, t
 from semsearch.page.memory import PageMemory, files_left_out, new_id, valid_id
 from semsearch.page.staleness import SearchInputs
 from semsearch.page.state import LESSON, PAGES, VIEW_KEYS, KeptAnswer, Keys, PageState
+from semsearch.page.words import LANGUAGES, t
 from semsearch.retrieval.search import needs_encoding
 
 ID, LANG, QUERY, PAGE = "id", "lang", "q", "page"

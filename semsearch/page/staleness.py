@@ -17,6 +17,7 @@ from semsearch.encoding.embedder import Embedder, Progress
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.page.passages import passage_columns
 from semsearch.page.state import PageState
+from semsearch.page.words import word_key
 from semsearch.retrieval.search import SearchRun, needs_encoding, run_base_search, run_search
 from semsearch.retrieval.stores.base import VectorStore
 
@@ -92,10 +93,10 @@ def stale_notice(inputs: SearchInputs) -> str:
     rather than to press a button that would only refuse.
     """
     if inputs.base is None and not inputs.texts:
-        return "stale_no_kb"
+        return word_key("stale_no_kb")
     if not inputs.query:
-        return "stale_no_query"
-    return "stale"
+        return word_key("stale_no_query")
+    return word_key("stale")
 
 
 def refresh_if_free(

@@ -46,6 +46,7 @@ from semsearch.encoding.disk_cache import shared_disk_cache
 from semsearch.encoding.model_source import AUTO, BUNDLED, QWEN3_0_6B, QWEN3_4B, QWEN3_8B
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.page.samples import default_sample
+from semsearch.page.words import word_key
 from semsearch.retrieval.search import SearchRun
 from semsearch.settings import Settings
 
@@ -648,8 +649,11 @@ class PageState:
         self.reset_label_switches()
 
 
-VIEW_KEYS = ("tab_keywords", "tab_map", "tab_heatmap", "tab_tokens", "tab_calibrate",
-             "tab_compare", "tab_eval")  # fmt: skip
+VIEW_KEYS = tuple(
+    word_key(key)
+    for key in ("tab_keywords", "tab_map", "tab_heatmap", "tab_tokens", "tab_calibrate",
+                "tab_compare", "tab_eval")
+)  # fmt: skip
 """The "why" views, by the key of their tab's words, in the order of the tabs."""
 
 WORKBENCH_ONLY = (
