@@ -77,17 +77,19 @@ st.set_page_config(
 )
 state = PageState(st.session_state)
 
+# Streamlit's "magic" shows a bare string in the page script on the page: these two tables
+# are described in comments, not docstrings.
+# How a model was loaded (LoadReport.how), in words.
 LOAD_HOW = {
     "bundled": word_key("load_how_bundled"), "local folder": word_key("load_how_local_folder"),
     "hub cache": word_key("load_how_hub_cache"), "downloaded": word_key("load_how_downloaded"),
     "remote": word_key("load_how_remote"),
 }  # fmt: skip
-"""How a model was loaded (``LoadReport.how``), in words."""
+# What the scores' precision means (precision_note), in words.
 PRECISION = {
     "exact": word_key("precision_exact"), "half_gpu": word_key("precision_half_gpu"),
     "half_cpu": word_key("precision_half_cpu"), "server": word_key("precision_server"),
 }  # fmt: skip
-"""What the scores' precision means (:func:`precision_note`), in words."""
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

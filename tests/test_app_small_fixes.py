@@ -190,3 +190,26 @@ def test_opening_a_base_puts_the_typed_lines_aside_and_opens_an_editable_copy(
     at = at.button(key="put_back").click().run()
     assert at.text_area(key="kb_text").value == "My own line about oranges."
     assert not [b for b in at.button if b.key == "put_back"]
+
+
+def test_the_page_script_has_no_bare_strings_that_streamlit_would_show():
+    """Streamlit's magic writes a bare string of the page script onto the page (seen in
+    Chromium: two attribute docstrings above the title); only the module docstring is
+    exempt."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(__file__).parent.parent / "app.py").read_text(encoding="utf-8"))
+    bare = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        and node is not tree.body[0]
+        and not any(
+            isinstance(parent, (ast.FunctionDef, ast.ClassDef)) and parent.body[0] is node
+            for parent in ast.walk(tree)
+        )
+    ]
+    assert bare == []

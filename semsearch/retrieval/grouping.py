@@ -99,11 +99,6 @@ class DocumentHit(Generic[T]):
     """Its other passages among the ranked candidates, best first ("n more passages")."""
 
 
-def candidate_depth(top_k: int) -> int:
-    """How many passages to rank to find ``top_k`` documents: ten per result, at least 50."""
-    return max(50, top_k * 10)
-
-
 def group_hits(hits: Sequence[T], keys: Sequence[object]) -> list[DocumentHit[T]]:
     """``hits`` (best first) as one :class:`DocumentHit` per document key, best first."""
     order: list[object] = []
