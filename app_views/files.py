@@ -21,8 +21,10 @@ from semsearch.documents.readers import (
 )
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
+from semsearch.page.limits import check_file
 from semsearch.page.state import DEFAULT_CHUNKS, Keys
 from semsearch.page.words import t, word_key
+from semsearch.settings import Settings
 
 from .context import page_state, plain
 from .memory import kept_files_ui
@@ -83,7 +85,10 @@ def _passages(
     done = page_state().file_passages
     found = done.get(key)
     if not isinstance(found, FilePassages):
+        limits = Settings.from_env().limits
+        check_file(upload.name, -(-upload.size // 4), limits, at_least=True)
         document = read_document(upload.name, upload.getvalue(), csv_column=columns)
+        check_file(upload.name, sum(len(s.text) for s in document.sections), limits)
         found = FilePassages(
             chunk_documents([document], settings, embedder.token_spans, embedder.passage_tokens)
         )

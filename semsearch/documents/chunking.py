@@ -3,7 +3,9 @@
 Every passage keeps where it came from (file and place), the headings above it and its
 file's other fields (a CSV row's other columns), so a result can be traced back and,
 later, filtered. A passage under headings starts with its heading path on a line of its
-own: the model reads the context it sits in and the page shows it.
+own: the model reads the context it sits in and the page shows it. The heading path is
+held once per section, not copied into each passage (:class:`Passage`), and one over half
+the cap is cut to its innermost part (:func:`clipped_heading`).
 
 No passage is ever longer than the model reads: a piece over the cap is split rather than
 cut, so nothing is silently lost. Splits fall on sentence boundaries (then clauses, then
@@ -13,13 +15,16 @@ starts mid-sentence unless one sentence alone is over the cap; windows overlap b
 structured files (Markdown, HTML, Word, CSV rows) keep their blocks whole: by paragraph,
 each paragraph, list, code block or table is a passage; by window, whole blocks are packed
 together up to the window; only a block over the cap alone is split.
+
+The cost of splitting grows linearly with the input: a paragraph of megabytes (a log) is
+split in one pass over stretches of :data:`STRETCH` characters (:func:`sentence_windows`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,20 +43,75 @@ _MIN_BODY = 8
 """Fewest tokens left for a passage's own text after its heading line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Passage:
-    """One searchable text and where it came from."""
+    """One searchable text and where it came from.
 
-    text: str
+    A passage under headings keeps its own text (:attr:`body`) and its heading path apart:
+    the passages of one section share one heading string, so a long heading path is held
+    once per section, not once per passage. :attr:`text`, what the model reads and the
+    page shows, is composed when asked for (the heading on a line of its own, then the
+    body). ``Passage(text, source, place, heading, metadata)`` takes the composed text, as
+    a store keeps it; :meth:`under` builds one from its parts without composing anything.
+    """
+
+    body: str
+    """The passage's own text: :attr:`text` without its heading line."""
     source: str = ""
     """The file's name; empty for text typed on the page."""
     place: str = ""
     """Where in the source: ``"line 3"``, ``"page 2 · ¶ 1"``, ``"§ 2"``, ``"tokens 192–448"``."""
     heading: str = ""
-    """The headings above it, outermost first (``"Pricing › Student discounts"``); when set,
-    ``text`` starts with it on a line of its own."""
+    """The headings above it, outermost first (``"Pricing › Student discounts"``); when
+    :attr:`headed`, ``text`` starts with it on a line of its own."""
     metadata: Metadata = ()
     """The file's other fields for it, as (name, value) pairs: a CSV row's other columns."""
+    headed: bool = False
+    """Whether :attr:`text` is the heading line followed by :attr:`body`."""
+
+    def __init__(
+        self,
+        text: str,
+        source: str = "",
+        place: str = "",
+        heading: str = "",
+        metadata: Metadata = (),
+    ) -> None:
+        # A text that starts with its heading line keeps only the rest: two passages with
+        # the same text are equal however they were made (here or by :meth:`under`).
+        headed = bool(heading) and text.startswith(heading + "\n")
+        body = text[len(heading) + 1 :] if headed else text
+        set_field = object.__setattr__  # frozen: the dataclass way of setting fields
+        set_field(self, "body", body)
+        set_field(self, "source", source)
+        set_field(self, "place", place)
+        set_field(self, "heading", heading)
+        set_field(self, "metadata", metadata)
+        set_field(self, "headed", headed)
+
+    @classmethod
+    def under(
+        cls, heading: str, body: str, source: str = "", place: str = "", metadata: Metadata = ()
+    ) -> Passage:
+        """A passage whose text is ``heading`` on a line of its own, then ``body``.
+
+        ``heading`` is kept as given (not copied): pass one string for a whole section.
+        """
+        passage = cls(body, source, place, "", metadata)
+        if heading:
+            object.__setattr__(passage, "heading", heading)
+            object.__setattr__(passage, "headed", True)
+        return passage
+
+    @property
+    def text(self) -> str:
+        """What the model reads and the page shows: the heading line, then the body."""
+        return f"{self.heading}\n{self.body}" if self.headed else self.body
+
+    @property
+    def characters(self) -> int:
+        """``len(text)``, without composing it."""
+        return len(self.body) + (len(self.heading) + 1 if self.headed else 0)
 
     @property
     def origin(self) -> str:
@@ -115,8 +175,57 @@ def sentence_windows(
     Returns (piece, first token, end token) triples like :func:`windows`; consecutive
     pieces share up to ``overlap`` tokens of whole sentences. A text within ``size``
     tokens is one piece; a sentence over ``size`` alone is split at clauses, then words.
+
+    A text over :data:`STRETCH` characters (a log, a book without blank lines) is cut into
+    stretches first (see :func:`stretches`) and each is split on its own, in one pass:
+    only one stretch's tokens are held at a time and no piece is tokenised twice, so the
+    time and memory grow with the text's length, not its square. Pieces do not overlap
+    across a stretch's end, and token numbers count each stretch's own tokens.
     """
-    tokens = spans(text)
+    found: list[tuple[str, int, int]] = []
+    before = 0
+    for stretch in stretches(text):
+        tokens = spans(stretch)
+        found.extend(
+            (piece, before + first, before + end)
+            for piece, first, end in _sentence_pieces(stretch, tokens, spans, size, overlap)
+        )
+        before += len(tokens)
+    return found
+
+
+STRETCH = 16_384
+"""Most characters :func:`sentence_windows` tokenises at once (see :func:`stretches`)."""
+_CUTS = ("\n", "。", ". ", "! ", "? ", "！", "？", "; ", " ")
+"""Where a stretch may end, best first: a line break, a sentence's end, a clause, a space."""
+
+
+def stretches(text: str, limit: int | None = None) -> Iterator[str]:
+    """``text`` in consecutive stretches of at most ``limit`` characters, nothing dropped.
+
+    Each stretch ends at the last line break, else sentence end, else space in its second
+    half (mid-word only where there is none); ``"".join(stretches(t)) == t``. A text
+    within ``limit`` (default :data:`STRETCH`) is one stretch (the text itself).
+    """
+    limit = STRETCH if limit is None else limit
+    start = 0
+    while len(text) - start > limit:
+        end, half = start + limit, start + limit // 2
+        cut = end
+        for mark in _CUTS:
+            found = text.rfind(mark, half, end)
+            if found >= 0:
+                cut = found + len(mark)
+                break
+        yield text[start:cut]
+        start = cut
+    yield text[start:] if start else text
+
+
+def _sentence_pieces(
+    text: str, tokens: list[tuple[int, int]], spans: Spans, size: int, overlap: int
+) -> list[tuple[str, int, int]]:
+    """:func:`sentence_windows` of one stretch whose token spans are ``tokens``."""
     if len(tokens) <= size:
         return [(text.strip(), 0, len(tokens))]
     from semantic_text_splitter import TextSplitter
@@ -152,7 +261,8 @@ def _packed(blocks: Sequence[str], spans: Spans, cap: int) -> list[tuple[str, st
     the sum misjudged by a token, is split by the caller, so nothing is lost either way.
     """
     found: list[tuple[str, str]] = []
-    sizes = [len(spans(block)) for block in blocks]
+    # A block longer than any cap could hold is over it: not tokenised whole here.
+    sizes = [len(spans(block)) if len(block) <= STRETCH else cap + 1 for block in blocks]
     joint = len(spans("\n\n"))
     first, used = 0, 0
     for i, size in enumerate(sizes):
@@ -167,6 +277,28 @@ def _packed(blocks: Sequence[str], spans: Spans, cap: int) -> list[tuple[str, st
 def _group(blocks: Sequence[str], first: int, end: int) -> tuple[str, str]:
     where = f"¶ {first + 1}" + (f"–{end}" if end - first > 1 else "")
     return "\n\n".join(blocks[first:end]), where
+
+
+HEADING_ELLIPSIS = "…"
+
+
+def clipped_heading(heading: str, spans: Spans, limit: int) -> str:
+    """``heading`` cut to its last ``limit`` tokens, after :data:`HEADING_ELLIPSIS`.
+
+    A heading path over half the cap would leave a passage's own text no room in what the
+    model reads (every passage under it would get the heading's vector); the innermost
+    headings, the most specific, are kept. Shorter headings come back as they are.
+    """
+    if not heading:
+        return heading
+    # Tokens are rarely over 16 characters: the tail tokenised is bounded, not the heading.
+    tail = heading[-16 * limit :] if len(heading) > 16 * limit else heading
+    tokens = spans(tail)
+    if len(tokens) <= limit and tail is heading:
+        return heading
+    keep = max(1, limit - 1)  # one token's room for the ellipsis
+    start = tokens[-keep][0] if len(tokens) > keep else 0
+    return HEADING_ELLIPSIS + tail[start:].lstrip()
 
 
 def chunk_text(
@@ -186,12 +318,12 @@ def chunk_text(
     ``blocks``: the parts of ``text`` to keep whole where they fit (structured files).
     """
     settings.check()
-    head = f"{heading}\n" if heading else ""
-    budget = max(_MIN_BODY, cap - len(spans(head))) if head else cap
+    heading = clipped_heading(heading, spans, cap // 2)
+    budget = max(_MIN_BODY, cap - len(spans(f"{heading}\n"))) if heading else cap
 
     def passage(piece: str, *parts: str) -> Passage:
         where = " · ".join(p for p in (place, *parts) if p)
-        return Passage(head + piece, source, where, heading, tuple(metadata))
+        return Passage.under(heading, piece, source, where, tuple(metadata))
 
     def split(piece: str, size: int, overlap: int, *parts: str) -> list[Passage]:
         """``piece`` as one passage, or sentence windows when it is over ``size``."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -211,9 +212,11 @@ class Embedder:
         """
         return self.embed(texts, kind="query", instruction=instruction).vectors
 
-    @property
+    @cached_property
     def tokenizer(self) -> Tokenizing | None:
         """The engine's tokenizer, or ``None`` when it has none to offer (a remote server)."""
+        # Looked up once: isinstance against a runtime-checkable Protocol reads every member,
+        # and special_tokens tokenises a probe (~2 ms; splitting a file asks per passage).
         return self.engine if isinstance(self.engine, Tokenizing) else None
 
     def _tokenizer(self) -> Tokenizing:

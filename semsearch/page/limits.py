@@ -32,14 +32,34 @@ def check_search(passages: Sequence[Passage], limits: PageLimits) -> None:
         )
     characters = 0
     for passage in passages:
-        characters += len(passage.text)
+        characters += passage.characters
         if characters > limits.max_characters:
-            total = sum(len(p.text) for p in passages)
+            total = sum(p.characters for p in passages)
             raise LimitError(
                 f"The knowledge base holds {total:,} characters; this server searches at most "
                 f"{limits.max_characters:,} per page. Nothing was removed: shorten it, filter "
                 "it, or index it with `semsearch index` and search it from the command line."
             )
+
+
+def check_file(name: str, characters: int, limits: PageLimits, *, at_least: bool = False) -> None:
+    """Refuse to split a file of more characters than one search here may hold.
+
+    Called before the file is split (and, with ``at_least``, before it is even read, from
+    its size in bytes: UTF-8 takes at most four bytes a character), so a file too large
+    to search costs no splitting or memory first. The upload itself stays on the page.
+
+    Raises:
+        LimitError: with the file's name, its size, the limit and the fix.
+    """
+    if characters <= limits.max_characters:
+        return
+    size = f"at least {characters:,}" if at_least else f"{characters:,}"
+    raise LimitError(
+        f"{name} holds {size} characters; this server searches at most "
+        f"{limits.max_characters:,} per page, so it was not split into passages. Cut it into "
+        "smaller files, or index it with `semsearch index` and search it from the command line."
+    )
 
 
 def token_cap_limit(model_limit: int, limits: PageLimits) -> int:

@@ -110,11 +110,35 @@ def valid_id(value: object) -> bool:
 
 
 def _passages_json(passages: Sequence[Passage]) -> str:
-    return json.dumps([[p.text, p.source, p.place] for p in passages], ensure_ascii=False)
+    """``{"headings": [...], "rows": [[body, source, place, heading number], ...]}``.
+
+    Each heading path is written once, rows name it by its number (-1: none): a file of
+    10,000 short paragraphs under one long heading is kept at its own size, not 10,000
+    times the heading's.
+    """
+    numbers: dict[str, int] = {}
+    rows = []
+    for p in passages:
+        number = numbers.setdefault(p.heading, len(numbers)) if p.headed else -1
+        rows.append([p.body, p.source, p.place, number])
+    return json.dumps({"headings": list(numbers), "rows": rows}, ensure_ascii=False)
 
 
 def _passages(text: str) -> list[Passage]:
-    return [Passage(*row) for row in json.loads(text)]
+    """The passages :func:`_passages_json` wrote.
+
+    A page kept before headings were is a list of [text, source, place] rows.
+    """
+    kept = json.loads(text)
+    if isinstance(kept, list):
+        return [Passage(*row) for row in kept]
+    headings = kept["headings"]
+    return [
+        Passage.under(headings[number], body, source, place)
+        if number >= 0
+        else Passage(body, source, place)
+        for body, source, place, number in kept["rows"]
+    ]
 
 
 class PageMemory:
