@@ -21,6 +21,7 @@ from semsearch.documents.readers import (
 )
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
+from semsearch.page.interrupt import ticking
 from semsearch.page.limits import check_file
 from semsearch.page.state import DEFAULT_CHUNKS, Keys
 from semsearch.page.words import t, word_key
@@ -89,9 +90,9 @@ def _passages(
         check_file(upload.name, -(-upload.size // 4), limits, at_least=True)
         document = read_document(upload.name, upload.getvalue(), csv_column=columns)
         check_file(upload.name, sum(len(s.text) for s in document.sections), limits)
-        found = FilePassages(
-            chunk_documents([document], settings, embedder.token_spans, embedder.passage_tokens)
-        )
+        # Touching the page now and then lets a closed tab stop a long split.
+        spans = ticking(embedder.token_spans, st.empty().empty)
+        found = FilePassages(chunk_documents([document], settings, spans, embedder.passage_tokens))
         found.encoding, found.notes = document.encoding, document.notes
         done[key] = found
     return found

@@ -19,23 +19,45 @@ session shown another's query or lines), the server's RSS before and after, and 
 average (the machine is shared). Prints a table, then one line of JSON.
 
     python bench/classroom.py --sessions 40 --lines 200
+
+``--adversarial``: the worst one tab can do while ``--sessions`` bystanders (each with a
+five-line knowledge base of its own) search again and again with new one-line questions:
+
+* ``paste``: one tab pastes ``--paste-lines`` distinct lines (200,000) and presses Search;
+  the bystanders search for ``--duration`` seconds, then the attacker's tab is closed;
+* ``umap``: one tab searches ``--umap-lines`` lines (20,000), opens the map and picks UMAP;
+  the bystanders search until the map is drawn.
+
+Reported per bystander search: seconds from pressing Search to the first result (p50, p95,
+max, overall and per phase of the attack); the server's peak RSS (sampled every 0.2 s); the
+seconds until the server is idle after the attacker's tab closed; the load average. Each
+scenario runs against a fresh server of each ``--configs``: ``before`` is the page of
+``--baseline`` (the commit before the fair turns and the page limits, via ``git archive``),
+``after`` this tree with the page limits lifted (so the paste reaches the model and the turns
+are what is measured), ``limits`` this tree with its default limits. One run, one machine
+state:
+
+    python bench/classroom.py --adversarial --sessions 4
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLY_FOR_RERUN = 2
@@ -66,16 +88,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
-    """``streamlit run app.py`` headless on a free loopback port, once healthy."""
+def start_server(
+    data: Path, root: Path = ROOT, extra: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """``streamlit run app.py`` of ``root`` headless on a free loopback port, once healthy.
+
+    ``extra``: more environment variables for the server (e.g. lifted page limits).
+    """
     port = free_port()
-    log = data.parent / "server.log"
+    log = data.parent / f"server-{port}.log"
     env = {**os.environ, "SEMSEARCH_MODEL": "bundled", "HF_HUB_OFFLINE": "1",
-           "SEMSEARCH_DATA_DIR": str(data)}  # fmt: skip
+           "SEMSEARCH_DATA_DIR": str(data), "PYTHONPATH": str(root), **(extra or {})}  # fmt: skip
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -174,17 +201,17 @@ class Session:
             kind = message.WhichOneof("type")
             if kind == "script_finished" and message.script_finished != EARLY_FOR_RERUN:
                 return shown  # a run the page ends early (st.rerun) is followed by another
+            if kind == "delta" and message.delta.WhichOneof("type") == "add_block":
+                block = message.delta.add_block
+                if block.WhichOneof("type") == "tab_container" and block.tab_container.id:
+                    self._note(shown, "tabs", block.tab_container)  # the views' tabs
             if kind != "delta" or message.delta.WhichOneof("type") != "new_element":
                 continue
             element = message.delta.new_element
             name = str(element.WhichOneof("type"))
             body = getattr(element, name)
-            if widget_id := getattr(body, "id", ""):
-                self.ids[widget_id.rsplit("-", 1)[-1]] = widget_id
-            if name == "text_area" and widget_id.endswith("-kb_text"):
-                text = body.value if body.set_value else body.default
-                shown.kb_lines = [line for line in text.splitlines() if line.strip()]
-            elif name == "exception":
+            self._note(shown, name, body)
+            if name == "exception":
                 shown.exception = f"{body.type}: {body.message}"
             elif name == "text" and body.body.startswith("Results for: "):
                 shown.results_for = body.body
@@ -202,6 +229,16 @@ class Session:
                     shown.first_result = time.monotonic() - started
             after_rank = False
 
+    def _note(self, shown: Shown, name: str, body: Any) -> None:
+        """Keep a widget's id, the knowledge base shown, and every message (alert)."""
+        if widget_id := getattr(body, "id", ""):
+            self.ids[widget_id.rsplit("-", 1)[-1]] = widget_id
+        if name == "text_area" and widget_id.endswith("-kb_text"):
+            text = body.value if body.set_value else body.default
+            shown.kb_lines = [line for line in text.splitlines() if line.strip()]
+        elif name == "alert":
+            shown.alerts.append(body.body[:300])
+
 
 @dataclass
 class Shown:
@@ -212,6 +249,7 @@ class Shown:
     results: list[str] = field(default_factory=list)
     first_result: float | None = None
     exception: str | None = None
+    alerts: list[str] = field(default_factory=list)
 
 
 def own_kb(number: int, lines: int) -> str:
@@ -262,6 +300,283 @@ def scenario(address: str, name: str, sessions: int, lines: int, timeout: float)
     }
 
 
+BASELINE = "efce2bb"
+"""The commit before the fair turns on the shared model (b388aae) and the page limits."""
+LIFTED = {"SEMSEARCH_MAX_PASSAGES": "10000000", "SEMSEARCH_MAX_CHARACTERS": "1000000000"}
+"""The page limits lifted, so the paste reaches the model and the turns are what is measured."""
+
+
+def checkout(commit: str, into: Path) -> Path:
+    """The page of ``commit`` (``app.py``, views, package), unpacked with ``git archive``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "app.py", "app_views",
+         "semsearch", ".streamlit"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def pasted(lines: int) -> str:
+    """``lines`` distinct lines (no two alike, so the vector cache cannot help)."""
+    return "\n".join(
+        f"pasted line {i}: {TOPICS[i % len(TOPICS)]} {i * 7919 % 100003}" for i in range(lines)
+    )
+
+
+class Tab(Session):
+    """A tab kept open across several searches (a :class:`Session` does one)."""
+
+    def open(self, timeout: float) -> None:
+        """Connect and run the page once (the widget ids come back)."""
+        from websockets.sync.client import connect
+
+        self.socket = connect(
+            f"ws://{self.address}/_stcore/stream", subprotocols=["streamlit"],  # type: ignore[list-item]
+            max_size=None, open_timeout=timeout,
+        ).__enter__()  # kept open across searches, closed by close()  # fmt: skip
+        self._rerun({})
+        self._read(timeout)
+
+    def ask(self, states: dict[str, tuple[str, object]], timeout: float) -> Shown:
+        """Send widget states and read the run they start to its end."""
+        started = time.monotonic()
+        self._rerun(states)
+        return self._read(timeout, started)
+
+    def close(self) -> None:
+        """Close the tab: the websocket goes away as when a browser tab is closed."""
+        self.socket.close()
+
+
+@dataclass
+class Bystander:
+    """A tab with a five-line knowledge base of its own that searches again and again."""
+
+    tab: Tab
+    times: list[tuple[float, float]] = field(default_factory=list)
+    """(started, seconds to the first result) per search, ``started`` on the run's clock."""
+    error: str | None = None
+
+    def loop(self, ready: threading.Barrier, stop: threading.Event, zero: float,
+             timeout: float) -> None:  # fmt: skip
+        """Load the page, wait for everyone, then search with new questions until ``stop``."""
+        try:
+            self.tab.open(timeout)
+            ready.wait(timeout=timeout)
+            asked = 0
+            while not stop.is_set():
+                query = f"{QUESTIONS[asked % len(QUESTIONS)]} ({self.tab.number}.{asked})"
+                states = {"query": ("string_value", query), "search": ("trigger_value", True)}
+                if asked == 0:
+                    states["kb_text"] = ("string_value", self.tab.kb or "")
+                started = time.monotonic()
+                shown = self.tab.ask(states, timeout)
+                if shown.exception or shown.first_result is None:
+                    self.error = shown.exception or f"no results shown {shown.alerts[:2]}"
+                    return
+                self.times.append((started - zero, shown.first_result))
+                asked += 1
+            self.tab.close()
+        except Exception as error:  # noqa: BLE001 - counted as the session's error
+            self.error = f"{type(error).__name__}: {error}"
+
+
+@dataclass
+class Attacker:
+    """The adversarial tab: a huge paste, or a UMAP map of many lines; its phases timed."""
+
+    tab: Tab
+    kind: str
+    lines: int
+    phases: list[tuple[str, float, float]] = field(default_factory=list)
+    """(phase, started, ended) on the run's clock; ``ended`` may be the tab's closing."""
+    outcome: str = ""
+    closed_at: float | None = None
+
+    def run(self, ready: threading.Barrier, stop: threading.Event, zero: float,
+            timeout: float) -> None:  # fmt: skip
+        """Load the page, wait for everyone, then attack; close the tab when ``stop`` is set."""
+        try:
+            self.tab.open(timeout)
+            ready.wait(timeout=timeout)
+            search: dict[str, tuple[str, object]] = {
+                "kb_text": ("string_value", pasted(self.lines)),
+                "query": ("string_value", "which line is about bread"),
+                "search": ("trigger_value", True),
+            }
+            steps: list[tuple[str, dict[str, tuple[str, object]]]]
+            steps = [("paste", search)] if self.kind == "paste" else [
+                ("encode", search),
+                ("map (PCA)", {"why_tab": ("string_value", "Embedding map")}),
+                ("map (UMAP)", {"map_method": ("string_value", "UMAP")}),
+            ]  # fmt: skip
+            for phase, states in steps:
+                if "map_method" in states and "map_method" not in self.tab.ids:
+                    self.outcome = "no map method picker shown"
+                    break
+                begun = time.monotonic()
+                shown = self._until(states, stop, timeout)
+                self.phases.append((phase, begun - zero, time.monotonic() - zero))
+                if shown is None:
+                    self.outcome = f"stopped during {phase}"
+                    break
+                if shown.exception or (shown.alerts and not shown.results):
+                    self.outcome = shown.exception or f"refused: {shown.alerts[0][:160]}"
+                    break
+            else:
+                self.outcome = "done"
+        except Exception as error:  # noqa: BLE001 - reported as the attacker's outcome
+            self.outcome = f"{type(error).__name__}: {error}"
+        stop.wait()
+        self.closed_at = time.monotonic() - zero
+        self.tab.close()
+
+    def _until(self, states: dict[str, tuple[str, object]], stop: threading.Event,
+               timeout: float) -> Shown | None:  # fmt: skip
+        """One page run read to its end, or ``None`` when ``stop`` came first (still running)."""
+        result: list[Shown | BaseException] = []
+
+        def read() -> None:
+            try:
+                result.append(self.tab.ask(states, timeout))
+            except Exception as error:  # noqa: BLE001 - raised again below
+                result.append(error)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        while reader.is_alive() and not stop.is_set():
+            reader.join(0.2)
+        if not result:
+            return None
+        if isinstance(result[0], BaseException):
+            raise result[0]
+        return result[0]
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the server and its children have used."""
+    import psutil
+
+    process = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+
+def until_idle(pid: int, limit: float = 180.0) -> float:
+    """Seconds until the server uses under 10% of a core over a second (``limit`` at most)."""
+    started = time.monotonic()
+    last = cpu_s(pid)
+    while time.monotonic() - started < limit:
+        time.sleep(1.0)
+        now = cpu_s(pid)
+        if now - last < 0.1:
+            return time.monotonic() - started - 1.0
+        last = now
+    return limit
+
+
+def percentiles(times: list[float]) -> dict[str, float | None]:
+    """p50, p95 and max of ``times`` (``None`` when empty)."""
+    ordered = sorted(times)
+    if not ordered:
+        return {"n": 0, "p50_s": None, "p95_s": None, "max_s": None}
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"n": len(ordered), "p50_s": statistics.median(ordered), "p95_s": p95,
+            "max_s": ordered[-1]}  # fmt: skip
+
+
+def adversary(address: str, pid: int, kind: str, bystanders: int, lines: int,
+              duration: float, timeout: float) -> dict:  # fmt: skip
+    """Bystanders search their own five lines while one tab attacks (``paste`` or ``umap``).
+
+    The bystanders search for ``duration`` seconds (``paste``) or until the map is drawn
+    (``umap``, at most ``duration``); then they leave, the attacker's tab is closed, and the
+    seconds until the server's CPU is idle again are measured.
+    """
+    tabs = [Bystander(Tab(n, address, own_kb(n, 5), "")) for n in range(bystanders)]
+    attacker = Attacker(Tab(bystanders, address, None, ""), kind, lines)
+    ready, stop = threading.Barrier(bystanders + 2), threading.Event()
+    zero = time.monotonic()
+    threads = [threading.Thread(target=b.loop, args=(ready, stop, zero, timeout)) for b in tabs]
+    attack = threading.Thread(target=attacker.run, args=(ready, stop, zero, timeout))
+    peak, sampling = [rss_mb(pid)], threading.Event()
+    before = peak[0]
+
+    def sample() -> None:
+        while not sampling.wait(0.2):
+            peak[0] = max(peak[0], rss_mb(pid))
+
+    sampler = threading.Thread(target=sample)
+    load_before = os.getloadavg()
+    for thread in [sampler, attack, *threads]:
+        thread.start()
+    ready.wait(timeout=timeout)  # every tab has loaded the page
+    ready_at, limit = time.monotonic(), duration if kind == "paste" else timeout
+    while time.monotonic() - ready_at < limit and not (kind == "umap" and attacker.outcome):
+        time.sleep(0.2)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    attack.join()
+    idle_after_close = until_idle(pid)
+    sampling.set()
+    sampler.join()
+    times = [t for b in tabs for t in b.times]
+    by_phase = {
+        phase: percentiles([s for at, s in times if begun <= at < ended])
+        for phase, begun, ended in attacker.phases
+    }
+    return {
+        "scenario": kind, "bystanders": bystanders, "attack_lines": lines,
+        **percentiles([s for _, s in times]), "by_phase": by_phase,
+        "errors": sum(1 for b in tabs if b.error),
+        "error_examples": [b.error for b in tabs if b.error][:3],
+        "attacker": attacker.outcome or "still running when its tab closed",
+        "phases": attacker.phases,
+        "idle_after_close_s": idle_after_close,
+        "rss_before_mb": before, "rss_peak_mb": peak[0],
+        "loadavg_before": load_before, "loadavg_after": os.getloadavg(),
+    }  # fmt: skip
+
+
+def adversarial(args: argparse.Namespace) -> list[dict]:
+    """Each adversarial scenario against each configuration's server, one after another."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="classroom-adv-") as work:
+        roots = {"before": checkout(args.baseline, Path(work) / "before"), "after": ROOT}
+        for config in args.configs.split(","):
+            extra = LIFTED if config == "after" else {}
+            code = "after" if config == "limits" else config
+            for kind in args.attacks.split(","):
+                data = Path(work) / f"data-{config}-{kind}"
+                data.mkdir()
+                process, address, log = start_server(data, roots[code], extra)
+                try:
+                    lines = args.paste_lines if kind == "paste" else args.umap_lines
+                    result = adversary(address, process.pid, kind, args.sessions, lines,
+                                       args.duration, args.timeout)  # fmt: skip
+                finally:
+                    process.terminate()
+                    process.wait(timeout=60)
+                result["config"] = config
+                result["tracebacks"] = log.read_text().count("Traceback")
+                results.append(result)
+                print(summary(result), file=sys.stderr, flush=True)
+    return results
+
+
+def summary(r: dict) -> str:
+    """One adversarial result as a line of the table."""
+    fmt = lambda v: f"{v:.2f}" if v is not None else "-"  # noqa: E731
+    return (f"{r['config']:<7}{r['scenario']:<6}{r['attack_lines']:>8}{r['n']:>6}"
+            f"{fmt(r['p50_s']):>7}{fmt(r['p95_s']):>7}{fmt(r['max_s']):>7}{r['errors']:>5}"
+            f"{r['rss_before_mb']:>7.0f}->{r['rss_peak_mb']:<6.0f}"
+            f"{r['idle_after_close_s']:>7.1f}"
+            f"{r['loadavg_before'][0]:>6.2f}->{r['loadavg_after'][0]:<5.2f}"
+            f"  {r['attacker']}")  # fmt: skip
+
+
 def main() -> None:
     """Run the scenarios against one fresh server; print a table and a JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -269,7 +584,38 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=200, help="lines of each own knowledge base")
     parser.add_argument("--scenarios", default="same,own")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per page run")
+    parser.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="run the adversarial scenarios instead (--sessions bystanders)",
+    )
+    parser.add_argument("--attacks", default="paste,umap")
+    parser.add_argument(
+        "--configs",
+        default="before,after",
+        help="before (--baseline's code), after (this tree, limits lifted), "
+        "limits (this tree, default limits)",
+    )
+    parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--paste-lines", type=int, default=200_000)
+    parser.add_argument("--umap-lines", type=int, default=20_000)
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=60.0,
+        help="seconds the bystanders search during the paste",
+    )
     args = parser.parse_args()
+    if args.adversarial:
+        results = adversarial(args)
+        print(f"{'config':<7}{'attack':<6}{'lines':>8}{'n':>6}{'p50':>7}{'p95':>7}{'max':>7}"
+              f"{'err':>5}{'RSS MB':>14}{'idle s':>7}{'load':>13}  attacker")  # fmt: skip
+        for r in results:
+            print(summary(r))
+            for phase, found in r["by_phase"].items():
+                print(f"    during {phase}: {found}")
+        print(json.dumps({"adversarial": results}))
+        return
     with tempfile.TemporaryDirectory(prefix="classroom-") as work:
         process, address, log = start_server(Path(work) / "data")
         try:

@@ -122,3 +122,20 @@ def test_classroom_bench_serves_every_session_its_own_results():
         assert scenario["cross_talk"] == 0, scenario["cross_talk_examples"]
         assert 0 < scenario["p50_s"] <= scenario["max_s"]
         assert scenario["rss_after_mb"] > 0
+
+
+def test_classroom_adversary_times_bystanders_and_the_server_stops_when_the_tab_closes():
+    result = run_bench(
+        "bench/classroom.py", "--adversarial", "--configs", "after", "--attacks", "paste",
+        "--sessions", "1", "--paste-lines", "20000", "--duration", "5", "--timeout", "240",
+    )  # fmt: skip
+    (paste,) = result["adversarial"]
+    assert (paste["config"], paste["scenario"], paste["attack_lines"]) == ("after", "paste", 20000)
+    assert paste["errors"] == 0, paste["error_examples"]
+    assert paste["tracebacks"] == 0
+    assert paste["n"] >= 1
+    assert 0 < paste["p50_s"] <= paste["max_s"]
+    assert paste["rss_peak_mb"] >= paste["rss_before_mb"] > 0
+    # The paste is still being encoded when its tab closes: the server is idle soon after.
+    assert paste["attacker"] == "stopped during paste"
+    assert paste["idle_after_close_s"] < 15

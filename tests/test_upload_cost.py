@@ -175,3 +175,26 @@ def test_a_file_over_the_character_limit_is_refused_before_it_is_split_and_stays
         "big.txt",
     ]
     assert at.text_area(key="kb_text").value == "Oranges contain plenty of vitamin C."
+
+
+class Stopped(BaseException):
+    """What Streamlit raises inside its own call once a closed tab asked the run to stop."""
+
+
+def test_a_long_split_touches_the_page_so_a_closed_tab_can_stop_it():
+    from semsearch.page.interrupt import ticking
+
+    log = " ".join(f"event {i} handled." for i in range(400))
+    calls = []
+    found = sentence_windows(log, ticking(words, lambda: calls.append(1), every=0.0), 16, 2)
+    assert found == sentence_windows(log, words, 16, 2)  # the split itself is unchanged
+    assert len(calls) > 10
+
+    def stop() -> None:
+        raise Stopped
+
+    with pytest.raises(Stopped):
+        chunk_text(log, ChunkSettings("window", 16, 2), ticking(words, stop, every=0.0), 64)
+    # Within the half second no tick: the page is not flooded with updates.
+    quiet = chunk_text(log, ChunkSettings("window", 16, 2), ticking(words, stop, every=3600), 64)
+    assert quiet == chunk_text(log, ChunkSettings("window", 16, 2), words, 64)

@@ -43,7 +43,7 @@ _MIN_BODY = 8
 """Fewest tokens left for a passage's own text after its heading line."""
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True)
 class Passage:
     """One searchable text and where it came from.
 
@@ -176,15 +176,17 @@ def sentence_windows(
     pieces share up to ``overlap`` tokens of whole sentences. A text within ``size``
     tokens is one piece; a sentence over ``size`` alone is split at clauses, then words.
 
-    A text over :data:`STRETCH` characters (a log, a book without blank lines) is cut into
-    stretches first (see :func:`stretches`) and each is split on its own, in one pass:
-    only one stretch's tokens are held at a time and no piece is tokenised twice, so the
+    A text over :data:`STRETCH` characters (or 16 characters a token of ``size``, if
+    more: a log, a book without blank lines) is cut into stretches first (see
+    :func:`stretches`) and each is split on its own, in one pass: only one stretch's
+    tokens are held at a time and the splitter measures pieces of one stretch only, so
     time and memory grow with the text's length, not its square. Pieces do not overlap
-    across a stretch's end, and token numbers count each stretch's own tokens.
+    across a stretch's end; token numbers run on over the whole text.
     """
     found: list[tuple[str, int, int]] = []
     before = 0
-    for stretch in stretches(text):
+    # A stretch holds several windows whatever their size (16 characters a token is ample).
+    for stretch in stretches(text, max(STRETCH, 16 * size)):
         tokens = spans(stretch)
         found.extend(
             (piece, before + first, before + end)
