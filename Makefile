@@ -1,14 +1,16 @@
 # make run   set up .venv and serve the page at http://localhost:8501
-# make test  set up .venv with the test tools, then ruff, mypy and the whole test suite
+# make test  set up .venv with the test tools, then ruff, mypy and the whole test suite (two
+#            pytest-xdist workers; the vLLM tier apart: make test-vllm)
 # make test-fast  the unit tier (UNIT_TESTS below): under 2 minutes on 2 cores, before each commit
 # make bench  the benchmarks' quick presets, about 8 CPU-minutes (full runs: bench/RESULTS.md)
 # make mutation  mutation testing of ranking, filters, tiers and prompts (docs/mutation.md)
 # make vllm-env  build .venv-vllm (vLLM on CPU, ~4 GB) for the real-server tests (marker vllm)
+# make test-vllm  the tests marked vllm: real vLLM servers on loopback (.ci/run runs it after make test)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast install install-test lint fix bench mutation clean vllm-env
+.PHONY: run test test-vllm test-fast install install-test lint fix bench mutation clean vllm-env
 
 # The unit tier: logic on fakes and small arrays, no model download, page, browser or store
 # subprocess. A test file belongs here when it runs in seconds on its own (CONTRIBUTING.md).
@@ -44,8 +46,16 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two workers whatever the machine: they halve the wall time on 2 cores (most tests wait on a
+# model, a server or a browser), one file per worker at a time so that a module's server or
+# browser starts once, and one BLAS/OpenMP thread each so that the workers do not fight over
+# the cores. The vLLM tier needs .venv-vllm and starts servers of its own: test-vllm.
+PYTEST_PARALLEL := -n 2 --dist loadfile
 test: lint
-	$(BIN)/pytest
+	OMP_NUM_THREADS=1 $(BIN)/pytest $(PYTEST_PARALLEL) -m "not vllm"
+
+test-vllm: install-test
+	$(BIN)/pytest -m vllm
 
 test-fast: install-test
 	$(BIN)/pytest -q $(UNIT_TESTS)

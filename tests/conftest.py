@@ -29,6 +29,15 @@ def build_tiny_qwen3(folder: Path, *, eos_in_template: bool = True, st_files: bo
     return build_qwen3_twin(folder, "tiny", eos_in_template=eos_in_template, st_files=st_files)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the modules marked ``slow`` first (stable sort: the order within stays).
+
+    ``make test`` hands whole files to two pytest-xdist workers in collection order; a
+    minutes-long file collected last would run alone at the end while the other worker idles.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch):
     """Saved knowledge bases of each test go to a fresh folder, never the user's."""

@@ -19,6 +19,7 @@ from .test_browser import CHROMIUM, browser, streamlit_server, wait_idle, workbe
 
 __all__ = ["browser"]  # the fixture, shared with test_browser.py
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(
         CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"

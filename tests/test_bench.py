@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a minute or more: run first (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

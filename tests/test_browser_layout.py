@@ -13,6 +13,7 @@ import pytest
 from .test_browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_idle, workbench
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]

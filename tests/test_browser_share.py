@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from .test_browser import CHROMIUM, browser, streamlit_server, wait_idle
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]

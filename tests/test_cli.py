@@ -10,6 +10,8 @@ import pytest
 
 from semsearch.cli import main
 
+pytestmark = pytest.mark.slow  # a minute or more: run first (tests/conftest.py)
+
 KB = (
     "Apples are a delicious fruit.\n\n   Oranges contain plenty of vitamin C.  \n"
     "\u200b\nApple released the first iPhone in 2007.\n"

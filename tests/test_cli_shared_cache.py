@@ -15,12 +15,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from semsearch.documents.chunking import chunk_documents
 from semsearch.documents.readers import read_document
 from semsearch.encoding.disk_cache import DiskVectorCache, shared_disk_cache
 from semsearch.encoding.vector_cache import VectorCache
 from semsearch.page.state import DEFAULT_CHUNKS
 from semsearch.retrieval.search import run_search
+
+pytestmark = pytest.mark.slow  # a minute or more: run first (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 

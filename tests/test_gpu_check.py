@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from gpu_check import Outcome, target_lines  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a minute or more: run first (tests/conftest.py)
+
 
 @pytest.mark.skipif(
     __import__("torch").cuda.is_available(), reason="a CUDA device is here: the real check applies"

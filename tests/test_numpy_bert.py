@@ -25,6 +25,8 @@ from semsearch.encoding.engines.numpy_bert import map_safetensors
 from semsearch.encoding.model_source import bundled_folder
 from semsearch.errors import ModelLoadError
 
+pytestmark = pytest.mark.slow  # a minute or more: run first (tests/conftest.py)
+
 SCIFACT = Path("/work/shared/benchmarks/scifact")
 LONG = " ".join(f"Sentence {n} says the router resets after {n} seconds." for n in range(60))
 TEXTS = [

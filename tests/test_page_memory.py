@@ -93,6 +93,8 @@ def test_a_damaged_file_is_moved_aside_and_a_new_one_started(tmp_path):
     ("value", "valid"),
     [("abcdefgh", True), (new_id(), True), ("short", False), ("has space x", False),
      ("../../etc/passwd", False), (None, False), (["abcdefgh"], False)],
+    # Fixed ids: a fresh new_id() in the name would differ between pytest-xdist's workers.
+    ids=["plain", "new_id", "short", "space", "path", "none", "list"],
 )  # fmt: skip
 def test_only_plain_ids_are_taken_from_the_url(value, valid):
     assert valid_id(value) is valid

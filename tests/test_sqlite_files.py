@@ -20,6 +20,8 @@ import pytest
 from semsearch.sqlite_files import open_sqlite
 from tests.test_disk_cache import read_only
 
+pytestmark = pytest.mark.slow  # a minute or more: run first (tests/conftest.py)
+
 PROCESSES = 6
 ROUNDS = 20  # x 6 processes = 120 opens of each file
 USERS = ("disk cache", "page memory", "store")
