@@ -70,8 +70,12 @@ def choose(page: Page, box: str, option: str) -> None:
 def open_view(page: Page, name: str, twin: Path) -> None:
     """Open one view and give it what it needs to show a chart."""
     page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(1000)  # the rerun the click starts may not have begun yet
     idle(page)
     panel = page.locator("[role=tabpanel]:visible")
+    if name == "Embedding map":  # drawn once its projection is done
+        panel.locator("[data-testid=stVegaLiteChart]").first.wait_for(timeout=180_000)
+        idle(page)
     if name == "Calibrate the threshold":
         for row, verdict in ((0, "relevant"), (1, "not relevant"), (2, "not relevant")):
             panel.get_by_role("radio", name=verdict, exact=True).nth(row).click()
