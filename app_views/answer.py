@@ -42,19 +42,19 @@ def _environment() -> tuple[str | None, ...]:
     return settings.llm, settings.llm_base_url, settings.llm_api_key
 
 
-def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype: str) -> None:
+def answer_ui(run: SearchRun, hits: Sequence[Hit], device: str, dtype: str) -> None:
     """The Answer button, the streamed answer and its numbered sources."""
-    st.subheader(t(lang, "answer_header"))
-    st.caption(t(lang, "answer_help"))
+    st.subheader(t("answer_header"))
+    st.caption(t("answer_help"))
     state = page_state()
-    if st.button(t(lang, "answer_button"), key=Keys.ANSWER, icon="💬"):
+    if st.button(t("answer_button"), key=Keys.ANSWER, icon="💬"):
         citations = [
             Citation(n, hit.index, run.texts[hit.index], hit.score, run.origins[hit.index])
             for n, hit in enumerate(hits, start=1)
         ]
 
         def load() -> Generator:
-            with st.spinner(t(lang, "answer_loading")):
+            with st.spinner(t("answer_loading")):
                 return shared_generator(device, dtype, _environment())
 
         shown = st.empty()
@@ -66,10 +66,10 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
                     text += piece
                     shown.text(text)  # plain text: a model's output never becomes markup
         except (SemsearchError, RuntimeError) as error:
-            message = t(lang, "answer_failed", cause=plain(error))
+            message = t("answer_failed", cause=plain(error))
             if isinstance(error, ModelLoadError) and error.reason == "offline":
                 # Naming the model is not enough: say how to get it, or how to do without.
-                fix = t(lang, "answer_fix_offline", command=download_command(error.model))
+                fix = t("answer_fix_offline", command=download_command(error.model))
                 message = f"{message}\n\n{fix}"
             st.error(message)
             return
@@ -82,11 +82,11 @@ def answer_ui(lang: str, run: SearchRun, hits: Sequence[Hit], device: str, dtype
         # Kept through reruns and reloads; stale once the question or its sources changed.
         sources = [(c.index, c.text) for c in citations]
         if kept.query != run.query or sources != [(h.index, run.texts[h.index]) for h in hits]:
-            st.info(t(lang, "answer_stale", query=plain(kept.query)), icon="ℹ️")
+            st.info(t("answer_stale", query=plain(kept.query)), icon="ℹ️")
         st.text(text)
     if citations:
         used = set(cited_numbers(text, len(citations)))
-        st.caption(t(lang, "answer_sources"))
+        st.caption(t("answer_sources"))
         for c in citations:
             mark = "✓" if c.number in used else "·"
             where = f"  ({c.source})" if c.source else ""

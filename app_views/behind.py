@@ -13,30 +13,30 @@ from semsearch.page.words import t
 from .context import page_state
 
 
-def behind_the_scenes_ui(lang: str) -> None:
+def behind_the_scenes_ui() -> None:
     """The query's vector: its size, the exact model input, first values and spread.
 
     Drawn only while the panel is open (charts cost more than a re-rank).
     """
-    panel = st.expander(t(lang, "behind"), key=Keys.BEHIND, on_change="rerun")
+    panel = st.expander(t("behind"), key=Keys.BEHIND, on_change="rerun")
     if not panel.open:
         return
     with panel:
         state = page_state()
         run = state.run
         if run is None:
-            st.caption(t(lang, "behind_empty"))
+            st.caption(t("behind_empty"))
             return
         preview = preview_vector(state.query_vector, head=50)
-        st.markdown(t(lang, "vector_dim", dim=preview.dim))
-        st.caption(t(lang, "model_input"))
+        st.markdown(t("vector_dim", dim=preview.dim))
+        st.caption(t("model_input"))
         st.code(run.query_input, language=None)
-        st.caption(t(lang, "first_values", count=len(preview.head)))
+        st.caption(t("first_values", count=len(preview.head)))
         values = "[" + ", ".join(f"{value:.4f}" for value in preview.head) + "]"
         st.code(values, language=None, wrap_lines=True)
         head_chart, spread_chart = st.columns(2)
-        dimension, value, count = t(lang, "dimension"), t(lang, "value"), t(lang, "count")
-        head_chart.caption(t(lang, "chart_head", count=len(preview.head)))
+        dimension, value, count = t("dimension"), t("value"), t("count")
+        head_chart.caption(t("chart_head", count=len(preview.head)))
         head_chart.bar_chart(
             pd.DataFrame({dimension: range(len(preview.head)), value: preview.head}),
             x=dimension,
@@ -46,7 +46,7 @@ def behind_the_scenes_ui(lang: str) -> None:
         bins = pd.DataFrame(
             {"start": edges[:-1], "end": edges[1:], count: preview.histogram_counts}
         )
-        spread_chart.caption(t(lang, "chart_hist", dim=preview.dim))
+        spread_chart.caption(t("chart_hist", dim=preview.dim))
         histogram = (
             alt.Chart(bins)
             .mark_bar()
@@ -60,11 +60,10 @@ def behind_the_scenes_ui(lang: str) -> None:
         spread_chart.altair_chart(histogram, width="stretch")
         st.caption(
             t(
-                lang,
                 "vector_norm",
                 norm=preview.norm,
                 minimum=preview.minimum,
                 maximum=preview.maximum,
             )
         )
-        st.caption(t(lang, "kb_matrix", rows=len(run.texts), dim=preview.dim))
+        st.caption(t("kb_matrix", rows=len(run.texts), dim=preview.dim))

@@ -59,7 +59,7 @@ def _apply(value: float) -> None:
 
 def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
     """The current query's best lines, each with a relevant / not relevant switch."""
-    lang, run = ctx.lang, ctx.run
+    run = ctx.run
     scores = ctx.index.scores(run.query_vector)
     # A label belongs to a (query, text) pair: a line typed twice, or also in a file, is one
     # pair and gets one switch (its best-placed occurrence).
@@ -72,7 +72,7 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
     names = {verdict: word for word, verdict in words.items()}
     state = page_state()
     labels = state.labels
-    st.markdown(f"**{t(lang, 'cal_table', count=len(order))}**")
+    st.markdown(f"**{t('cal_table', count=len(order))}**")
     for i in order:
         text = run.texts[i]
         key = Keys.label_switch(run.query, text)
@@ -82,7 +82,7 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
         number.caption(f"{i + 1} · {scores[i]:.4f}")
         line.text(short(text, 160))
         switch.segmented_control(
-            t(lang, "cal_label"),
+            t("cal_label"),
             list(words),
             key=key,
             label_visibility="collapsed",
@@ -92,9 +92,8 @@ def _label_rows(ctx: ViewContext, words: dict[str, bool]) -> None:
 
 
 def _upload(ctx: ViewContext) -> None:
-    lang = ctx.lang
-    upload = st.file_uploader(t(lang, "cal_upload"), type=["csv"], key=Keys.LABELS_CSV)
-    uploader_words(lang, Keys.LABELS_CSV, ["csv"])
+    upload = st.file_uploader(t("cal_upload"), type=["csv"], key=Keys.LABELS_CSV)
+    uploader_words(Keys.LABELS_CSV, ["csv"])
     if upload is None:
         return
     state = page_state()
@@ -104,14 +103,14 @@ def _upload(ctx: ViewContext) -> None:
     try:
         read = read_labels_csv(upload.getvalue())
     except SemsearchError as error:
-        st.error(t(lang, "cal_bad_file", name=plain(upload.name), cause=plain(error)))
+        st.error(t("cal_bad_file", name=plain(upload.name), cause=plain(error)))
         return
     labels = state.labels
     for label in read:
         labels[(label.query, label.text)] = label.relevant
     done.add(upload.file_id)
     state.reset_label_switches()  # the switches show the uploaded labels from here on
-    st.success(t(lang, "cal_uploaded", count=len(read), name=plain(upload.name)))
+    st.success(t("cal_uploaded", count=len(read), name=plain(upload.name)))
 
 
 def _labelled_scores(ctx: ViewContext, labels: Labels) -> tuple[np.ndarray, np.ndarray]:
@@ -121,7 +120,7 @@ def _labelled_scores(ctx: ViewContext, labels: Labels) -> tuple[np.ndarray, np.n
     texts = sorted({text for (_, text), _ in pairs})
     embedder, cache = ctx.embedder, ctx.cache
     missing = cache.missing(embedder, texts)  # texts of a CSV that are not in the knowledge base
-    busy = st.spinner(t(ctx.lang, "cal_encoding", count=missing)) if missing else nullcontext()
+    busy = st.spinner(t("cal_encoding", count=missing)) if missing else nullcontext()
     with busy:
         documents = cache.embed(embedder, texts).embedding.vectors
     asked = cache.embed(
@@ -135,33 +134,32 @@ def _labelled_scores(ctx: ViewContext, labels: Labels) -> tuple[np.ndarray, np.n
 
 def calibrate_view(ctx: ViewContext) -> None:
     """The label table, the upload, the curves and the recommended threshold."""
-    lang = ctx.lang
-    st.caption(t(lang, "cal_intro"))
-    words = {t(lang, "cal_relevant"): True, t(lang, "cal_not_relevant"): False}
+    st.caption(t("cal_intro"))
+    words = {t("cal_relevant"): True, t("cal_not_relevant"): False}
     _upload(ctx)  # first, so that the switches below already show what a file brought
     _label_rows(ctx, words)
     labels = _labels()
     if labels:
-        st.button(t(lang, "cal_clear"), key=Keys.CAL_CLEAR, on_click=_clear)
+        st.button(t("cal_clear"), key=Keys.CAL_CLEAR, on_click=_clear)
         rows = [Label(query, text, relevant) for (query, text), relevant in labels.items()]
         st.download_button(
-            t(lang, "cal_download"), labels_csv(rows), "labels.csv", "text/csv",
+            t("cal_download"), labels_csv(rows), "labels.csv", "text/csv",
             key=Keys.LABELS_DOWNLOAD, on_click="ignore",
         )  # fmt: skip
-        st.caption(t(lang, "cal_kept"))
+        st.caption(t("cal_kept"))
     positives = sum(labels.values())
     queries = len({query for query, _ in labels})
-    st.caption(t(lang, "cal_count", count=len(labels), queries=queries, positives=positives))
+    st.caption(t("cal_count", count=len(labels), queries=queries, positives=positives))
     if positives == 0 or positives == len(labels):
-        st.info(t(lang, "cal_need"))
+        st.info(t("cal_need"))
         return
     scores, truth = _labelled_scores(ctx, labels)
     sweep = threshold_sweep(scores, truth)
     best = best_threshold(sweep)
     grid, grid_f1 = best_on_grid(scores, truth, SLIDER_STEPS)
-    st.markdown(t(lang, "cal_best", f1=best[3], threshold=best[0], grid=grid, grid_f1=grid_f1))
+    st.markdown(t("cal_best", f1=best[3], threshold=best[0], grid=grid, grid_f1=grid_f1))
     st.button(
-        t(lang, "cal_apply", value=grid),
+        t("cal_apply", value=grid),
         key=Keys.CAL_APPLY,
         on_click=_apply,
         args=(grid,),
@@ -171,14 +169,13 @@ def calibrate_view(ctx: ViewContext) -> None:
 
 
 def _curves(ctx: ViewContext, sweep: list[tuple[float, float, float, float]], grid: float) -> None:
-    lang = ctx.lang
-    names = (t(lang, "metric_precision"), t(lang, "metric_recall"), "F1")
+    names = (t("metric_precision"), t("metric_recall"), "F1")
     rows: list[dict[str, Any]] = [
         {"threshold": row[0], "metric": name, "value": row[i + 1]}
         for row in sweep
         for i, name in enumerate(names)
     ]
-    st.markdown(f"**{t(lang, 'cal_chart')}**")
+    st.markdown(f"**{t('cal_chart')}**")
     spec = {
         "layer": [
             {
@@ -187,7 +184,7 @@ def _curves(ctx: ViewContext, sweep: list[tuple[float, float, float, float]], gr
                     "x": {
                         "field": "threshold",
                         "type": "quantitative",
-                        "title": t(lang, "threshold_axis"),
+                        "title": t("threshold_axis"),
                     },
                     "y": {
                         "field": "value",
@@ -195,11 +192,11 @@ def _curves(ctx: ViewContext, sweep: list[tuple[float, float, float, float]], gr
                         "scale": {"domain": [0, 1]},
                         "title": None,
                     },
-                    "color": {"field": "metric", "type": "nominal", "title": t(lang, "metric")},
+                    "color": {"field": "metric", "type": "nominal", "title": t("metric")},
                     "tooltip": [
-                        {"field": "threshold", "title": t(lang, "threshold_axis")},
-                        {"field": "metric", "title": t(lang, "metric")},
-                        {"field": "value", "format": ".3f", "title": t(lang, "metric_value")},
+                        {"field": "threshold", "title": t("threshold_axis")},
+                        {"field": "metric", "title": t("metric")},
+                        {"field": "value", "format": ".3f", "title": t("metric_value")},
                     ],
                 },
             },

@@ -24,7 +24,6 @@ from semsearch.retrieval.vector_index import VectorIndex
 class ViewContext:
     """The current search, its settings, and the means to load another model."""
 
-    lang: str
     embedder: Embedder
     run: SearchRun
     index: VectorIndex
@@ -40,25 +39,25 @@ def page_state() -> PageState:
 
 
 def hit_table(
-    lang: str, texts: Sequence[str], hits: Sequence[Hit], more: dict[str, list[Any]]
+    texts: Sequence[str], hits: Sequence[Hit], more: dict[str, list[Any]]
 ) -> pd.DataFrame:
     """One row per hit: its line number (from 1), its text shortened, then the ``more`` columns."""
     return pd.DataFrame(
         {
-            t(lang, "col_line"): [hit.index + 1 for hit in hits],
-            t(lang, "col_text"): [short(texts[hit.index]) for hit in hits],
+            t("col_line"): [hit.index + 1 for hit in hits],
+            t("col_text"): [short(texts[hit.index]) for hit in hits],
             **more,
         }
     )
 
 
-def table_columns(lang: str) -> dict[str, Any]:
+def table_columns() -> dict[str, Any]:
     """Column widths for a result table in half the page: numbers narrow, text medium."""
     narrow = ("col_line", "col_cosine", "col_bm25", "col_score")
     columns: dict[str, Any] = {
-        t(lang, key): st.column_config.NumberColumn(width="small") for key in narrow
+        t(key): st.column_config.NumberColumn(width="small") for key in narrow
     }
-    columns[t(lang, "col_text")] = st.column_config.TextColumn(width="medium")
+    columns[t("col_text")] = st.column_config.TextColumn(width="medium")
     return columns
 
 

@@ -24,15 +24,15 @@ from .rerank import shared_reranker
 
 def evaluate_view(ctx: ViewContext) -> None:
     """The metrics table and the misses, for the labels that name passages of this search."""
-    lang, run = ctx.lang, ctx.run
+    run = ctx.run
     state = page_state()
     labels = dict(state.labels)
     judgements = judgements_from_labels(labels, run.texts)
     if not judgements.relevant:
-        st.info(t(lang, "eval_none"))
+        st.info(t("eval_none"))
         return
     if run.scope is not None:
-        st.info(t(lang, "eval_scope", count=len(run.texts)))
+        st.info(t("eval_scope", count=len(run.texts)))
     k = ctx.top_k
     rerank = _reranker(ctx) if state.rerank else None
     key = (run.key, frozenset(labels.items()), k, rerank is not None)
@@ -49,36 +49,35 @@ def evaluate_view(ctx: ViewContext) -> None:
     except (SemsearchError, RuntimeError) as error:
         st.error(plain(error))
         return
-    st.caption(t(lang, "eval_caption", passages=len(run.texts), k=k))
-    st.text(t(lang, "eval_queries", count=result.queries))
+    st.caption(t("eval_caption", passages=len(run.texts), k=k))
+    st.text(t("eval_queries", count=result.queries))
     if judgements.unmatched:
-        st.caption(t(lang, "eval_unmatched", count=len(judgements.unmatched)))
+        st.caption(t("eval_unmatched", count=len(judgements.unmatched)))
     names = {
-        "model": t(lang, "eval_model"), "bm25": t(lang, "eval_bm25"),
-        "hybrid": t(lang, "eval_hybrid"), "reranker": t(lang, "eval_reranker"),
+        "model": t("eval_model"), "bm25": t("eval_bm25"),
+        "hybrid": t("eval_hybrid"), "reranker": t("eval_reranker"),
     }  # fmt: skip
     table = pd.DataFrame(
         {
-            t(lang, "eval_method"): [names[m.method] for m in result.methods],
+            t("eval_method"): [names[m.method] for m in result.methods],
             f"recall@{k}": [m.recall for m in result.methods],
             "MRR@10": [m.mrr for m in result.methods],
             "nDCG@10": [m.ndcg for m in result.methods],
         }
     )
     st.dataframe(table, hide_index=True, key="eval_table")
-    st.markdown(f"**{t(lang, 'eval_misses', k=k)}**")
+    st.markdown(f"**{t('eval_misses', k=k)}**")
     if not result.misses:
-        st.success(t(lang, "eval_no_misses", k=k))
+        st.success(t("eval_no_misses", k=k))
         return
     misses = pd.DataFrame(
         {
-            t(lang, "eval_query"): [miss.query for miss in result.misses],
-            t(lang, "eval_method"): [names[miss.method] for miss in result.misses],
-            t(lang, "eval_rank"): [
-                str(miss.rank) if miss.rank else t(lang, "eval_not_ranked")
-                for miss in result.misses
+            t("eval_query"): [miss.query for miss in result.misses],
+            t("eval_method"): [names[miss.method] for miss in result.misses],
+            t("eval_rank"): [
+                str(miss.rank) if miss.rank else t("eval_not_ranked") for miss in result.misses
             ],
-            t(lang, "col_text"): [short(run.texts[miss.passage]) for miss in result.misses],
+            t("col_text"): [short(run.texts[miss.passage]) for miss in result.misses],
         }
     )
     st.dataframe(misses, hide_index=True, key="eval_misses_table")
@@ -90,6 +89,6 @@ def _reranker(ctx: ViewContext) -> Rerank | None:
     try:
         model = shared_reranker(spec, ctx.embedder.device, ctx.embedder.dtype)
     except (SemsearchError, RuntimeError) as error:
-        st.warning(t(ctx.lang, "rerank_failed", cause=plain(error)))
+        st.warning(t("rerank_failed", cause=plain(error)))
         return None
     return lambda query, texts: model.score(query, texts)

@@ -24,7 +24,7 @@ from semsearch.errors import SemsearchError
 from semsearch.page.interrupt import ticking
 from semsearch.page.limits import check_file
 from semsearch.page.state import DEFAULT_CHUNKS, Keys
-from semsearch.page.words import t, word_key
+from semsearch.page.words import language, t, word_key
 from semsearch.settings import Settings
 
 from .context import page_state, plain
@@ -54,22 +54,23 @@ _MODE_WORDS = {"line": word_key("chunk_line"), "paragraph": word_key("chunk_para
                "window": word_key("chunk_window")}  # fmt: skip
 
 
-def _settings_ui(lang: str) -> None:
+def _settings_ui() -> None:
+    modes = {mode: t(_MODE_WORDS[mode]) for mode in MODES}
     mode = st.segmented_control(
-        t(lang, "chunk_mode"),
+        t("chunk_mode"),
         list(MODES),
         key=Keys.CHUNK_MODE,
-        format_func=lambda m: t(lang, _MODE_WORDS[m]),
-        help=t(lang, "chunk_help"),
+        format_func=modes.__getitem__,
+        help=t("chunk_help"),
     )
     if mode == "window":
         size, overlap = st.columns(2)
         size.number_input(
-            t(lang, "chunk_window_size"), 16, 8192, DEFAULT_CHUNKS.window, 32,
+            t("chunk_window_size"), 16, 8192, DEFAULT_CHUNKS.window, 32,
             key=Keys.CHUNK_WINDOW,
         )  # fmt: skip
         overlap.number_input(
-            t(lang, "chunk_overlap"), 0, 4096, DEFAULT_CHUNKS.overlap, 16, key=Keys.CHUNK_OVERLAP
+            t("chunk_overlap"), 0, 4096, DEFAULT_CHUNKS.overlap, 16, key=Keys.CHUNK_OVERLAP
         )
 
 
@@ -98,7 +99,7 @@ def _passages(
     return found
 
 
-def _columns_ui(lang: str, upload: UploadedFile) -> tuple[str, ...]:
+def _columns_ui(upload: UploadedFile) -> tuple[str, ...]:
     """The CSV/TSV columns the model reads (the longest texts at first)."""
     key = Keys.csv_column(upload.file_id)
     state = page_state()
@@ -112,23 +113,23 @@ def _columns_ui(lang: str, upload: UploadedFile) -> tuple[str, ...]:
     if state.csv_column_choice(upload.file_id) is None:
         state.set_csv_column_choice(upload.file_id, [best])
     st.text(upload.name)
-    chosen = st.multiselect(t(lang, "csv_columns"), columns, key=key, help=t(lang, "csv_help"))
+    chosen = st.multiselect(t("csv_columns"), columns, key=key, help=t("csv_help"))
     return tuple(chosen)
 
 
-def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
+def files_ui(embedder: Embedder | None) -> list[Passage]:
     """The file uploader and splitting settings; returns the passages of every readable file.
 
     A file that cannot be read gets its own error; the others still go in.
     """
-    st.markdown(f"**{t(lang, 'files_header')}**")
+    st.markdown(f"**{t('files_header')}**")
     # Any file: a README or a changelog has no extension, a NEWS.gz one the uploader does
     # not know. read_document says, per file, what it cannot read.
     uploads = st.file_uploader(
-        t(lang, "files_upload"), type=None, accept_multiple_files=True, key=Keys.UPLOADS
+        t("files_upload"), type=None, accept_multiple_files=True, key=Keys.UPLOADS
     )
-    uploader_words(lang, Keys.UPLOADS, [x for x in UPLOAD_TYPES if x != "markdown"])
-    _settings_ui(lang)
+    uploader_words(Keys.UPLOADS, [x for x in UPLOAD_TYPES if x != "markdown"])
+    _settings_ui()
     state = page_state()
     if embedder is None:
         return []
@@ -136,31 +137,31 @@ def files_ui(lang: str, embedder: Embedder | None) -> list[Passage]:
     used: list[object] = []
     for upload in uploads or []:
         if "\x00" in upload.name:  # a forged name: no file system makes one
-            st.error(t(lang, "file_failed", cause=t(lang, "file_nul_name")))
+            st.error(t("file_failed", cause=t("file_nul_name")))
             continue
         try:
             columns: tuple[str, ...] = ()
             if upload.name.lower().endswith(TABLE_SUFFIXES):
-                columns = _columns_ui(lang, upload)
+                columns = _columns_ui(upload)
             found = _passages(upload, columns, embedder, used)
         except (DocumentError, SemsearchError) as error:
-            st.error(t(lang, "file_failed", cause=plain(error)))
+            st.error(t("file_failed", cause=plain(error)))
             continue
         if found.encoding:
-            line = t(lang, "file_read", name=upload.name, count=len(found), encoding=found.encoding)
+            line = t("file_read", name=upload.name, count=len(found), encoding=found.encoding)
         else:
-            line = t(lang, "file_passages", name=upload.name, count=len(found))
+            line = t("file_passages", name=upload.name, count=len(found))
         st.text(line)
         for note in found.notes:
             st.caption(plain(f"{upload.name}: {note}"))
         name = upload.name if upload.name not in uploaded else f"{upload.name} ({upload.file_id})"
         uploaded[name] = found
     state.forget_files(keep=used)  # removed files, other splits: not kept for a session's life
-    earlier = kept_files_ui(lang, uploaded)  # Streamlit forgets files on reload: not their text
+    earlier = kept_files_ui(uploaded)  # Streamlit forgets files on reload: not their text
     return earlier + [passage for found in uploaded.values() for passage in found]
 
 
-def uploader_words(lang: str, key: str, types: list[str]) -> None:
+def uploader_words(key: str, types: list[str]) -> None:
     """Put the page's words on the uploader's button and limits line.
 
     Streamlit writes "Upload" and "200MB per file" in English whatever the page's
@@ -168,13 +169,13 @@ def uploader_words(lang: str, key: str, types: list[str]) -> None:
     ours in their place. Only constants go into it (the page's strings, the size limit,
     the file types), never anything a user typed. English needs none of it.
     """
-    if lang == "en":
+    if language() == "en":
         return
     size = int(st.get_option("server.maxUploadSize"))
-    limit = t(lang, "upload_limit", size=size, types=", ".join(x.upper() for x in types))
+    limit = t("upload_limit", size=size, types=", ".join(x.upper() for x in types))
     zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
     swaps = {
-        f"{zone} button [data-testid='stMarkdownContainer'] p": t(lang, "upload_button"),
+        f"{zone} button [data-testid='stMarkdownContainer'] p": t("upload_button"),
         f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span": limit,
     }
     rules = "".join(

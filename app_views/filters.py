@@ -20,12 +20,12 @@ from semsearch.retrieval.filters import Filter, describe, facets, matching
 from .context import page_state
 
 
-def filter_ui(lang: str, passages: list[Passage]) -> Filter:
+def filter_ui(passages: list[Passage]) -> Filter:
     """Draw the filter control; returns the filter chosen (empty: every passage)."""
     state = page_state()
     opened = state.opened_base
     if opened is not None and opened.in_store:
-        st.caption(t(lang, "filter_store"))
+        st.caption(t("filter_store"))
         return {}
     found = state.remembered(Kept.FACETS, passages, lambda: facets(passages))
     if not found:
@@ -39,9 +39,9 @@ def filter_ui(lang: str, passages: list[Passage]) -> Filter:
             state.set_filter_choice(field, picked)
             active = active or bool(picked)
     chosen: Filter = {}
-    with st.expander(t(lang, "filter_header"), expanded=active):
+    with st.expander(t("filter_header"), expanded=active):
         for field, values in found.items():
-            shown = partial(_shown, lang, field)
+            shown = partial(_shown, t("filter_typed") if field == "source" else t("filter_empty"))
             picked = st.multiselect(field, values, key=Keys.filter_field(field), format_func=shown)
             if picked:
                 chosen[field] = tuple(picked)
@@ -63,13 +63,11 @@ def kept_filter(passages: list[Passage]) -> Filter:
     return chosen
 
 
-def _shown(lang: str, field: str, value: str) -> str:
-    if value:
-        return value
-    return t(lang, "filter_typed") if field == "source" else t(lang, "filter_empty")
+def _shown(empty: str, value: str) -> str:
+    return value or empty  # the words are made in the run: AppTest calls this outside it
 
 
-def filtered(lang: str, passages: list[Passage], where: Filter) -> list[Passage]:
+def filtered(passages: list[Passage], where: Filter) -> list[Passage]:
     """The passages the search may rank under ``where``; says how many when it filters."""
     if not where:
         return passages
@@ -78,7 +76,7 @@ def filtered(lang: str, passages: list[Passage], where: Filter) -> list[Passage]
         Kept.FILTERED, (passages, tuple(where.items())),
         lambda: [passages[i] for i in matching(passages, where)],
     )  # fmt: skip
-    st.caption(t(lang, "filter_active", kept=len(kept), total=len(passages), where=describe(where)))
+    st.caption(t("filter_active", kept=len(kept), total=len(passages), where=describe(where)))
     if not kept:
-        st.warning(t(lang, "filter_none_match"))
+        st.warning(t("filter_none_match"))
     return kept

@@ -18,7 +18,7 @@ from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.model_source import auto_model
 from semsearch.page.reading import fit_warning
 from semsearch.page.state import Kept
-from semsearch.page.words import t, word_key
+from semsearch.page.words import language, t, word_key
 from semsearch.retrieval.search import SearchRun
 from semsearch.retrieval.tiers import Tier, tier_of
 
@@ -57,7 +57,7 @@ def cannot_read(run: SearchRun, embedder: Embedder | None) -> bool:
 
 
 def language_fit_ui(
-    lang: str, run: SearchRun, embedder: Embedder | None, top_k: int = 5, workbench: bool = True
+    run: SearchRun, embedder: Embedder | None, top_k: int = 5, workbench: bool = True
 ) -> bool:
     """The warning beside the results and keyword ranking on request; ``True``: unreadable.
 
@@ -66,25 +66,25 @@ def language_fit_ui(
     if embedder is None or not cannot_read(run, embedder):
         return False
     kb, query = run_fit(run, embedder)
-    warning = fit_warning(lang, kb, query, escape=plain, workbench=workbench)
+    warning = fit_warning(language(), kb, query, escape=plain, workbench=workbench)
     if warning is not None:
         st.warning(warning, icon="🌐")
-    if st.toggle(t(lang, "fit_keywords_toggle"), key=KEYWORDS_INSTEAD):
-        _keyword_ranking(lang, run, top_k)
+    if st.toggle(t("fit_keywords_toggle"), key=KEYWORDS_INSTEAD):
+        _keyword_ranking(run, top_k)
     return True
 
 
-def _keyword_ranking(lang: str, run: SearchRun, top_k: int) -> None:
+def _keyword_ranking(run: SearchRun, top_k: int) -> None:
     """The search ranked by BM25 (jieba cuts Chinese into words), the model left out."""
     state = page_state()
     index = state.remembered(Kept.KEYWORD_INDEX, run.key, lambda: KeywordIndex(run.texts))
     hits = [hit for hit in index.search(run.query, top_k=None) if hit.score > 0][:top_k]
     if not hits:
-        st.info(t(lang, "kw_none"))
+        st.info(t("kw_none"))
         return
-    table = hit_table(lang, run.texts, hits, {
-        t(lang, "col_bm25"): [round(hit.score, 3) for hit in hits],
-        t(lang, "col_terms"): [", ".join(index.shared_terms(run.query, h.index)) for h in hits],
+    table = hit_table(run.texts, hits, {
+        t("col_bm25"): [round(hit.score, 3) for hit in hits],
+        t("col_terms"): [", ".join(index.shared_terms(run.query, h.index)) for h in hits],
     })  # fmt: skip
     st.dataframe(table, hide_index=True, key="fit_keyword_table")
 
@@ -93,10 +93,10 @@ _TIER_WORDS = {Tier.STRONG: word_key("tier_strong"), Tier.RELATED: word_key("tie
                Tier.WEAK: word_key("tier_weak")}  # fmt: skip
 
 
-def score_markdown(lang: str, score: float, readable: bool) -> str:
+def score_markdown(score: float, readable: bool) -> str:
     """A result's score as markdown: with its tier word and colour only when the model reads."""
     if not readable:
-        return t(lang, "score_unread", score=f"**{score:.4f}**")
+        return t("score_unread", score=f"**{score:.4f}**")
     tier = tier_of(score)
-    line = t(lang, "score_line", score=f"**{score:.4f}**", tier=t(lang, _TIER_WORDS[tier]))
+    line = t("score_line", score=f"**{score:.4f}**", tier=t(_TIER_WORDS[tier]))
     return f":{tier.markdown}[{line}]"

@@ -15,18 +15,18 @@ HEATMAP_LINES = 200
 
 def heatmap_view(ctx: ViewContext) -> None:
     """Up to 200 lines, best-scoring first; cosine as colour, texts on hover."""
-    lang, run = ctx.lang, ctx.run
-    st.caption(t(lang, "heat_intro"))
+    run = ctx.run
+    st.caption(t("heat_intro"))
     scores = ctx.index.scores(run.query_vector)
     order = np.argsort(-scores, kind="stable")[:HEATMAP_LINES]
     if len(run.texts) > HEATMAP_LINES:
-        st.caption(t(lang, "heat_limited", shown=len(order), total=len(run.texts)))
+        st.caption(t("heat_limited", shown=len(order), total=len(run.texts)))
     labels = [f"{i + 1}" for i in order]
     texts = [short(run.texts[i], 80) for i in order]
     colour = {"field": "cosine", "type": "quantitative", "scale": {"scheme": "blues"},
-              "title": t(lang, "col_cosine")}  # fmt: skip
+              "title": t("col_cosine")}  # fmt: skip
 
-    st.markdown(f"**{t(lang, 'heat_query')}**")
+    st.markdown(f"**{t('heat_query')}**")
     query_row = pd.DataFrame(
         {"row": "query", "line": labels, "text": texts, "cosine": rounded(scores[order])}
     )
@@ -39,14 +39,14 @@ def heatmap_view(ctx: ViewContext) -> None:
                     "field": "line",
                     "type": "ordinal",
                     "sort": None,
-                    "title": t(lang, "col_line"),
+                    "title": t("col_line"),
                 },
                 "y": {"field": "row", "type": "nominal", "title": None, "axis": None},
                 "color": colour,
                 "tooltip": [
-                    {"field": "line", "title": t(lang, "col_line")},
-                    {"field": "text", "title": t(lang, "col_text")},
-                    {"field": "cosine", "title": t(lang, "col_cosine")},
+                    {"field": "line", "title": t("col_line")},
+                    {"field": "text", "title": t("col_text")},
+                    {"field": "cosine", "title": t("col_cosine")},
                 ],
             },
         },
@@ -55,7 +55,7 @@ def heatmap_view(ctx: ViewContext) -> None:
         key="heat_query_chart",
     )
 
-    st.markdown(f"**{t(lang, 'heat_kb')}**")
+    st.markdown(f"**{t('heat_kb')}**")
     vectors = run.kb_embeddings[order]
     grid = vectors @ vectors.T
     rows, cols = np.meshgrid(np.arange(len(order)), np.arange(len(order)), indexing="ij")
@@ -74,13 +74,13 @@ def heatmap_view(ctx: ViewContext) -> None:
             "height": 420,
             "mark": "rect",
             "encoding": {
-                "x": {"field": "a", "type": "ordinal", "sort": None, "title": t(lang, "col_line")},
-                "y": {"field": "b", "type": "ordinal", "sort": None, "title": t(lang, "col_line")},
+                "x": {"field": "a", "type": "ordinal", "sort": None, "title": t("col_line")},
+                "y": {"field": "b", "type": "ordinal", "sort": None, "title": t("col_line")},
                 "color": colour,
                 "tooltip": [
-                    {"field": "text_a", "title": t(lang, "heat_text_column")},
-                    {"field": "text_b", "title": t(lang, "heat_text_row")},
-                    {"field": "cosine", "title": t(lang, "col_cosine")},
+                    {"field": "text_a", "title": t("heat_text_column")},
+                    {"field": "text_b", "title": t("heat_text_row")},
+                    {"field": "cosine", "title": t("col_cosine")},
                 ],
             },
         },

@@ -17,20 +17,20 @@ from .fit import cannot_read
 CHART_POINTS = 1000
 
 
-def _found_by(lang: str, in_meaning: bool, in_keywords: bool) -> str:
+def _found_by(in_meaning: bool, in_keywords: bool) -> str:
     if in_meaning and in_keywords:
-        return t(lang, "kw_both")
+        return t("kw_both")
     if in_meaning or in_keywords:
-        return t(lang, "kw_only_meaning") if in_meaning else t(lang, "kw_only_keywords")
-    return t(lang, "kw_neither")
+        return t("kw_only_meaning") if in_meaning else t("kw_only_keywords")
+    return t("kw_neither")
 
 
 def keywords_view(ctx: ViewContext) -> None:
     """Two ranked lists side by side, a scatter of both scores, and an optional fusion."""
-    lang, run = ctx.lang, ctx.run
-    st.caption(t(lang, "kw_intro"))
+    run = ctx.run
+    st.caption(t("kw_intro"))
     state = page_state()
-    with st.spinner(t(lang, "kw_indexing", count=len(run.texts))):
+    with st.spinner(t("kw_indexing", count=len(run.texts))):
         index = state.remembered(Kept.KEYWORD_INDEX, run.key, lambda: KeywordIndex(run.texts))
     bm25 = state.remembered(
         Kept.KEYWORD_SCORES, (run.key, run.query), lambda: index.scores(run.query)
@@ -44,51 +44,45 @@ def keywords_view(ctx: ViewContext) -> None:
 
     # One above the other: each table needs the page's width for its texts.
     left = right = st.container()
-    left.markdown(f"**{t(lang, 'kw_meaning')}**")
+    left.markdown(f"**{t('kw_meaning')}**")
     left.dataframe(
         hit_table(
-            lang,
             run.texts,
             meaning,
             {
-                t(lang, "col_cosine"): [round(hit.score, 4) for hit in meaning],
-                t(lang, "col_found"): [
-                    _found_by(lang, True, hit.index in keyword_set) for hit in meaning
-                ],
+                t("col_cosine"): [round(hit.score, 4) for hit in meaning],
+                t("col_found"): [_found_by(True, hit.index in keyword_set) for hit in meaning],
             },
         ),
         hide_index=True,
         key="kw_meaning_table",
     )
-    right.markdown(f"**{t(lang, 'kw_keywords')}**")
+    right.markdown(f"**{t('kw_keywords')}**")
     if keywords:
         right.dataframe(
             hit_table(
-                lang,
                 run.texts,
                 keywords,
                 {
-                    t(lang, "col_bm25"): [round(hit.score, 3) for hit in keywords],
-                    t(lang, "col_terms"): [
+                    t("col_bm25"): [round(hit.score, 3) for hit in keywords],
+                    t("col_terms"): [
                         ", ".join(index.shared_terms(run.query, hit.index)) for hit in keywords
                     ],
-                    t(lang, "col_found"): [
-                        _found_by(lang, hit.index in meaning_set, True) for hit in keywords
-                    ],
+                    t("col_found"): [_found_by(hit.index in meaning_set, True) for hit in keywords],
                 },
             ),
             hide_index=True,
             key="kw_keyword_table",
         )
     else:
-        right.info(t(lang, "kw_none"))
+        right.info(t("kw_none"))
     missed = [hit.index for hit in meaning if bm25[hit.index] == 0]
     if cannot_read(run, ctx.embedder):  # no credit to a model that cannot read the text
-        st.info(t(lang, "kw_unread"), icon="🌐")
+        st.info(t("kw_unread"), icon="🌐")
     elif missed:
-        st.success(t(lang, "kw_lesson", count=len(missed)))
+        st.success(t("kw_lesson", count=len(missed)))
 
-    if st.toggle(t(lang, "kw_show_hybrid"), key=Keys.KW_HYBRID):
+    if st.toggle(t("kw_show_hybrid"), key=Keys.KW_HYBRID):
         depth = max(50, ctx.top_k)
         fused = reciprocal_rank_fusion(
             [
@@ -97,16 +91,15 @@ def keywords_view(ctx: ViewContext) -> None:
             ],
             top_k=ctx.top_k,
         )
-        st.markdown(f"**{t(lang, 'kw_hybrid')}**")
+        st.markdown(f"**{t('kw_hybrid')}**")
         st.dataframe(
             hit_table(
-                lang,
                 run.texts,
                 fused,
                 {
                     "RRF": [round(hit.score, 5) for hit in fused],
-                    t(lang, "col_cosine"): [round(float(cosine[hit.index]), 4) for hit in fused],
-                    t(lang, "col_bm25"): [round(float(bm25[hit.index]), 3) for hit in fused],
+                    t("col_cosine"): [round(float(cosine[hit.index]), 4) for hit in fused],
+                    t("col_bm25"): [round(float(bm25[hit.index]), 3) for hit in fused],
                 },
             ),
             hide_index=True,
@@ -118,10 +111,10 @@ def keywords_view(ctx: ViewContext) -> None:
 def _scatter(
     ctx: ViewContext, cosine: np.ndarray, bm25: np.ndarray, meaning: set[int], keywords: set[int]
 ) -> None:
-    lang, texts = ctx.lang, ctx.run.texts
+    texts = ctx.run.texts
     best = np.argpartition(-cosine, 300)[:300] if len(cosine) > 300 else np.arange(len(cosine))
     shown = np.union1d(np.flatnonzero(bm25 > 0), best)[:CHART_POINTS]
-    found = [_found_by(lang, i in meaning, i in keywords) for i in shown]
+    found = [_found_by(i in meaning, i in keywords) for i in shown]
     data = pd.DataFrame(
         {
             "line": shown + 1,
@@ -131,27 +124,27 @@ def _scatter(
             "found": found,
         }
     )
-    st.caption(t(lang, "kw_chart"))
+    st.caption(t("kw_chart"))
     names = ["kw_both", "kw_only_meaning", "kw_only_keywords", "kw_neither"]
     colours = ["#1565c0", "#2e7d32", "#ef6c00", "#bdbdbd"]
-    palette = {"domain": [t(lang, name) for name in names], "range": colours}
+    palette = {"domain": [t(name) for name in names], "range": colours}
     spec = {
         "mark": {"type": "circle", "size": 70, "opacity": 0.8},
         "params": [{"name": "zoom", "select": "interval", "bind": "scales"}],
         "encoding": {
-            "x": {"field": "bm25", "type": "quantitative", "title": t(lang, "col_bm25")},
-            "y": {"field": "cosine", "type": "quantitative", "title": t(lang, "col_cosine")},
+            "x": {"field": "bm25", "type": "quantitative", "title": t("col_bm25")},
+            "y": {"field": "cosine", "type": "quantitative", "title": t("col_cosine")},
             "color": {
                 "field": "found",
                 "type": "nominal",
-                "title": t(lang, "col_found"),
+                "title": t("col_found"),
                 "scale": palette,
             },
             "tooltip": [
-                {"field": "line", "type": "quantitative", "title": t(lang, "col_line")},
-                {"field": "text", "type": "nominal", "title": t(lang, "col_text")},
-                {"field": "cosine", "type": "quantitative", "title": t(lang, "col_cosine")},
-                {"field": "bm25", "type": "quantitative", "title": t(lang, "col_bm25")},
+                {"field": "line", "type": "quantitative", "title": t("col_line")},
+                {"field": "text", "type": "nominal", "title": t("col_text")},
+                {"field": "cosine", "type": "quantitative", "title": t("col_cosine")},
+                {"field": "bm25", "type": "quantitative", "title": t("col_bm25")},
             ],
         },
     }

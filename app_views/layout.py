@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from semsearch.page.state import Keys
-from semsearch.page.words import LANGUAGES, t, word_key
+from semsearch.page.words import LANGUAGES, t, t_in, word_key
 
 from .calibrate import calibrate_view
 from .compare import compare_view
@@ -36,12 +36,12 @@ LESSON_VIEWS = VIEWS[:5]
 def why_these_results(ctx: ViewContext, workbench: bool = True) -> None:
     """Lay out the views as tabs under the results (the lesson's five, or all of them)."""
     views = VIEWS if workbench else LESSON_VIEWS
-    labels = [t(ctx.lang, key) for key, _ in views]
+    labels = [t(key) for key, _ in views]
     state = page_state()
     if state.why_tab not in (None, *labels):
         del state.why_tab  # a workbench view: the lesson opens its first
-    st.subheader(t(ctx.lang, "why_header"))
-    st.caption(t(ctx.lang, "why_caption" if workbench else "why_caption_lesson", count=len(views)))
+    st.subheader(t("why_header"))
+    st.caption(t("why_caption" if workbench else "why_caption_lesson", count=len(views)))
     tabs = st.tabs(labels, key=Keys.WHY_TAB, on_change="rerun")
     for tab, (_, view) in zip(tabs, views, strict=True):
         if tab.open:
@@ -86,6 +86,6 @@ def keep_open_tab(lang: str) -> None:
     state = page_state()
     label = state.why_tab
     for key, _ in VIEWS:
-        if label in {t(other, key) for other in LANGUAGES}:
-            state.why_tab = t(lang, key)
+        if label in {t_in(other, key) for other in LANGUAGES}:
+            state.why_tab = t_in(lang, key)
             return

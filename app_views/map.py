@@ -24,7 +24,7 @@ from semsearch.analysis.projection import (
 )
 from semsearch.page.limits import projected
 from semsearch.page.state import Kept, Keys
-from semsearch.page.words import t
+from semsearch.page.words import language, t, t_in
 from semsearch.retrieval.ranking import Hit
 from semsearch.settings import Settings
 
@@ -39,24 +39,25 @@ COLOURS = ("score", "source")
 
 def map_view(ctx: ViewContext) -> None:
     """Method and colour pickers, the map, and the clicked point's nearest neighbours."""
-    lang, run = ctx.lang, ctx.run
-    st.caption(t(lang, "map_intro"))
+    run = ctx.run
+    st.caption(t("map_intro"))
     if len(run.texts) < 3:
-        st.info(t(lang, "map_too_few"))
+        st.info(t("map_too_few"))
         return
     pick_method, pick_colour = st.columns(2)
     method = str(pick_method.radio(
-        t(lang, "map_method"), available_methods(), key=Keys.MAP_METHOD, horizontal=True,
-        format_func=METHOD_NAMES.__getitem__, help=t(lang, "map_method_help"),
+        t("map_method"), available_methods(), key=Keys.MAP_METHOD, horizontal=True,
+        format_func=METHOD_NAMES.__getitem__, help=t("map_method_help"),
     ))  # fmt: skip
+    colours = {c: t("map_colour_score" if c == "score" else "map_colour_source") for c in COLOURS}
     colour = str(pick_colour.radio(
-        t(lang, "map_colour"), COLOURS, key=Keys.MAP_COLOUR, horizontal=True,
-        format_func=lambda c: t(lang, "map_colour_score" if c == "score" else "map_colour_source"),
+        t("map_colour"), COLOURS, key=Keys.MAP_COLOUR, horizontal=True,
+        format_func=colours.__getitem__,
     ))  # fmt: skip
     scores = ctx.index.scores(run.query_vector)
     layout = _layout(ctx, scores, method)
     if layout.sampled:
-        st.caption(t(lang, "map_sampled", total=layout.total, shown=len(layout.lines),
+        st.caption(t("map_sampled", total=layout.total, shown=len(layout.lines),
                      method=METHOD_NAMES[method]))  # fmt: skip
     hits = ctx.index.search(run.query_vector, top_k=ctx.top_k, threshold=ctx.threshold)
     picked = _picked_line(layout)
@@ -66,19 +67,19 @@ def map_view(ctx: ViewContext) -> None:
         None, spec, width="stretch", key=Keys.MAP_CHART, on_select="rerun", selection_mode="pick"
     )
     if picked is None:
-        st.caption(t(lang, "map_click"))
+        st.caption(t("map_click"))
         return
-    st.markdown(t(lang, "map_neighbours", line=picked + 1))
+    st.markdown(t("map_neighbours", line=picked + 1))
     st.text(run.texts[picked])
-    table = hit_table(lang, run.texts, neighbours,
-                      {t(lang, "col_cosine"): [round(h.score, 4) for h in neighbours]})  # fmt: skip
-    st.dataframe(table, hide_index=True, column_config=table_columns(lang))
+    table = hit_table(run.texts, neighbours,
+                      {t("col_cosine"): [round(h.score, 4) for h in neighbours]})  # fmt: skip
+    st.dataframe(table, hide_index=True, column_config=table_columns())
 
 
 def projecting_words(lang: str, method: str, count: int) -> str:
     """The spinner's words while a map is projected: UMAP's first run says why it is slow."""
     first = method == "umap" and not has_run(method)
-    return t(lang, "map_projecting_first" if first else "map_projecting", count=count,
+    return t_in(lang, "map_projecting_first" if first else "map_projecting", count=count,
              method=METHOD_NAMES[method])  # fmt: skip
 
 
@@ -91,7 +92,7 @@ def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:
 
     def project() -> MapLayout:
         count = min(len(run.texts), limit)
-        with st.spinner(projecting_words(ctx.lang, method, count)):
+        with st.spinner(projecting_words(language(), method, count)):
             return map_layout(run.kb_embeddings, run.query_vector, keep.tolist(), method,
                               limit=limit)  # fmt: skip
 
@@ -123,15 +124,15 @@ def _frames(
     neighbours: list[Hit],
 ) -> dict[str, pd.DataFrame]:  # fmt: skip
     """The map's datasets: every drawn line, the query, the results and the neighbours."""
-    lang, run, lines = ctx.lang, ctx.run, layout.lines
+    run, lines = ctx.run, layout.lines
     position = layout.position()
     passes = scores[lines] >= ctx.threshold
-    typed = t(lang, "map_typed")
+    typed = t("map_typed")
     frame = pd.DataFrame({
         "x": layout.points[:, 0], "y": layout.points[:, 1], "line": lines + 1,
         "text": [short(run.texts[i], 100) for i in lines], "score": rounded(scores[lines]),
         "source": [source_of(run.origins[i]) or typed for i in lines],
-        "status": np.where(passes, t(lang, "map_passes"), t(lang, "map_below")),
+        "status": np.where(passes, t("map_passes"), t("map_below")),
     })  # fmt: skip
     qx, qy = (float(v) for v in layout.query)
     query = pd.DataFrame({"x": [qx], "y": [qy], "text": [short(run.query, 100)]})
@@ -160,21 +161,20 @@ def _spec(
     neighbours: list[Hit], colour: str,
 ) -> dict[str, Any]:  # fmt: skip
     """The Vega-Lite layers: links, points, the clicked point's neighbours, ranks, the query."""
-    lang = ctx.lang
     tooltip = [
-        {"field": "line", "type": "quantitative", "title": t(lang, "col_line")},
-        {"field": "text", "type": "nominal", "title": t(lang, "col_text")},
-        {"field": "score", "type": "quantitative", "title": t(lang, "col_score"), "format": ".4f"},
-        {"field": "source", "type": "nominal", "title": t(lang, "map_source")},
+        {"field": "line", "type": "quantitative", "title": t("col_line")},
+        {"field": "text", "type": "nominal", "title": t("col_text")},
+        {"field": "score", "type": "quantitative", "title": t("col_score"), "format": ".4f"},
+        {"field": "source", "type": "nominal", "title": t("map_source")},
     ]
     if colour == "source":
-        fill = {"field": "source", "type": "nominal", "title": t(lang, "map_source"),
+        fill = {"field": "source", "type": "nominal", "title": t("map_source"),
                 "scale": {"scheme": "tableau10"}}  # fmt: skip
     else:
-        fill = {"field": "score", "type": "quantitative", "title": t(lang, "col_score"),
+        fill = {"field": "score", "type": "quantitative", "title": t("col_score"),
                 "scale": {"scheme": "viridis"}}  # fmt: skip
     # Lines at or above the threshold get a dark ring; the others none.
-    ring = {"domain": [t(lang, "map_passes"), t(lang, "map_below")],
+    ring = {"domain": [t("map_passes"), t("map_below")],
             "range": ["#212121", "transparent"]}  # fmt: skip
     small = 60 if len(layout.lines) <= 2000 else 16  # thousands of big points hide each other
     layers: list[dict[str, Any]] = [
@@ -186,7 +186,7 @@ def _spec(
                     {"name": "pick", "select": {"type": "point", "fields": ["line"]}}],
          "encoding": {**_xy(), "color": fill, "tooltip": tooltip,
                       "stroke": {"field": "status", "type": "nominal", "scale": ring,
-                                 "title": t(lang, "map_ring")},
+                                 "title": t("map_ring")},
                       "strokeWidth": {"value": 1.5}}},
         {"data": {"name": "near"},
          "mark": {"type": "point", "size": 320, "strokeWidth": 2.5, "color": "#ef6c00"},
@@ -197,7 +197,7 @@ def _spec(
         {"data": {"name": "query"},
          "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 260,
                   "color": "#d32f2f"},
-         "encoding": {**_xy(), "tooltip": [{"field": "text", "title": t(lang, "map_query")}]}},
+         "encoding": {**_xy(), "tooltip": [{"field": "text", "title": t("map_query")}]}},
     ]  # fmt: skip
     return {
         "height": 420,

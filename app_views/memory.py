@@ -64,43 +64,43 @@ def _amount(count: int) -> str:
     return _size(count) if count >= 1024**2 else f"{count / 1024:.1f} KB"
 
 
-def memory_ui(lang: str) -> None:
+def memory_ui() -> None:
     """The sidebar's panel: what is kept, how much disk the vectors take, and Clear."""
     disk = shared_disk_cache()
-    with st.expander(t(lang, "memory_header")):
-        st.caption(t(lang, "memory_explain"))
+    with st.expander(t("memory_header")):
+        st.caption(t("memory_explain"))
         if disk.status == "read-only":
-            st.warning(t(lang, "cache_read_only"))
+            st.warning(t("cache_read_only"))
         elif disk.status == "off":
-            st.warning(t(lang, "cache_off"))
+            st.warning(t("cache_off"))
         if page_memory().status != "on":
-            st.warning(t(lang, "memory_off"))
+            st.warning(t("memory_off"))
         if Settings.from_env().classroom:  # the class's vectors: cleared by the CLI only
-            st.caption(t(lang, "classroom_cache"))
-        elif st.button(t(lang, "cache_clear"), key=Keys.CACHE_CLEAR, disabled=disk.status != "on"):
+            st.caption(t("classroom_cache"))
+        elif st.button(t("cache_clear"), key=Keys.CACHE_CLEAR, disabled=disk.status != "on"):
             try:
                 removed = disk.clear()
             except CacheError as error:
                 st.error(plain(error))
             else:
                 page_state().vector_cache = VectorCache(disk=disk)  # this session forgets too
-                st.success(t(lang, "cache_cleared", count=removed))
+                st.success(t("cache_cleared", count=removed))
         info = disk.info(per_model=False)
         st.caption(
-            t(lang, "cache_info", vectors=info.vectors, size=_size(info.bytes),
+            t("cache_info", vectors=info.vectors, size=_size(info.bytes),
               limit=_size(info.max_bytes))
         )  # fmt: skip
 
 
-def text_not_kept_ui(lang: str, kb_text: str, query: str) -> None:
+def text_not_kept_ui(kb_text: str, query: str) -> None:
     """Say so when the typed text is too large for the page memory (it is searched anyway)."""
     size = page_bytes(kb_text, query)
     limit = page_memory_module.MAX_PAGE_BYTES  # read at each call: a server may lower it
     if size > limit and page_memory().status == "on":
-        st.warning(t(lang, "text_not_kept", size=_amount(size), limit=_amount(limit)))
+        st.warning(t("text_not_kept", size=_amount(size), limit=_amount(limit)))
 
 
-def kept_files_ui(lang: str, uploaded: dict[str, list[Passage]]) -> list[Passage]:
+def kept_files_ui(uploaded: dict[str, list[Passage]]) -> list[Passage]:
     """Keep the uploads' passages for the next visit; show and return earlier visits' files."""
     state = page_state()
     earlier = keep_files(state, page_memory(), uploaded)
@@ -109,11 +109,11 @@ def kept_files_ui(lang: str, uploaded: dict[str, list[Passage]]) -> list[Passage
     if left and page_memory().status == "on":
         names = ", ".join(plain(name) for name in left)
         limit = _amount(page_memory_module.MAX_PAGE_BYTES)
-        st.warning(t(lang, "files_not_kept", count=len(left), names=names, limit=limit))
+        st.warning(t("files_not_kept", count=len(left), names=names, limit=limit))
     if state.kept_files:
-        st.caption(t(lang, "kept_files"))
+        st.caption(t("kept_files"))
         for name, passages in state.kept_files.items():
-            st.text(t(lang, "file_passages", name=name, count=len(passages)))
-        st.button(t(lang, "forget_files"), key=Keys.FORGET_FILES, on_click=forget_kept_files,
+            st.text(t("file_passages", name=name, count=len(passages)))
+        st.button(t("forget_files"), key=Keys.FORGET_FILES, on_click=forget_kept_files,
                   args=(state,))  # fmt: skip
     return earlier

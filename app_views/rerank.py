@@ -31,7 +31,6 @@ def shared_reranker(spec: str, device: str, dtype: str) -> Reranker:
 
 
 def reranked(
-    lang: str,
     run: SearchRun,
     index: VectorIndex,
     threshold: float,
@@ -53,11 +52,11 @@ def reranked(
     todo = [hit for hit in pool if run.texts[hit.index] not in known]
     if todo:
         try:
-            with st.spinner(t(lang, "rerank_loading")):
+            with st.spinner(t("rerank_loading")):
                 model = shared_reranker(spec, device, dtype)
             scores = model.score(run.query, [run.texts[hit.index] for hit in todo])
         except (SemsearchError, RuntimeError) as error:
-            st.warning(t(lang, "rerank_failed", cause=plain(error)))
+            st.warning(t("rerank_failed", cause=plain(error)))
             return None
         for hit, score in zip(todo, scores, strict=True):
             known[run.texts[hit.index]] = float(score)
@@ -67,7 +66,6 @@ def reranked(
 
 
 def ranked_hits(
-    lang: str,
     run: SearchRun,
     index: VectorIndex,
     threshold: float,
@@ -88,7 +86,7 @@ def ranked_hits(
     judged: dict[int, float] = {}
     if state.rerank and embedder is not None:
         candidates = max(state.rerank_candidates, top_k)
-        second = reranked(lang, run, index, threshold, candidates, embedder.device, embedder.dtype)
+        second = reranked(run, index, threshold, candidates, embedder.device, embedder.dtype)
         if second is not None:
             order, judged = second
     if order is None:

@@ -16,7 +16,7 @@ from semsearch.errors import SemsearchError
 from semsearch.page.bases import open_on_page
 from semsearch.page.state import Keys
 from semsearch.page.times import local_time
-from semsearch.page.words import t
+from semsearch.page.words import language, t, t_in
 from semsearch.retrieval.export import vectors_npz, vectors_parquet
 from semsearch.retrieval.library import save_base
 from semsearch.retrieval.search import SearchRun
@@ -59,9 +59,9 @@ def _open(store: VectorStore, name: str, embedder: Embedder, cache: VectorCache,
     try:
         opened, info, typed = open_on_page(store, name, embedder, cache)
     except SemsearchError as error:
-        _flash("error", t(lang, "open_failed", name=plain(name), cause=plain(error)))
+        _flash("error", t_in(lang, "open_failed", name=plain(name), cause=plain(error)))
         return
-    message = t(lang, "opened_in_store" if opened.in_store else "opened", name=plain(name),
+    message = t_in(lang, "opened_in_store" if opened.in_store else "opened", name=plain(name),
                 count=info.passages)  # fmt: skip
     if not opened.in_store:
         earlier = state.kb_text
@@ -70,7 +70,7 @@ def _open(store: VectorStore, name: str, embedder: Embedder, cache: VectorCache,
             # (a base's own lines, unedited, are in the base: they need no putting aside).
             state.put_aside = earlier
             count = len(parse_lines(earlier))
-            message += " " + t(lang, "put_aside", count=count)
+            message += " " + t_in(lang, "put_aside", count=count)
         state.kb_text = state.opened_text = typed
     state.opened_base = opened
     if info.dim in mrl_dims(embedder.native_dim):
@@ -97,10 +97,10 @@ def _delete(store: VectorStore, name: str, lang: str) -> None:
     if state.opened_base is not None and state.opened_base.name == name:
         state.opened_base = None
     if kept is None:
-        _flash("success", t(lang, "deleted", name=plain(name)))
+        _flash("success", t_in(lang, "deleted", name=plain(name)))
     else:
         until = local_time(kept.kept_until, st.context.timezone)
-        _flash("success", t(lang, "deleted_kept", name=plain(name), until=until))
+        _flash("success", t_in(lang, "deleted_kept", name=plain(name), until=until))
 
 
 def _restore(store: VectorStore, name: str, lang: str) -> None:
@@ -109,12 +109,12 @@ def _restore(store: VectorStore, name: str, lang: str) -> None:
     try:
         info = restore_base(store, name, data_dir(settings), settings.trash_days)
     except SemsearchError as error:
-        _flash("error", t(lang, "restore_failed", name=plain(name), cause=plain(error)))
+        _flash("error", t_in(lang, "restore_failed", name=plain(name), cause=plain(error)))
         return
-    _flash("success", t(lang, "restored", name=plain(name), count=info.passages))
+    _flash("success", t_in(lang, "restored", name=plain(name), count=info.passages))
 
 
-def _trash_ui(lang: str, store: VectorStore) -> None:
+def _trash_ui(store: VectorStore) -> None:
     """The deleted bases still kept, newest first, and a Restore button (none: nothing shown)."""
     settings = Settings.from_env()
     try:
@@ -128,20 +128,23 @@ def _trash_ui(lang: str, store: VectorStore) -> None:
     if not newest:
         return
     zone = st.context.timezone
+    items = {name: t("restore_item", name=name, deleted=local_time(entry.deleted, zone))
+             for name, entry in newest.items()}  # fmt: skip
     pick = st.selectbox(
-        t(lang, "restore_pick", days=settings.trash_days), list(newest), key=Keys.DELETED_PICK,
-        format_func=lambda name: t(lang, "restore_item", name=name,
-                                   deleted=local_time(newest[name].deleted, zone)),
-    )  # fmt: skip
-    st.button(t(lang, "restore_button"), key=Keys.RESTORE_BASE, on_click=_restore,
-              args=(store, str(pick), lang))  # fmt: skip
+        t("restore_pick", days=settings.trash_days),
+        list(newest),
+        key=Keys.DELETED_PICK,
+        format_func=items.__getitem__,
+    )
+    st.button(t("restore_button"), key=Keys.RESTORE_BASE, on_click=_restore,
+              args=(store, str(pick), language()))  # fmt: skip
 
 
 def _close() -> None:
     page_state().opened_base = None
 
 
-def opened_passages(lang: str, closable: bool = True) -> list[Passage]:
+def opened_passages(closable: bool = True) -> list[Passage]:
     """The file passages of the base opened last (its typed lines are in the text box).
 
     Says which base is open; ``closable``: with its Close button (the workbench's). Offers
@@ -150,23 +153,22 @@ def opened_passages(lang: str, closable: bool = True) -> list[Passage]:
     state = page_state()
     if state.put_aside:  # after Close too: the lines stay until put back
         count = len(parse_lines(state.put_aside))
-        st.button(t(lang, "put_back", count=count), key=Keys.PUT_BACK, on_click=_put_back)
+        st.button(t("put_back", count=count), key=Keys.PUT_BACK, on_click=_put_back)
     opened = state.opened_base
     if opened is None:
         return []
     box = st.container(border=True)
     if opened.in_store:
-        box.caption(t(lang, "searching_store", name=plain(opened.name), count=opened.total))
+        box.caption(t("searching_store", name=plain(opened.name), count=opened.total))
     else:
-        box.caption(t(lang, "opened_from", name=plain(opened.name)))
-        box.text(t(lang, "passages_count", count=len(opened.passages)))
+        box.caption(t("opened_from", name=plain(opened.name)))
+        box.text(t("passages_count", count=len(opened.passages)))
     if closable:
-        box.button(t(lang, "close_base"), key=Keys.CLOSE_BASE, on_click=_close)
+        box.button(t("close_base"), key=Keys.CLOSE_BASE, on_click=_close)
     return list(opened.passages)
 
 
 def saved_ui(
-    lang: str,
     embedder: Embedder | None,
     passages: Sequence[Passage],
     cache: VectorCache,
@@ -176,7 +178,7 @@ def saved_ui(
     flash = page_state().take_flash()
     if flash:  # above the panel, which may have closed on the rerun
         (st.success if flash.kind == "success" else st.error)(flash.message)
-    with st.expander(t(lang, "saved_header"), expanded=False):
+    with st.expander(t("saved_header"), expanded=False):
         if embedder is None:
             return
         try:
@@ -186,53 +188,50 @@ def saved_ui(
             return
         classroom = Settings.from_env().classroom
         if classroom:  # bases are the class's: made and deleted with the CLI, not here
-            st.caption(t(lang, "classroom_bases"))
+            st.caption(t("classroom_bases"))
         else:
-            name = st.text_input(t(lang, "save_name"), key=Keys.SAVE_NAME).strip()
-            replace = st.checkbox(t(lang, "save_replace"), key=Keys.SAVE_REPLACE)
-            if st.button(t(lang, "save_button"), key=Keys.SAVE_BASE, disabled=not name):
-                _save(lang, store, name, embedder, passages, cache, instruction, replace)
+            name = st.text_input(t("save_name"), key=Keys.SAVE_NAME).strip()
+            replace = st.checkbox(t("save_replace"), key=Keys.SAVE_REPLACE)
+            if st.button(t("save_button"), key=Keys.SAVE_BASE, disabled=not name):
+                _save(store, name, embedder, passages, cache, instruction, replace)
         try:
             bases = store.list()
         except SemsearchError as error:
             st.error(plain(error))
             return
         if not classroom:  # a class's bases are not deleted here, so none are restored here
-            _trash_ui(lang, store)
+            _trash_ui(store)
         if not bases:
-            st.caption(t(lang, "saved_none", folder=plain(store.uri)))
+            st.caption(t("saved_none", folder=plain(store.uri)))
             return
         by_name = {base.name: base for base in bases}
-        pick = st.selectbox(t(lang, "saved_pick"), list(by_name), key=Keys.SAVED_PICK)
+        pick = st.selectbox(t("saved_pick"), list(by_name), key=Keys.SAVED_PICK)
         info = by_name[str(pick)]
         st.caption(
-            t(lang, "saved_info", count=info.passages, model=plain(info.model), dim=info.dim,
+            t("saved_info", count=info.passages, model=plain(info.model), dim=info.dim,
               updated=local_time(info.updated, st.context.timezone))
         )  # fmt: skip
         open_column, delete_column = st.columns(2)
         open_column.button(
-            t(lang, "open_button"),
+            t("open_button"),
             key=Keys.OPEN_BASE,
             on_click=_open,
-            args=(store, info.name, embedder, cache, lang),
+            args=(store, info.name, embedder, cache, language()),
         )
         if classroom:
             return
         # One click must not delete a base: the button waits for its own confirmation.
-        sure = st.checkbox(
-            t(lang, "delete_confirm", name=plain(info.name)), key=Keys.DELETE_CONFIRM
-        )
+        sure = st.checkbox(t("delete_confirm", name=plain(info.name)), key=Keys.DELETE_CONFIRM)
         delete_column.button(
-            t(lang, "delete_button"),
+            t("delete_button"),
             key=Keys.DELETE_BASE,
             on_click=_delete,
-            args=(store, info.name, lang),
+            args=(store, info.name, language()),
             disabled=not sure,
         )
 
 
 def _save(
-    lang: str,
     store: VectorStore,
     name: str,
     embedder: Embedder,
@@ -242,12 +241,12 @@ def _save(
     replace: bool,
 ) -> None:
     if not passages:
-        st.warning(t(lang, "save_empty"))
+        st.warning(t("save_empty"))
         return
     bar = st.progress(0.0)
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=t(lang, "encoding", done=done, total=total))
+        bar.progress(done / total, text=t("encoding", done=done, total=total))
 
     settings = chunk_settings()
     try:
@@ -262,13 +261,12 @@ def _save(
             progress=progress,
         )  # fmt: skip
     except (SemsearchError, RuntimeError) as error:
-        st.error(t(lang, "save_failed", cause=plain(error)))
+        st.error(t("save_failed", cause=plain(error)))
         return
     finally:
         bar.empty()
     st.success(
         t(
-            lang,
             "saved_ok",
             name=plain(info.name),
             count=info.passages,
@@ -278,17 +276,17 @@ def _save(
     )
 
 
-def export_vectors_ui(lang: str, run: SearchRun, passages: Sequence[Passage]) -> None:
+def export_vectors_ui(run: SearchRun, passages: Sequence[Passage]) -> None:
     """Download the searched knowledge base's vectors (at the current dimension) with its texts."""
     if run.scope is not None:  # only candidates are here; the base itself is in its store
-        st.caption(t(lang, "export_in_store", name=plain(run.scope.base)))
+        st.caption(t("export_in_store", name=plain(run.scope.base)))
         return
     if len(passages) != len(run.texts):
         return
     vectors: np.ndarray = run.kb_embeddings
     left, right = st.columns(2)
     left.download_button(
-        t(lang, "export_npy"),
+        t("export_npy"),
         lambda: vectors_npz(passages, vectors),
         "knowledge-base.zip",
         "application/zip",
@@ -296,7 +294,7 @@ def export_vectors_ui(lang: str, run: SearchRun, passages: Sequence[Passage]) ->
         on_click="ignore",
     )
     right.download_button(
-        t(lang, "export_parquet"),
+        t("export_parquet"),
         lambda: vectors_parquet(passages, vectors),
         "knowledge-base.parquet",
         "application/vnd.apache.parquet",

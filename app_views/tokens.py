@@ -25,14 +25,14 @@ def _token_table(tokens: list[str], key: str) -> None:
 
 
 def _lengths_chart(ctx: ViewContext) -> None:
-    lang, run = ctx.lang, ctx.run
+    run = ctx.run
     if run.scope is not None:  # a base searched in its store: its token counts stay there
         return
     lengths = pd.DataFrame({"tokens": run.kb_token_counts})
     # The cap as a dashed line only when a line comes near it: a rule at 256 beside lines
     # of 10-20 tokens squeezes every bar into a sliver at the left edge.
     near = len(lengths) > 0 and int(lengths["tokens"].max()) * 2 >= run.max_length
-    title = t(lang, "tok_lengths" if near else "tok_lengths_under", cap=run.max_length)
+    title = t("tok_lengths" if near else "tok_lengths_under", cap=run.max_length)
     st.markdown(f"**{title}**")
     bars: dict[str, Any] = {
         "mark": "bar",
@@ -42,12 +42,12 @@ def _lengths_chart(ctx: ViewContext) -> None:
             "x": {
                 "field": "tokens",
                 "bin": {"maxbins": 20, "minstep": 1},
-                "title": t(lang, "tok_axis"),
+                "title": t("tok_axis"),
                 "axis": {"format": "d", "labelOverlap": True},
             },
             "y": {
                 "aggregate": "count",
-                "title": t(lang, "tok_lines"),
+                "title": t("tok_lines"),
                 "axis": {"format": "d", "tickMinStep": 1},
             },
         },
@@ -62,18 +62,18 @@ def _lengths_chart(ctx: ViewContext) -> None:
 
 def tokens_view(ctx: ViewContext) -> None:
     """Token lists and counts; for instruction-aware models, the instruction's effect on scores."""
-    lang, run, embedder = ctx.lang, ctx.run, ctx.embedder
+    run, embedder = ctx.run, ctx.embedder
     cap = embedder.max_length
     if embedder.tokenizer is None:  # a remote engine keeps its tokenizer on the server
-        st.info(t(lang, "tok_remote", model=embedder.name, url=embedder.device))
+        st.info(t("tok_remote", model=embedder.name, url=embedder.device))
         return
-    st.caption(t(lang, "tok_intro", cap=cap))
+    st.caption(t("tok_intro", cap=cap))
     if not embedder.instruction_aware:
         tokens = embedder.tokens(run.query, kind="query")
         count = embedder.count_tokens([run.query], kind="query")[0]
-        st.markdown(t(lang, "tok_plain", count=count))
+        st.markdown(t("tok_plain", count=count))
         if count > cap:
-            st.warning(t(lang, "tok_cut", cap=cap))
+            st.warning(t("tok_cut", cap=cap))
         _token_table(tokens, "tok_plain_table")
         _lengths_chart(ctx)
         return
@@ -85,44 +85,41 @@ def tokens_view(ctx: ViewContext) -> None:
     ):
         with column:
             count = embedder.count_tokens([run.query], kind="query", instruction=instruction)[0]
-            st.markdown(t(lang, label, count=count))
+            st.markdown(t(label, count=count))
             if count > cap:
-                st.warning(t(lang, "tok_cut", cap=cap))
+                st.warning(t("tok_cut", cap=cap))
             _token_table(embedder.tokens(run.query, kind="query", instruction=instruction), key)
 
     hits = ctx.index.search(run.query_vector, top_k=ctx.top_k, threshold=ctx.threshold)
     if not hits:
-        st.caption(t(lang, "tok_no_results"))
+        st.caption(t("tok_no_results"))
         return
     bare = ctx.cache.embed(embedder, [run.query], kind="query", instruction="").embedding.vectors[0]
     without = ctx.index.scores(bare)
     table = hit_table(
-        lang,
         run.texts,
         hits,
         {
-            t(lang, "col_with"): [round(hit.score, 4) for hit in hits],
-            t(lang, "col_without"): [round(float(without[hit.index]), 4) for hit in hits],
-            t(lang, "col_change"): [
-                round(hit.score - float(without[hit.index]), 4) for hit in hits
-            ],
+            t("col_with"): [round(hit.score, 4) for hit in hits],
+            t("col_without"): [round(float(without[hit.index]), 4) for hit in hits],
+            t("col_change"): [round(hit.score - float(without[hit.index]), 4) for hit in hits],
         },
     )
-    st.markdown(f"**{t(lang, 'tok_scores')}**")
+    st.markdown(f"**{t('tok_scores')}**")
     st.dataframe(table, hide_index=True, key="tok_scores_table")
     bars = pd.DataFrame(
         {
             "line": [str(hit.index + 1) for hit in hits for _ in (0, 1)],
-            "query": [t(lang, "col_with"), t(lang, "col_without")] * len(hits),
+            "query": [t("col_with"), t("col_without")] * len(hits),
             "score": [v for hit in hits for v in (hit.score, float(without[hit.index]))],
         }
     )
     spec = {
         "mark": "bar",
         "encoding": {
-            "x": {"field": "line", "type": "nominal", "sort": None, "title": t(lang, "col_line")},
+            "x": {"field": "line", "type": "nominal", "sort": None, "title": t("col_line")},
             "xOffset": {"field": "query"},
-            "y": {"field": "score", "type": "quantitative", "title": t(lang, "col_score")},
+            "y": {"field": "score", "type": "quantitative", "title": t("col_score")},
             "color": {"field": "query", "type": "nominal", "title": None},
             "tooltip": [{"field": "line"}, {"field": "query"}, {"field": "score"}],
         },

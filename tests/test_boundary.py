@@ -295,14 +295,14 @@ def test_the_page_shows_a_bad_model_id_as_a_message_and_keeps_the_text(page):
 
 
 def test_an_unexpected_failure_is_a_short_message_a_log_entry_and_no_lost_text(page, caplog):
-    from semsearch.page.words import t
+    from semsearch.page.words import t_in
 
     page.text_input(key="query").input("my question").run()
     page.session_state["run"] = "not a search run"  # a broken state no view expects
     with caplog.at_level("ERROR", logger="semsearch.page"):
         at = page.run()
     assert not at.exception  # nothing reaches the browser as a traceback
-    assert [e.value for e in at.error] == [t("en", "page_failed")]
+    assert [e.value for e in at.error] == [t_in("en", "page_failed")]
     assert [r.getMessage() for r in caplog.records if r.name == "semsearch.page"] == [
         "The page failed"
     ]

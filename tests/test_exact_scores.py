@@ -15,7 +15,7 @@ from semsearch import load_embedder
 from semsearch.cli import main
 from semsearch.encoding.model_source import bundled_folder
 from semsearch.encoding.precision import describe_precision, precision_note
-from semsearch.page.words import t
+from semsearch.page.words import t_in
 
 from .helpers import workbench
 
@@ -99,7 +99,7 @@ def test_page_shows_sentence_transformers_scores(reference, monkeypatch):
     shown = [header.split("**")[1] for header in headers]
     expected = [reference[(WEATHER, SUNNY)], reference[(WEATHER, STADIUM)]]
     assert shown == [f"{score:.4f}" for score in expected] == ["0.6660", "0.1046"]
-    assert t("en", "precision_exact") in [c.value for c in at.main.caption]
+    assert t_in("en", "precision_exact") in [c.value for c in at.main.caption]
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_page_shows_sentence_transformers_scores(reference, monkeypatch):
 def test_each_precision_is_named_in_both_languages(dtype, device, note):
     assert precision_note(dtype, device) == note
     for lang in ("en", "zh"):
-        text = t(lang, f"precision_{note}", dtype=dtype, device=device)
+        text = t_in(lang, f"precision_{note}", dtype=dtype, device=device)
         assert "{" not in text
         if note.startswith("half"):
             assert dtype in text

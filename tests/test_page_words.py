@@ -2,17 +2,19 @@
 
 The key test reads the page's code (``app.py``, ``app_views/``, ``semsearch/page/``) with
 ``ast``: a key counts as named where a string literal stands as the key argument of
-``t(...)`` or ``word_key(...)`` (also in ``"a" if x else "b"`` and ``{...}[x]``). A key no code names fails it, and so does a name no table holds.
+``t(...)``, ``t_in(...)`` or ``word_key(...)`` (also in ``"a" if x else "b"`` and ``{...}[x]``). A key no code names fails it, and so does a name no table holds.
 """
 
 import ast
+import contextvars
 import string
+import threading
 from pathlib import Path
 
 import pytest
 
 from semsearch.page.times import local_time
-from semsearch.page.words import LANGUAGES, TABLES, WORDS, t, word_key
+from semsearch.page.words import LANGUAGES, TABLES, WORDS, bind, language, t, t_in, word_key
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS_DIR = ROOT / "semsearch" / "page" / "words"
@@ -23,7 +25,7 @@ PAGE_CODE = sorted(
         *(ROOT / "semsearch" / "page").rglob("*.py"),
     ]
 )
-KEY_ARGUMENT = {"t": 1, "word_key": 0}
+KEY_ARGUMENT = {"t": 0, "t_in": 1, "word_key": 0}
 """Where each naming function takes its key."""
 
 
@@ -40,8 +42,9 @@ def named_keys():
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             called = getattr(node, "func", None)
             name = getattr(called, "id", getattr(called, "attr", None))
-            if isinstance(node, ast.Call) and name in KEY_ARGUMENT:
-                for key in literal_keys(node.args[KEY_ARGUMENT[name]]):
+            where = KEY_ARGUMENT.get(name, -1)
+            if isinstance(node, ast.Call) and 0 <= where < len(node.args):
+                for key in literal_keys(node.args[where]):
                     yield path.relative_to(ROOT), key
 
 
@@ -87,15 +90,71 @@ def test_every_key_the_page_names_exists_and_every_key_is_named():
 def test_the_key_test_sees_the_views_and_the_page_package():
     seen = {str(path) for path, _ in named_keys()}
     assert {"app.py", "app_views/layout.py", "app_views/map.py", "semsearch/page/naming.py"} <= seen
-    call = ast.parse('t(lang, "a" if x == "no" else {"k": "b"}[y], count="no")').body[0]
+    call = ast.parse('t_in(lang, "a" if x == "no" else {"k": "b"}[y], count="no")').body[0]
     assert list(literal_keys(call.value.args[1])) == ["a", "b"]
 
 
 def test_t_fills_values_and_unescapes_braces():
-    assert t("en", "kb_count", count=3) == "3 lines"
-    assert t("zh", "kb_count", count=3) == "共 3 行"
-    assert "'Instruct: {task}\\nQuery:{query}'" in t("en", "instruction_help")
-    assert t("xx", "search") == "Search"  # unknown language falls back to English
+    assert t_in("en", "kb_count", count=3) == "3 lines"
+    assert t_in("zh", "kb_count", count=3) == "共 3 行"
+    assert "'Instruct: {task}\\nQuery:{query}'" in t_in("en", "instruction_help")
+    assert t_in("xx", "search") == "Search"  # unknown language falls back to English
+
+
+def test_the_language_is_bound_per_run_and_never_guessed():
+    def run(lang, seen):
+        bind(lang)
+        seen.append((language(), t("search"), t("kb_count", count=2)))
+
+    def unbound(seen):
+        try:
+            t("search")
+        except LookupError as error:
+            seen.append(str(error))
+
+    seen = []
+    # Streamlit runs each session's script in a thread of its own: each sees its own binding.
+    threads = [threading.Thread(target=run, args=(lang, seen)) for lang in ("zh", "en", "xx")]
+    threads.append(threading.Thread(target=unbound, args=(seen,)))
+    for thread in threads:
+        thread.start()
+        thread.join()
+    assert seen == [
+        ("zh", "开始搜索", "共 2 行"),
+        ("en", "Search", "2 lines"),
+        ("en", "Search", "2 lines"),  # an unknown language is English
+        "No language is bound for the page's words: call semsearch.page.words.bind(lang) at "
+        "the start of the run, or say the language with t_in(lang, key).",
+    ]
+
+
+def test_the_page_threads_no_language_through_its_functions():
+    """Views say t("key"); only callbacks and words used outside a run take a language."""
+    takes_lang = {
+        f"{path.name}:{node.name}"
+        for path in [ROOT / "app.py", *sorted((ROOT / "app_views").glob("*.py"))]
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef) and "lang" in [a.arg for a in node.args.args]
+    }
+    assert takes_lang == {
+        "app.py:_load_sample",  # callbacks run before the run binds its language
+        "saved.py:_open",
+        "saved.py:_delete",
+        "saved.py:_restore",
+        "layout.py:keep_open_tab",  # the language switch's callback: the new language
+        "map.py:projecting_words",  # the tests word the spinner in a given language
+    }
+    app = (ROOT / "app.py").read_text("utf-8")
+    assert app.count("bind(") == 1
+
+
+def test_a_binding_stays_in_its_context():
+    def zh_run():
+        bind("zh")
+        return t("search")
+
+    assert contextvars.copy_context().run(zh_run) == "开始搜索"
+    assert contextvars.copy_context().run(lambda: bind("en") or t("search")) == "Search"
 
 
 def test_an_unknown_key_names_where_keys_live():
@@ -134,17 +193,17 @@ def test_an_unknown_key_names_where_keys_live():
     ],
 )  # fmt: skip
 def test_english_plurals_read_right(key, values, expected):
-    assert t("en", key, **values) == expected
+    assert t_in("en", key, **values) == expected
 
 
 def test_chinese_has_no_plural_forms_and_numbers_stay_numbers():
-    assert t("zh", "kb_count", count=1) == "共 1 行"
-    assert t("zh", "passages_count", count=2) == "2 段"
+    assert t_in("zh", "kb_count", count=1) == "共 1 行"
+    assert t_in("zh", "passages_count", count=2) == "2 段"
     assert not [key for key, (_, chinese) in WORDS.items() if "|" in chinese and "{" in chinese]
 
 
 def test_a_plural_keeps_other_formats():
-    assert t("en", "search_stats", encoded=2, reused=0, seconds=1.23456).endswith("· 1.23 s")
+    assert t_in("en", "search_stats", encoded=2, reused=0, seconds=1.23456).endswith("· 1.23 s")
 
 
 @pytest.mark.parametrize(

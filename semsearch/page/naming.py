@@ -23,7 +23,7 @@ from semsearch.encoding.model_source import (
     cached_folder,
     download_command,
 )
-from semsearch.page.words import t, word_key
+from semsearch.page.words import t_in, word_key
 
 if TYPE_CHECKING:
     from semsearch.encoding.embedder import Embedder
@@ -58,14 +58,14 @@ def in_use_line(lang: str, embedder: Embedder) -> str:
     """One plain line naming the model in use and where it runs (shown under the title)."""
     report = embedder.report
     if embedder.engine.kind == "remote":
-        how = t(lang, "how_remote", url=embedder.device)
+        how = t_in(lang, "how_remote", url=embedder.device)
     elif report is not None and report.how in _HOW:
-        how = t(lang, _HOW[report.how])
+        how = t_in(lang, _HOW[report.how])
         if report.fallback_from is not None:
-            how = t(lang, "how_fallback", how=how)
+            how = t_in(lang, "how_fallback", how=how)
     else:
-        how = t(lang, "how_given")
-    return t(lang, "in_use", model=embedder.name, how=how)
+        how = t_in(lang, "how_given")
+    return t_in(lang, "in_use", model=embedder.name, how=how)
 
 
 def picker_label(lang: str, choice: str) -> str:
@@ -77,7 +77,7 @@ def picker_label(lang: str, choice: str) -> str:
     size = DOWNLOAD_SIZES.get(choice)
     if size is None or cached_folder(choice) is not None:
         return choice
-    return t(lang, "model_needs_download", model=choice, size=size)
+    return t_in(lang, "model_needs_download", model=choice, size=size)
 
 
 def auto_label(lang: str, report: LoadReport | None, device: str) -> str:
@@ -87,15 +87,15 @@ def auto_label(lang: str, report: LoadReport | None, device: str) -> str:
     ``auto`` became (and why it fell back), else what ``auto`` would try on ``device``.
     """
     if report is None or report.requested != AUTO:
-        return t(lang, "auto_would", model=short_name(auto_model(device)))
+        return t_in(lang, "auto_would", model=short_name(auto_model(device)))
     if report.how == "remote":
-        return t(lang, "auto_served", model=report.name, url=report.folder)
+        return t_in(lang, "auto_served", model=report.name, url=report.folder)
     if report.fallback_from is not None:
-        why = t(lang, _WHY[_reason(report.fallback_code)],
+        why = t_in(lang, _WHY[_reason(report.fallback_code)],
                 model=short_name(report.fallback_from))  # fmt: skip
-        return t(lang, "auto_fell_back", model=short_name(report.name), why=why)
-    where = t(lang, "auto_gpu" if device.startswith("cuda") else "auto_cpu")
-    return t(lang, "auto_resolved", model=short_name(report.name), why=where)
+        return t_in(lang, "auto_fell_back", model=short_name(report.name), why=why)
+    where = t_in(lang, "auto_gpu" if device.startswith("cuda") else "auto_cpu")
+    return t_in(lang, "auto_resolved", model=short_name(report.name), why=where)
 
 
 def fallback_notice(
@@ -114,8 +114,8 @@ def fallback_notice(
         return None
     code = _reason(report.fallback_code)
     wanted = report.fallback_from
-    why = t(lang, _WHY[code], model=escape(short_name(wanted)))
-    where = t(lang, "where_sidebar" if workbench else "where_workbench")
-    fix = t(lang, _FIX[code], command=download_command(wanted),
+    why = t_in(lang, _WHY[code], model=escape(short_name(wanted)))
+    where = t_in(lang, "where_sidebar" if workbench else "where_workbench")
+    fix = t_in(lang, _FIX[code], command=download_command(wanted),
             cause=escape(report.fallback_reason or ""), where=where)  # fmt: skip
-    return t(lang, "fallback", model=escape(report.name), why=why, fix=fix)
+    return t_in(lang, "fallback", model=escape(report.name), why=why, fix=fix)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from semsearch.analysis.language_fit import LanguageFit, ModelReading, language_fit
 from semsearch.encoding.model_source import cached_folder, download_command
 from semsearch.page.samples import SAMPLES, Sample
-from semsearch.page.words import t, word_key
+from semsearch.page.words import t_in, word_key
 
 _LANGUAGE_NAMES = {"en": word_key("lang_en"), "zh": word_key("lang_zh")}
 _SCRIPT_NAMES = {
@@ -31,15 +31,15 @@ _SCRIPT_NAMES = {
 
 
 def _languages(lang: str, codes: tuple[str, ...]) -> str:
-    names = [t(lang, _LANGUAGE_NAMES[code]) if code in _LANGUAGE_NAMES else code for code in codes]
-    return t(lang, "list_sep").join(names)
+    names = [t_in(lang, _LANGUAGE_NAMES[c]) if c in _LANGUAGE_NAMES else c for c in codes]
+    return t_in(lang, "list_sep").join(names)
 
 
 def _what(lang: str, kb: LanguageFit, query: LanguageFit) -> str:
-    lines = t(lang, "fit_lines", count=len(kb.unreadable), total=kb.texts)
+    lines = t_in(lang, "fit_lines", count=len(kb.unreadable), total=kb.texts)
     if query.fits:
         return lines
-    return t(lang, "fit_query_and", lines=lines) if kb.unreadable else t(lang, "fit_query")
+    return t_in(lang, "fit_query_and", lines=lines) if kb.unreadable else t_in(lang, "fit_query")
 
 
 def fit_warning(
@@ -63,22 +63,22 @@ def fit_warning(
     model, what = escape(worse.model), _what(lang, kb, query)
     if worse.seen is not None and worse.languages:
         share = max(kb.foreign_share, query.foreign_share)
-        cause = t(lang, "fit_script", model=model, what=what, share=share,
+        cause = t_in(lang, "fit_script", model=model, what=what, share=share,
                   languages=_languages(lang, worse.languages),
                   script=_script(lang, worse.seen))  # fmt: skip
     else:
         shares = [f.unknown_share for f in (kb, query) if f.unknown_share is not None]
-        cause = t(lang, "fit_unknown", model=model, what=what, share=max(shares, default=1.0))
+        cause = t_in(lang, "fit_unknown", model=model, what=what, share=max(shares, default=1.0))
     fix = worse.fix or ""
-    where = t(lang, "where_sidebar" if workbench else "where_workbench")
-    how = t(lang, "fit_fix_pick" if cached_folder(fix) is not None else "fit_fix_download",
+    where = t_in(lang, "where_sidebar" if workbench else "where_workbench")
+    how = t_in(lang, "fit_fix_pick" if cached_folder(fix) is not None else "fit_fix_download",
             model=escape(fix), command=download_command(fix), where=where)  # fmt: skip
     return cause + " " + how
 
 
 def _script(lang: str, script: str) -> str:
     """The script's name in the page's language; its Unicode name where the page has none."""
-    return t(lang, _SCRIPT_NAMES[script]) if script in _SCRIPT_NAMES else script
+    return t_in(lang, _SCRIPT_NAMES[script]) if script in _SCRIPT_NAMES else script
 
 
 def unreadable_samples(reading: ModelReading) -> frozenset[str]:
@@ -95,4 +95,4 @@ def unreadable_samples(reading: ModelReading) -> frozenset[str]:
 def sample_label(lang: str, sample: Sample, readable: bool) -> str:
     """The sample picker's entry: its title, marked when the model in use cannot read it."""
     title = sample.titles[lang]
-    return title if readable else t(lang, "sample_unreadable", title=title)
+    return title if readable else t_in(lang, "sample_unreadable", title=title)

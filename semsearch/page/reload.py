@@ -35,7 +35,7 @@ from semsearch.encoding.embedder import Embedder
 from semsearch.page.memory import PageMemory, files_left_out, new_id, valid_id
 from semsearch.page.staleness import SearchInputs
 from semsearch.page.state import LESSON, PAGES, VIEW_KEYS, KeptAnswer, Keys, PageState
-from semsearch.page.words import LANGUAGES, t
+from semsearch.page.words import LANGUAGES, t_in
 from semsearch.retrieval.search import needs_encoding
 
 ID, LANG, QUERY, PAGE = "id", "lang", "q", "page"
@@ -57,7 +57,7 @@ def _settings(state: PageState) -> dict[str, object]:
     kept.update(state.filter_choices())
     label = state.why_tab
     for view in VIEW_KEYS:
-        if label in {t(lang, view) for lang in LANGUAGES}:
+        if label in {t_in(lang, view) for lang in LANGUAGES}:
             kept[VIEW] = view
     return kept
 
@@ -68,7 +68,7 @@ def _restore_settings(state: PageState, settings: dict[str, object], lang: str) 
             state.preset(key, value)
     view = settings.get(VIEW)
     if view in VIEW_KEYS:
-        state.preset(Keys.WHY_TAB, t(lang, str(view)))
+        state.preset(Keys.WHY_TAB, t_in(lang, str(view)))
 
 
 def _answer_json(answer: KeptAnswer | None) -> dict[str, object] | None:

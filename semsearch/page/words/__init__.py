@@ -12,11 +12,27 @@ arguments of :func:`t` or of :func:`word_key` (for keys kept as data, such as th
 only: Chinese has none). The query instruction stays English in both languages:
 Qwen3-Embedding was trained with English instructions. This package decides nothing about
 what is shown when; it only words it.
+
+**The language is bound once per run**: ``app.py`` calls :func:`bind` with the page's
+language at the start of each run, and every view then says ``t("key", **values)`` without
+passing a language through each function. The binding is a :class:`contextvars.ContextVar`,
+chosen over a module global because Streamlit runs every session's script in a thread of its
+own, many at once: a context variable set in one run is seen by that thread (and by what it
+copies its context into) only, so two students in two languages never see each other's
+words. Code that runs outside a page run says its language itself with :func:`t_in`: the
+pure functions of ``semsearch/page`` (``naming``, ``reading``, ``reload``), which the tests
+and scripts call with a language, and widget callbacks, which Streamlit runs before the
+run's script (so before :func:`bind`), with the language passed in as the callback's argument.
+:func:`t` before any :func:`bind` is an error naming the fix, not English by accident. So a
+widget's ``format_func`` never calls :func:`t`: AppTest (and so a user's script) calls it
+from its own thread, outside any run; the page words its options during the run and hands
+over a dict's ``__getitem__``.
 """
 
 from __future__ import annotations
 
 import string
+from contextvars import ContextVar
 
 from semsearch.page.words import (
     answer,
@@ -88,9 +104,33 @@ class _Plurals(string.Formatter):
 _FORMATTER = _Plurals()
 
 
-def t(language: str, key: str, **values: object) -> str:
-    """The words of ``key`` in ``language`` (English when unknown), with ``values`` filled in."""
-    words = WORDS[key][_POSITION.get(language, 0)]
+_BOUND: ContextVar[str] = ContextVar("semsearch_page_language")
+
+
+def bind(lang: str) -> None:
+    """Make ``lang`` the language of this run's words (English when unknown)."""
+    _BOUND.set(lang if lang in LANGUAGES else "en")
+
+
+def language() -> str:
+    """The language bound for this run (:func:`bind`)."""
+    try:
+        return _BOUND.get()
+    except LookupError:
+        raise LookupError(
+            "No language is bound for the page's words: call semsearch.page.words.bind(lang) "
+            "at the start of the run, or say the language with t_in(lang, key)."
+        ) from None
+
+
+def t(key: str, **values: object) -> str:
+    """The words of ``key`` in the run's language (:func:`bind`), with ``values`` filled in."""
+    return t_in(language(), key, **values)
+
+
+def t_in(lang: str, key: str, **values: object) -> str:
+    """The words of ``key`` in ``lang`` (English when unknown), with ``values`` filled in."""
+    words = WORDS[key][_POSITION.get(lang, 0)]
     return _FORMATTER.format(words, **values)
 
 
