@@ -78,7 +78,7 @@ bench: install-test
 	$(FRESH) $(BIN)/python bench/scale.py --rows 10000 --queries 10 --milvus-rows 10000 \
 		--milvus-queries 5 --skip-engines
 	$(FRESH) $(BIN)/python bench/classroom.py --sessions 4 --lines 30
-	$(FRESH) $(BIN)/python bench/serve.py --fast --clients 1,4
+	$(FRESH) $(BIN)/python bench/serve.py --fast --clients 1,4 --no-vllm
 	$(FRESH) $(BIN)/python bench/cli.py --repeat 1 --paragraphs 20
 
 # Mutants of the four small pure modules, each run against the tests that reach it
