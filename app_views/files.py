@@ -8,6 +8,8 @@ as metadata.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -75,7 +77,11 @@ def _settings_ui() -> None:
 
 
 def _passages(
-    upload: UploadedFile, columns: tuple[str, ...], embedder: Embedder, used: list[object]
+    upload: UploadedFile,
+    columns: tuple[str, ...],
+    embedder: Embedder,
+    used: list[object],
+    tick: Callable[[], object],
 ) -> FilePassages:
     """Read and split one upload, remembered for the same file, column, settings and model.
 
@@ -92,7 +98,7 @@ def _passages(
         document = read_document(upload.name, upload.getvalue(), csv_column=columns)
         check_file(upload.name, sum(len(s.text) for s in document.sections), limits)
         # Touching the page now and then lets a closed tab stop a long split.
-        spans = ticking(embedder.token_spans, st.empty().empty)
+        spans = ticking(embedder.token_spans, tick)
         found = FilePassages(chunk_documents([document], settings, spans, embedder.passage_tokens))
         found.encoding, found.notes = document.encoding, document.notes
         done[key] = found
@@ -135,6 +141,10 @@ def files_ui(embedder: Embedder | None) -> list[Passage]:
         return []
     uploaded: dict[str, list[Passage]] = {}
     used: list[object] = []
+    # One placeholder on every run, for the splits to touch: one made only on the run that
+    # splits would move every later element, and Streamlit would redraw the panels below
+    # (the saved bases' expander among them) closed, as new ones.
+    tick = st.empty().empty
     for upload in uploads or []:
         if "\x00" in upload.name:  # a forged name: no file system makes one
             st.error(t("file_failed", cause=t("file_nul_name")))
@@ -143,7 +153,7 @@ def files_ui(embedder: Embedder | None) -> list[Passage]:
             columns: tuple[str, ...] = ()
             if upload.name.lower().endswith(TABLE_SUFFIXES):
                 columns = _columns_ui(upload)
-            found = _passages(upload, columns, embedder, used)
+            found = _passages(upload, columns, embedder, used, tick)
         except (DocumentError, SemsearchError) as error:
             st.error(t("file_failed", cause=plain(error)))
             continue
