@@ -43,14 +43,12 @@ state:
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -58,6 +56,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from baseline import checkout
+
+PAGE = ("app.py", "app_views", "semsearch", ".streamlit")  # what the baseline page needs
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLY_FOR_RERUN = 2
@@ -306,18 +309,6 @@ LIFTED = {"SEMSEARCH_MAX_PASSAGES": "10000000", "SEMSEARCH_MAX_CHARACTERS": "100
 """The page limits lifted, so the paste reaches the model and the turns are what is measured."""
 
 
-def checkout(commit: str, into: Path) -> Path:
-    """The page of ``commit`` (``app.py``, views, package), unpacked with ``git archive``."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "app.py", "app_views",
-         "semsearch", ".streamlit"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def pasted(lines: int) -> str:
     """``lines`` distinct lines (no two alike, so the vector cache cannot help)."""
     return "\n".join(
@@ -544,7 +535,7 @@ def adversarial(args: argparse.Namespace) -> list[dict]:
     """Each adversarial scenario against each configuration's server, one after another."""
     results = []
     with tempfile.TemporaryDirectory(prefix="classroom-adv-") as work:
-        roots = {"before": checkout(args.baseline, Path(work) / "before"), "after": ROOT}
+        roots = {"before": checkout(args.baseline, Path(work) / "before", PAGE), "after": ROOT}
         for config in args.configs.split(","):
             extra = LIFTED if config == "after" else {}
             code = "after" if config == "limits" else config

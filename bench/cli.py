@@ -24,17 +24,18 @@ table, then one line of JSON.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from baseline import checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "how do I reset the router?"
@@ -48,17 +49,6 @@ def default_baseline() -> str:
         capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     return f"{added[-1]}^" if added else "HEAD"
-
-
-def checkout(commit: str, into: Path) -> Path:
-    """The ``semsearch`` package of ``commit`` unpacked under ``into`` (no worktree)."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "semsearch"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def run(code_root: Path, data: Path, *argv: str) -> tuple[float, float, str]:

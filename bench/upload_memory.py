@@ -24,14 +24,15 @@ Prints a table, then one line of JSON. CPU seconds are the child's user + system
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import resource
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from baseline import checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "972a2a6"
@@ -99,17 +100,6 @@ def inputs(args: argparse.Namespace) -> dict[str, bytes]:
         "log": " ".join(events).encode(),
         "paste": lines.encode(),
     }
-
-
-def checkout(commit: str, into: Path) -> Path:
-    """The ``semsearch`` package of ``commit`` unpacked under ``into``."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "semsearch"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def measure(code: Path, case: str, path: Path) -> dict:
