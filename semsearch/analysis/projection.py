@@ -19,7 +19,7 @@ not do: draw, or decide what matters (the caller's ``keep``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.util import find_spec
 
@@ -30,18 +30,6 @@ from semsearch.errors import InvalidArgumentError
 METHODS = ("pca", "umap", "tsne")
 DRAW_LIMITS = {"pca": 50_000, "umap": 20_000, "tsne": 2_000}
 """The most lines a map draws per method (see bench/projection.py for the times behind them)."""
-_RAN: set[str] = set()
-"""The methods that have projected in this process (see :func:`has_run`)."""
-
-
-def has_run(method: str) -> bool:
-    """Whether ``method`` has projected in this process.
-
-    UMAP's first projection in a process compiles its numba code: tens of seconds (about
-    46 s was seen on 2 shared cores) before the work itself, seconds afterwards. The page
-    says so in its spinner while this is ``False``.
-    """
-    return method in _RAN
 
 
 def available_methods() -> list[str]:
@@ -81,7 +69,6 @@ def project_2d(vectors: np.ndarray, method: str = "pca", seed: int = 0) -> np.nd
         raise InvalidArgumentError(
             f"Unknown projection {method!r}: choose one of {', '.join(METHODS)}."
         )
-    _RAN.add(method)
     return np.asarray(points, dtype=np.float32)
 
 
@@ -139,11 +126,14 @@ def map_layout(
     method: str = "pca",
     limit: int | None = None,
     seed: int = 0,
+    project: Callable[[np.ndarray, str, int], np.ndarray] | None = None,
 ) -> MapLayout:
     """Project ``vectors`` [n, dim] and ``query`` [dim] together for a map.
 
     At most ``limit`` lines are drawn (default: the method's :data:`DRAW_LIMITS`); a sample
     always holds ``keep``. The query is projected with the lines, so it lands among them.
+    ``project``: what projects (default :func:`project_2d`, in this process; the page passes
+    :meth:`~semsearch.analysis.projection_worker.ProjectionWorker.project`).
 
     Raises:
         InvalidArgumentError: fewer than 2 lines, or an unknown or missing method.
@@ -155,7 +145,7 @@ def map_layout(
     total = len(vectors)
     lines = sample_for_map(total, keep, limit or DRAW_LIMITS[method], seed=seed)
     stacked = np.vstack([np.asarray(vectors)[lines], np.asarray(query)[None, :]])
-    points = project_2d(stacked, method=method, seed=seed)
+    points = (project or project_2d)(stacked, method, seed)
     return MapLayout(method, lines, points[:-1], points[-1], total)
 
 

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from semsearch.checkpoints import checkpoint
 from semsearch.documents.knowledge_base import is_blank
 from semsearch.documents.readers import Document
 from semsearch.documents.sections import Metadata
@@ -303,6 +304,16 @@ def clipped_heading(heading: str, spans: Spans, limit: int) -> str:
     return HEADING_ELLIPSIS + tail[start:].lstrip()
 
 
+def _at_checkpoints(spans: Spans) -> Spans:
+    """``spans`` that passes a checkpoint before each measurement."""
+
+    def measured(text: str) -> list[tuple[int, int]]:
+        checkpoint()
+        return spans(text)
+
+    return measured
+
+
 def chunk_text(
     text: str,
     settings: ChunkSettings,
@@ -318,8 +329,11 @@ def chunk_text(
     """Split one text into passages of at most ``cap`` tokens each (see the module doc).
 
     ``blocks``: the parts of ``text`` to keep whole where they fit (structured files).
+    Every measurement is a :func:`~semsearch.checkpoints.checkpoint`: a long split can be
+    stopped between two (a closed tab).
     """
     settings.check()
+    spans = _at_checkpoints(spans)
     heading = clipped_heading(heading, spans, cap // 2)
     budget = max(_MIN_BODY, cap - len(spans(f"{heading}\n"))) if heading else cap
 

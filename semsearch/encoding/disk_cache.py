@@ -32,10 +32,11 @@ import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from semsearch.checkpoints import checkpoint
 from semsearch.data_folder import data_dir
 from semsearch.errors import CacheError
 from semsearch.per_folder import PerFolder
@@ -144,6 +145,7 @@ def _disk_key(revision: str, key: str) -> bytes:
 
 def _chunks(items: Sequence[bytes]) -> Iterator[Sequence[bytes]]:
     for start in range(0, len(items), _CHUNK):
+        checkpoint()  # looking up a 200,000-line paste can be stopped (a closed tab)
         yield items[start : start + _CHUNK]
 
 
@@ -210,46 +212,50 @@ class DiskVectorCache:
         found: dict[str, tuple[np.ndarray, int]] = {}
         now = time.time()
         stale: list[tuple[float, bytes]] = []
+        # The lock is taken chunk by chunk: one session looking up a 200,000-line paste
+        # must not keep another's one-line query from the cache for seconds.
+        for chunk in _chunks(list(by_disk)):
+            rows = self._select(
+                "SELECT key, vector, tokens, used FROM vectors WHERE key IN "
+                f"({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            if rows is None:
+                return {}
+            for key, blob, tokens, used in rows:
+                if len(blob) == width:  # another size: not this model's row
+                    found[by_disk[key]] = (np.frombuffer(blob, np.float32), int(tokens))
+                    if used < now - TOUCH_AFTER_S:
+                        stale.append((now, key))
+        if stale:
+            with self._lock:
+                if self._connection is not None and self.status == "on":
+                    self._write("UPDATE vectors SET used = ? WHERE key = ?", stale)
+        return found
+
+    def _select(self, sql: str, parameters: Sequence[bytes]) -> list[tuple[Any, ...]] | None:
+        """The rows of one query under the lock; ``None`` when closed or failed (noted)."""
         with self._lock:
             if self._connection is None:  # closed meanwhile
-                return {}
+                return None
             try:
-                for chunk in _chunks(list(by_disk)):
-                    rows = self._connection.execute(
-                        "SELECT key, vector, tokens, used FROM vectors WHERE key IN "
-                        f"({','.join('?' * len(chunk))})",
-                        chunk,
-                    ).fetchall()
-                    for key, blob, tokens, used in rows:
-                        if len(blob) == width:  # another size: not this model's row
-                            found[by_disk[key]] = (np.frombuffer(blob, np.float32), int(tokens))
-                            if used < now - TOUCH_AFTER_S:
-                                stale.append((now, key))
+                return self._connection.execute(sql, parameters).fetchall()
             except sqlite3.Error as error:
                 self._failed("read", error)
-                return {}
-            if stale and self.status == "on":
-                self._write("UPDATE vectors SET used = ? WHERE key = ?", stale)
-        return found
+                return None
 
     def count_present(self, embedder: Embedder, keys: Sequence[str]) -> int:
         """How many of ``keys`` are on disk (read only: marks nothing as used)."""
         if self._connection is None or not keys:
             return 0
         present = 0
-        with self._lock:
-            if self._connection is None:
+        for chunk in _chunks(self._keys(embedder, keys)):
+            rows = self._select(
+                f"SELECT count(*) FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            if rows is None:
                 return 0
-            try:
-                for chunk in _chunks(self._keys(embedder, keys)):
-                    (count,) = self._connection.execute(
-                        f"SELECT count(*) FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
-                        chunk,
-                    ).fetchone()
-                    present += int(count)
-            except sqlite3.Error as error:
-                self._failed("read", error)
-                return 0
+            present += int(rows[0][0])
         return present
 
     def put_many(

@@ -34,14 +34,20 @@ class InFlight:
         self._events: dict[str, threading.Event] = {}
 
     def claim(self, keys: Sequence[str]) -> Claim:
-        """Own every key nobody is encoding; return the events of the keys others are."""
+        """Own every key nobody is encoding; return the events of the keys others are.
+
+        The keys a call owns share one event (set when it releases them): an event per key
+        made a 200,000-line paste hold the registry's lock for seconds, and every other
+        session's one-line query waited on it.
+        """
         mine: list[str] = []
         theirs: dict[int, threading.Event] = {}
+        done = threading.Event()
         with self._lock:
             for key in keys:
                 event = self._events.get(key)
                 if event is None:
-                    self._events[key] = threading.Event()
+                    self._events[key] = done
                     mine.append(key)
                 else:
                     theirs[id(event)] = event
@@ -50,8 +56,8 @@ class InFlight:
     def release(self, keys: Sequence[str]) -> None:
         """Done with ``keys`` (encoded and written, or failed): wake whoever waits."""
         with self._lock:
-            events = [self._events.pop(key) for key in keys if key in self._events]
-        for event in events:
+            events = {id(event): event for key in keys if (event := self._events.pop(key, None))}
+        for event in events.values():
             event.set()
 
     def __len__(self) -> int:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from semsearch.checkpoints import checkpoint
 from semsearch.encoding import in_flight
 from semsearch.encoding.disk_cache import DiskVectorCache
 from semsearch.encoding.embedder import Embedder, Embedding, Kind, Progress
@@ -57,6 +58,18 @@ def text_key(embedder: Embedder, text: str, kind: Kind, instruction: str | None)
     model_text = embedder.model_input(text, kind=kind, instruction=instruction)
     payload = "\x1f".join((embedder.model_fingerprint, kind, model_text))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _keys(
+    embedder: Embedder, texts: Sequence[str], kind: Kind, instruction: str | None
+) -> list[str]:
+    """:func:`text_key` of each text, with a checkpoint every 4,096 (a 200,000-line paste)."""
+    keys: list[str] = []
+    for start in range(0, len(texts), 4096):
+        checkpoint()
+        part = texts[start : start + 4096]
+        keys.extend(text_key(embedder, text, kind, instruction) for text in part)
+    return keys
 
 
 DISK_SHARE = 0.25
@@ -102,7 +115,7 @@ class VectorCache:
         ``progress(done, total)`` counts the texts that need encoding, batch by batch; the
         batches finished before an exception (raised by ``progress`` or the model) stay cached.
         """
-        keys = [text_key(embedder, text, kind, instruction) for text in texts]
+        keys = _keys(embedder, texts, kind, instruction)
         full = embedder.with_options(dim=embedder.native_dim)
         with self._lock:
             missing: dict[str, str] = {}

@@ -22,12 +22,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from semsearch.encoding.embedder import Prompting
 from semsearch.encoding.engine import Engine
 from semsearch.encoding.prompts import DEFAULT_TASK
 from semsearch.errors import InvalidArgumentError, ModelLoadError
 from semsearch.settings import Instruct, RemoteSettings
+
+if TYPE_CHECKING:  # imported by the openers that need them: torch is heavy
+    from semsearch.encoding.engines.local import TransformerRuntime
+    from semsearch.encoding.engines.numpy_bert import NumpyBertRuntime
+    from semsearch.encoding.model_source import ModelLocation
 
 _INSTRUCTION_NAMES = ("qwen3-embedding",)
 """Served-name fragments of models trained with the query instruction (lower case)."""
@@ -94,22 +100,13 @@ def open_local(request: EngineRequest) -> OpenedEngine:
             PyTorch sees no GPU.
     """
     from semsearch.encoding.engines.local import TransformerRuntime
-    from semsearch.encoding.engines.tokens import TokenEngine
     from semsearch.encoding.model_source import locate
 
     started = time.perf_counter()
     check_device(request.device, request.model)
     location = locate(request.model)
     runtime = TransformerRuntime.load(location.folder, device=request.device, dtype=request.dtype)
-    files = runtime.files
-    return OpenedEngine(
-        engine=TokenEngine(runtime, name=location.name),
-        name=location.name,
-        prompting=Prompting(files.default_task, files.query_prefix, files.document_prefix),
-        folder=str(location.folder),
-        how=location.how,
-        seconds=time.perf_counter() - started,
-    )
+    return _in_process(runtime, location, started)
 
 
 def open_numpy(request: EngineRequest) -> OpenedEngine:
@@ -120,7 +117,6 @@ def open_numpy(request: EngineRequest) -> OpenedEngine:
             request asks for a GPU or a precision other than fp32.
     """
     from semsearch.encoding.engines.numpy_bert import NumpyBertRuntime
-    from semsearch.encoding.engines.tokens import TokenEngine
     from semsearch.encoding.model_source import locate
 
     started = time.perf_counter()
@@ -131,7 +127,15 @@ def open_numpy(request: EngineRequest) -> OpenedEngine:
             f"{request.dtype}; use the local engine",
         )
     location = locate(request.model)
-    runtime = NumpyBertRuntime.load(location.folder)
+    return _in_process(NumpyBertRuntime.load(location.folder), location, started)
+
+
+def _in_process(
+    runtime: NumpyBertRuntime | TransformerRuntime, location: ModelLocation, started: float
+) -> OpenedEngine:
+    """A runtime loaded in this process as an opened engine, its prompts from its files."""
+    from semsearch.encoding.engines.tokens import TokenEngine
+
     files = runtime.files
     return OpenedEngine(
         engine=TokenEngine(runtime, name=location.name),

@@ -10,7 +10,8 @@ the asked dimension. Because it holds the tokenizer it also offers
 :class:`~semsearch.encoding.engine.Tokenizing`.
 
 The texts of one call are tokenised :data:`TOKENIZE_CHUNK` at a time, so that a session
-tokenising a 200,000-line paste lets another's query through between chunks (the runtime's
+tokenising a 200,000-line paste lets another's query through between chunks, and can be
+stopped between them (:func:`~semsearch.checkpoints.checkpoint`) (the runtime's
 forward passes take turns the same way, batch by batch: see
 :class:`~semsearch.encoding.turns.FairLock`).
 
@@ -26,6 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
+from semsearch.checkpoints import checkpoint
 from semsearch.encoding.batching import plan_batches
 from semsearch.encoding.engine import EncodedBatch, EngineKind
 from semsearch.encoding.vectors import normalise
@@ -180,6 +182,7 @@ class TokenEngine:
         ids: list[list[int]] = []
         lengths: list[int] = []
         for start in range(0, len(texts), TOKENIZE_CHUNK):
+            checkpoint()  # a closed tab stops a paste here, before its first batch
             part = self.runtime.tokenize(texts[start : start + TOKENIZE_CHUNK], max_length)
             ids.extend(part.ids)
             lengths.extend(part.full_lengths)

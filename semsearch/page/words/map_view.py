@@ -44,6 +44,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "正在用 {method} 投影 {count} 行… 服务器启动后的第一张 {method} 图要先编译一次代码:"
         "在配置较低的机器上最多约一分钟。之后每张图只需几秒。",
     ),
+    "map_failed": ("The map could not be drawn: {cause}", "无法绘制这张图:{cause}"),
     "map_click": (
         "Click a point to list its nearest neighbours (they get an orange ring); click the "
         "background to clear. Red lines join the query to its results.",

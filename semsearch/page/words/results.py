@@ -54,6 +54,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "need_query": ("Type a question first.", "请先输入问题。"),
     "encoding": ("Encoding {done}/{total:# line|# lines}…", "正在编码 {done}/{total} 行…"),
+    "preparing": ("Reading {total:# line|# lines}…", "正在读取 {total} 行…"),
     "search_failed": ("The search failed: {cause}", "搜索失败:{cause}"),
     "results_header": ("Results", "匹配结果"),
     "results_for": ("Results for: {query}", "查询:{query}"),
