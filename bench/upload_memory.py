@@ -56,7 +56,8 @@ def sample():
     while not done.wait(0.01):
         peak[0] = max(peak[0], process.memory_info().rss)
 
-sampler = threading.Thread(target=sample)
+# A daemon: a failing case must end the process (with its traceback), not wait on the sampler.
+sampler = threading.Thread(target=sample, daemon=True)
 sampler.start()
 cpu = time.process_time()
 if case == "paste":
@@ -66,7 +67,7 @@ if case == "paste":
 else:
     from semsearch.documents.chunking import ChunkSettings, chunk_documents
     from semsearch.documents.readers import read_document
-    name = "notes.md" if case == "heading" else "app.log"
+    name = "notes.md" if case == "heading" else "app.txt"  # a log saved as text
     passages = chunk_documents([read_document(name, data)], ChunkSettings("paragraph"),
                                embedder.token_spans, embedder.passage_tokens)
 texts = tuple(p.text for p in passages)
@@ -105,9 +106,11 @@ def inputs(args: argparse.Namespace) -> dict[str, bytes]:
 def measure(code: Path, case: str, path: Path) -> dict:
     """One case in a fresh process with ``code``'s package."""
     env = {"PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    # cwd=code: ``python -c`` puts the working folder first on the path, so from this tree's
+    # root the baseline's run would import this tree's package instead of its own.
     done = subprocess.run(
         [sys.executable, "-c", CHILD, case, str(path)],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True, text=True, env=env, check=False, cwd=code,
     )  # fmt: skip
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1:]}

@@ -141,3 +141,19 @@ def test_classroom_adversary_times_bystanders_and_the_server_stops_when_the_tab_
     # The paste is still being encoded when its tab closes: the server is idle soon after.
     assert paste["attacker"] == "stopped during paste"
     assert paste["idle_after_close_s"] < 15
+
+
+def test_upload_memory_measures_the_baseline_and_this_tree_apart():
+    result = run_bench(
+        "bench/upload_memory.py", "--heading-kb", "2", "--paragraphs", "200",
+        "--log-mb", "0.02", "--lines", "2000",
+    )  # fmt: skip
+    rows = {(r["case"], r["code"]): r for r in result["rows"]}
+    assert set(rows) == {(c, k) for c in ("heading", "log", "paste") for k in ("baseline", "new")}
+    for row in rows.values():
+        assert "error" not in row, row
+        assert row["passages"] > 0
+        assert row["peak_per_input_mb"] >= 0
+    # The baseline really is the old code: it copied the heading into every passage kept.
+    old, new = rows["heading", "baseline"], rows["heading", "new"]
+    assert old["memory_json_mb"] > 5 * new["memory_json_mb"]
