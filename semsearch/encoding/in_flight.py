@@ -54,7 +54,11 @@ class InFlight:
         return Claim(mine, list(theirs.values()))
 
     def release(self, keys: Sequence[str]) -> None:
-        """Done with ``keys`` (encoded and written, or failed): wake whoever waits."""
+        """Done with ``keys`` (encoded and written, or failed): wake whoever waits.
+
+        Release a claim's keys all at once: they share one event, so releasing some would
+        wake the waiters of the others too early (they would find nothing and wait again).
+        """
         with self._lock:
             events = {id(event): event for key in keys if (event := self._events.pop(key, None))}
         for event in events.values():
