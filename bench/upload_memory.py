@@ -11,6 +11,8 @@ this tree, in one run. Cases:
 
 * ``heading``: Markdown with one heading of ``--heading-kb`` KB of words over
   ``--paragraphs`` short paragraphs (the issue's reproduction: 100 KB over 10,000);
+* ``sections``: Markdown as people write it: ``--sections`` sections, each a short heading
+  over five paragraphs of 60 words;
 * ``log``: a text file that is one paragraph of ``--log-mb`` MB (a log without blank lines);
 * ``paste``: ``--lines`` typed lines (the text box).
 
@@ -67,7 +69,7 @@ if case == "paste":
 else:
     from semsearch.documents.chunking import ChunkSettings, chunk_documents
     from semsearch.documents.readers import read_document
-    name = "notes.md" if case == "heading" else "app.txt"  # a log saved as text
+    name = "app.txt" if case == "log" else "notes.md"  # a log saved as text
     passages = chunk_documents([read_document(name, data)], ChunkSettings("paragraph"),
                                embedder.token_spans, embedder.passage_tokens)
 texts = tuple(p.text for p in passages)
@@ -96,8 +98,31 @@ def inputs(args: argparse.Namespace) -> dict[str, bytes]:
         events.append(f"2026-01-01T00:00:{len(events) % 60:02d} event {len(events)} handled ok.")
         log += len(events[-1]) + 1
     lines = "\n".join(f"pasted line {i}: something to find" for i in range(args.lines))
+    vocabulary = [
+        "the",
+        "a",
+        "model",
+        "search",
+        "vector",
+        "line",
+        "query",
+        "meaning",
+        "answer",
+        "student",
+        "class",
+        "text",
+    ]
+    sections = "".join(
+        f"## Section {n} about {vocabulary[n % 12]}\n\n"
+        + "".join(
+            " ".join(vocabulary[(n * 7 + p * 3 + w) % 12] for w in range(60)) + ".\n\n"
+            for p in range(5)
+        )
+        for n in range(args.sections)
+    )
     return {
         "heading": (heading + paragraphs).encode(),
+        "sections": sections.encode(),
         "log": " ".join(events).encode(),
         "paste": lines.encode(),
     }
@@ -121,9 +146,10 @@ def main() -> None:
     """Measure every case with the baseline's code and this tree's; print a table and JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", default=BASELINE)
-    parser.add_argument("--cases", default="heading,log,paste")
+    parser.add_argument("--cases", default="heading,sections,log,paste")
     parser.add_argument("--heading-kb", type=float, default=20.0)
     parser.add_argument("--paragraphs", type=int, default=10_000)
+    parser.add_argument("--sections", type=int, default=600)
     parser.add_argument("--log-mb", type=float, default=1.0)
     parser.add_argument("--lines", type=int, default=200_000)
     args = parser.parse_args()

@@ -146,10 +146,11 @@ def test_classroom_adversary_times_bystanders_and_the_server_stops_when_the_tab_
 def test_upload_memory_measures_the_baseline_and_this_tree_apart():
     result = run_bench(
         "bench/upload_memory.py", "--heading-kb", "2", "--paragraphs", "200",
-        "--log-mb", "0.02", "--lines", "2000",
+        "--sections", "20", "--log-mb", "0.02", "--lines", "2000",
     )  # fmt: skip
     rows = {(r["case"], r["code"]): r for r in result["rows"]}
-    assert set(rows) == {(c, k) for c in ("heading", "log", "paste") for k in ("baseline", "new")}
+    cases = ("heading", "sections", "log", "paste")
+    assert set(rows) == {(c, k) for c in cases for k in ("baseline", "new")}
     for row in rows.values():
         assert "error" not in row, row
         assert row["passages"] > 0
