@@ -91,6 +91,10 @@ class DocumentError(SemsearchError):
     """A file could not be read as a document (seen on the page and the CLI)."""
 
 
+class ProjectionError(SemsearchError):
+    """A map's worker process failed or ended before it answered (seen on the page)."""
+
+
 class ServiceCallError(SemsearchError):
     """A ``semsearch serve`` refused a request or cannot be reached (seen on the CLI)."""
 

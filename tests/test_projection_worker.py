@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from semsearch.analysis.projection import project_2d
-from semsearch.analysis.projection_worker import ProjectionError, ProjectionWorker
+from semsearch.analysis.projection_worker import ProjectionWorker
 from semsearch.checkpoints import stoppable
-from semsearch.errors import InvalidArgumentError
+from semsearch.errors import InvalidArgumentError, ProjectionError
 
 
 class Stopped(BaseException):

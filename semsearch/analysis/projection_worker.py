@@ -33,14 +33,10 @@ import numpy as np
 from semsearch.analysis.projection import project_2d
 from semsearch.checkpoints import checkpoint
 from semsearch.encoding.turns import FairLock
-from semsearch.errors import InvalidArgumentError, SemsearchError
+from semsearch.errors import InvalidArgumentError, ProjectionError
 
 APART = ("umap", "tsne")
 """The methods projected in the child process (the slow ones that hold the lock)."""
-
-
-class ProjectionError(SemsearchError):
-    """The map's child process failed or ended before it answered."""
 
 
 def _serve(jobs: Connection) -> None:
