@@ -117,9 +117,17 @@ def test_after_search_the_results_and_what_they_mean_are_on_a_projectors_first_s
 def test_the_views_are_within_one_screen_of_the_question_with_five_results(browser, server):
     page = searched(browser, server, 1280, 800)
     try:
-        page.get_by_role("slider", name="Similarity threshold").focus()
-        for _ in range(6):  # threshold 0.4 -> 0.1: five results pass
+        slider = page.get_by_role("slider", name="Similarity threshold")
+        shown = page.locator(".st-key-threshold [data-testid=stSliderThumbValue]")
+        # Threshold 0.4 -> 0.1: five results pass. Pressed until the slider shows 0.1: on a
+        # loaded machine a press during the rerun the one before started can be lost.
+        for _ in range(30):
+            if float(shown.inner_text()) <= 0.1 + 1e-9:
+                break
+            slider.focus()
             page.keyboard.press("ArrowLeft")
+            page.wait_for_timeout(150)
+        assert float(shown.inner_text()) == pytest.approx(0.1)
         page.locator("[data-testid=stMarkdown]").filter(has_text="#5").first.wait_for()
         settle(page)
         question = page.get_by_role("textbox", name="Your question").bounding_box()
