@@ -53,11 +53,15 @@ def test_a_closed_tab_ends_the_child_and_the_next_map_starts_another(worker):
     child = worker._process
     assert child is not None
 
+    checks: list[int] = []
+
     def tab_closed() -> None:
-        raise Stopped
+        checks.append(1)
+        if len(checks) == 2:  # the first passes (its turn came); the tab closes at the next
+            raise Stopped
 
     with pytest.raises(Stopped), stoppable(tab_closed, every=0.0):
-        worker.project(vectors(1500, 32), "tsne")  # seconds of work: stopped at the first poll
+        worker.project(vectors(1500, 32), "tsne")  # seconds of work: stopped while it runs
     assert not child.is_alive()
     assert not worker.has_run("tsne")  # a new child compiles anew: the spinner says so
     assert worker.project(vectors(12), "tsne").shape == (12, 2)
@@ -75,3 +79,17 @@ def test_a_child_that_dies_gives_a_clear_error_and_is_replaced(worker):
     with pytest.raises(ProjectionError, match=ended), stoppable(killed, every=0.0):
         worker.project(vectors(1500, 32), "tsne")
     assert worker.project(vectors(12), "tsne").shape == (12, 2)
+
+
+def test_a_tab_closed_while_waiting_for_its_turn_leaves_the_child_alone(worker):
+    worker.project(vectors(12), "tsne")
+    child = worker._process
+
+    def tab_closed() -> None:
+        raise Stopped
+
+    with pytest.raises(Stopped), stoppable(tab_closed, every=0.0):
+        worker.project(vectors(12), "tsne")
+    assert worker._process is child
+    assert child.is_alive()
+    assert worker.has_run("tsne")  # still compiled: the next map needs no new child

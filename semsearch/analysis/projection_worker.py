@@ -86,6 +86,9 @@ class ProjectionWorker:
             return project_2d(vectors, method, seed)
         rows = np.asarray(vectors, dtype=np.float32)
         with self._turn:
+            # A tab closed while it waited for its turn stops here, before its job starts
+            # (stopping a job ends the child, and the next map would compile again).
+            checkpoint()
             jobs, process = self._started()
             try:
                 jobs.send((rows, method, seed))
