@@ -319,6 +319,19 @@ def test_tracebacks_are_never_sent_to_the_browser():
     assert config["client"]["showErrorDetails"] == "none"
 
 
+def test_a_session_runs_the_page_once_at_a_time():
+    """Streamlit's fast reruns start a second run beside the one a click interrupts; both
+    then change the session's widget states at once (a lost click in tests/test_browser.py,
+    "dictionary changed size during iteration" in the server's log), and a student clicking
+    fast runs several copies of the page. Reruns wait for the run's next interrupt point."""
+    from pathlib import Path
+
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
+    assert config["runner"]["fastReruns"] is False
+
+
 def test_read_file_reads_no_more_than_its_cap(tmp_path):
     from pathlib import Path
 

@@ -71,10 +71,33 @@ def streamlit_server(work: Path, **extra_env: str) -> Iterator[str]:
                 pytest.fail(f"streamlit did not start:\n{log.read_text()}")
             time.sleep(0.3)
         yield url
+    except BaseException:
+        # What the server said is the first thing to read when a browser test fails.
+        print(f"--- the server's log, last 6,000 characters:\n{log.read_text()[-6000:]}",
+              file=sys.stderr)  # fmt: skip
+        raise
     finally:
         process.terminate()
         process.wait(timeout=20)
     assert "Traceback" not in log.read_text()
+
+
+def shown(page, text: str, *, exact: bool = False, timeout: float = 60_000) -> None:
+    """Wait until ``text`` is visible; on timeout fail with what the page shows instead."""
+    appears(page, page.get_by_text(text, exact=exact), timeout)
+
+
+def appears(page, locator, timeout: float = 60_000) -> None:
+    """Wait until ``locator`` is visible; on timeout fail with what the page shows instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        locator.wait_for(timeout=timeout)
+    except PlaywrightTimeout:
+        body = page.inner_text("body")
+        pytest.fail(
+            f"{locator} not visible in {timeout / 1000:.0f} s; the page shows:\n{body[-4000:]}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +130,26 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     """Wait until the script has run and the page holds its final elements.
 
     "Vector space ready" is under the title on the lesson, in the sidebar on the workbench.
+    It is waited for first: the app may read "notRunning" before its first run has started,
+    and the text appears while the run is still drawing the rest. Then the script must be
+    idle for :data:`IDLE_FOR` ms on end, not between one run and a rerun it asked for.
     """
-    page.wait_for_selector(
-        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout
-    )
     page.wait_for_selector("text=Vector space ready", timeout=timeout)
+    page.evaluate("window.__idleSince = undefined")  # counted from now: a click's rerun may be due
+    page.wait_for_function(IDLE, arg=IDLE_FOR, polling=100, timeout=timeout)
+
+
+IDLE_FOR = 400
+IDLE = """since => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') {
+    window.__idleSince = undefined;
+    return false;
+  }
+  window.__idleSince ??= performance.now();
+  return performance.now() - window.__idleSince >= since;
+}"""
+"""Whether the script has been idle ``since`` ms on end (a page's JavaScript, for polling)."""
 
 
 def workbench(url: str) -> str:
@@ -120,6 +158,8 @@ def workbench(url: str) -> str:
 
 
 def test_search_flow_shows_the_right_line(page):
+    from playwright.sync_api import expect
+
     query = page.get_by_role("textbox", name="Your question")
     query.fill("Which fruit has a lot of vitamin C?")
     page.locator(".st-key-search button").click()
@@ -141,7 +181,7 @@ def test_search_flow_shows_the_right_line(page):
     panel = page.locator("[data-testid=stExpander]").filter(has_text="Behind the scenes")
     charts = panel.locator("[data-testid=stVegaLiteChart]")
     charts.locator("canvas, svg").first.wait_for()
-    assert charts.count() == 2
+    expect(charts).to_have_count(2)  # the second may be drawn a moment after the first
 
 
 def test_html_in_the_knowledge_base_is_shown_as_text(page):
@@ -156,7 +196,7 @@ def test_html_in_the_knowledge_base_is_shown_as_text(page):
     wait_idle(page)
     page.get_by_role("textbox", name="Your question").fill("bold stars")
     page.locator(".st-key-search button").click()
-    page.get_by_text(tricky, exact=True).wait_for(timeout=60_000)
+    shown(page, tricky, exact=True)
     assert page.locator("b:text('bold')").count() == 0
     assert page.locator("img[src=x]").count() == 0
 
@@ -253,21 +293,21 @@ def test_documents_in_answers_out_and_tomorrow_without_encoding(browser, tmp_pat
         area.press("Control+Enter")
         wait_idle(page)
         page.locator(".st-key-uploads input[type=file]").set_input_files([manual, notes])
-        page.get_by_text("manual.pdf: 2 passages").wait_for(timeout=60_000)
-        page.get_by_text("notes.md (UTF-8): 1 passage").wait_for(timeout=60_000)
+        shown(page, "manual.pdf: 2 passages")
+        shown(page, "notes.md (UTF-8): 1 passage")
 
         page.get_by_text("Saved knowledge bases").click()
         page.get_by_role("textbox", name="Name").fill("manuals")
         page.get_by_role("textbox", name="Name").press("Enter")
         wait_idle(page)
         page.locator(".st-key-save_base button").click()
-        page.get_by_text("Saved 'manuals': 3 passages").wait_for(timeout=60_000)
+        shown(page, "Saved 'manuals': 3 passages")
 
         page.get_by_role("textbox", name="Your question").fill("How do I reset the router?")
         page.locator(".st-key-search button").click()
         wait_idle(page)
         page.locator(".st-key-answer button").click()
-        page.get_by_text(reply, exact=True).wait_for(timeout=60_000)
+        shown(page, reply, exact=True)
         source = page.get_by_text("✓ [1]")
         assert "To reset the router" in source.inner_text()
         assert "manual.pdf · page 1" in source.inner_text()
@@ -279,8 +319,8 @@ def test_documents_in_answers_out_and_tomorrow_without_encoding(browser, tmp_pat
         tomorrow.get_by_text("Saved knowledge bases").click()
         wait_idle(tomorrow)
         tomorrow.locator(".st-key-open_base button").click()
-        tomorrow.get_by_text("Opened 'manuals': 3 passages").wait_for(timeout=60_000)
+        shown(tomorrow, "Opened 'manuals': 3 passages")
         tomorrow.get_by_role("textbox", name="Your question").fill("How do I reset the router?")
         tomorrow.locator(".st-key-search button").click()
-        tomorrow.get_by_text("0 lines encoded, 3 from the cache").wait_for(timeout=60_000)
+        shown(tomorrow, "0 lines encoded, 3 from the cache")
         tomorrow.close()

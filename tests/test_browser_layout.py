@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_idle, workbench
+from .test_browser import CHROMIUM, CHROMIUM_FLAGS, shown, streamlit_server, wait_idle, workbench
 
 pytestmark = [
     pytest.mark.slow,
@@ -95,7 +95,7 @@ def test_a_language_switch_keeps_the_sample_and_model_and_leaves_no_english(brow
         settle(page)
         page.get_by_text("中文").click()
         settle(page)
-        page.get_by_text("向量空间已就绪").wait_for(timeout=60_000)
+        shown(page, "向量空间已就绪")
         # The picker still holds the chosen sample, in Chinese; the model still loads.
         assert page.get_by_role("combobox", name="示例").input_value() == "客服问答(英文)"
         assert page.get_by_role("combobox", name="嵌入模型").input_value().startswith("bundled")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_idle
+from .test_browser import CHROMIUM, CHROMIUM_FLAGS, appears, shown, streamlit_server, wait_idle
 
 pytestmark = [
     pytest.mark.slow,
@@ -70,7 +70,7 @@ def searched(browser, server, width, height):
     page.goto(server)
     wait_idle(page, 180_000)  # a loaded machine takes over a minute to start the first run
     page.locator(".st-key-search button").click()
-    page.get_by_text(MEANS).wait_for(timeout=60_000)
+    shown(page, MEANS)
     settle(page)
     return page
 
@@ -107,7 +107,7 @@ def test_after_search_the_results_and_what_they_mean_are_on_a_projectors_first_s
         assert len(controls) <= 25, controls
 
         page.get_by_text("中文").click()
-        page.get_by_text(MEANS_ZH).wait_for(timeout=60_000)
+        shown(page, MEANS_ZH)
         settle(page)
         assert on_first_screen(page, page.get_by_text(MEANS_ZH))
     finally:
@@ -118,18 +118,18 @@ def test_the_views_are_within_one_screen_of_the_question_with_five_results(brows
     page = searched(browser, server, 1280, 800)
     try:
         slider = page.get_by_role("slider", name="Similarity threshold")
-        shown = page.locator(".st-key-threshold [data-testid=stSliderThumbValue]")
+        thumb = page.locator(".st-key-threshold [data-testid=stSliderThumbValue]")
         # Threshold 0.4 -> 0.1: five results pass. One press per rerun, each run let finish
         # before the next press: on a loaded machine a press during a rerun could be lost,
         # or the slider redrawn at the earlier value after it showed 0.1.
         for _ in range(12):
-            if float(shown.inner_text()) <= 0.1 + 1e-9:
+            if float(thumb.inner_text()) <= 0.1 + 1e-9:
                 break
             slider.focus()
             page.keyboard.press("ArrowLeft")
             settle(page)
-        assert float(shown.inner_text()) == pytest.approx(0.1)
-        page.locator("[data-testid=stMarkdown]").filter(has_text="#5").first.wait_for()
+        assert float(thumb.inner_text()) == pytest.approx(0.1)
+        appears(page, page.locator("[data-testid=stMarkdown]").filter(has_text="#5").first)
         settle(page)
         question = page.get_by_role("textbox", name="Your question").bounding_box()
         last_tab = page.get_by_role("tab").last.bounding_box()
@@ -171,8 +171,10 @@ def test_enter_in_the_prefilled_question_searches(browser, server):
     try:
         page.goto(server)
         wait_idle(page, 180_000)
+        # The key handler is the run's last element: Enter before it is there does nothing.
+        page.wait_for_function("window.semsearchEnterSearches === true", timeout=60_000)
         page.get_by_role("textbox", name="Your question").press("Enter")
-        page.get_by_text(MEANS).wait_for(timeout=60_000)
+        shown(page, MEANS)
         settle(page)
         assert page.get_by_text("Results for: Which fruit has a lot of vitamin C?").count() == 1
         page.locator(".st-key-sample").get_by_role("combobox").click()
@@ -183,6 +185,6 @@ def test_enter_in_the_prefilled_question_searches(browser, server):
         question = page.get_by_role("textbox", name="Your question")
         asked = question.input_value()
         question.press("Enter")
-        page.get_by_text(f"Results for: {asked}").wait_for(timeout=60_000)
+        shown(page, f"Results for: {asked}")
     finally:
         page.close()

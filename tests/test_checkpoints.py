@@ -124,3 +124,40 @@ def test_one_claim_of_many_keys_makes_one_event_and_wakes_its_waiters():
     assert waiting.theirs[0].is_set()
     registry.release(waiting.mine)
     assert len(registry) == 0
+
+
+def test_waiting_for_lines_another_session_encodes_can_be_stopped(tiny, tmp_path):
+    """A class pastes one sample: the second tab waits for the first's encode of its lines.
+    Closing the second tab (or clicking in it) must not wait for the first tab's paste."""
+    import time
+
+    _, embedder = tiny
+    from semsearch.encoding.vector_cache import text_key
+
+    lines = ["a line the other tab is encoding"]
+    owner = in_flight.PROCESS.claim([text_key(embedder, lines[0], "document", None)])
+    outcome: list[BaseException] = []
+
+    def second_tab() -> None:
+        started = time.monotonic()
+
+        def tab_closed() -> None:  # closed one second in: by then it waits on the owner
+            if time.monotonic() - started > 1.0:
+                raise Stopped
+
+        try:
+            with stoppable(tab_closed, every=0.0):
+                VectorCache(disk=DiskVectorCache(tmp_path / "cache")).embed(embedder, lines)
+        except Stopped as stopped:
+            outcome.append(stopped)
+
+    waiter = threading.Thread(target=second_tab)
+    try:
+        waiter.start()
+        waiter.join(timeout=10)
+        assert not waiter.is_alive(), "the stopped tab still waits for the other tab's encode"
+        assert len(outcome) == 1
+    finally:
+        in_flight.PROCESS.release(owner.mine)
+        waiter.join()
+    assert len(in_flight.PROCESS) == 0

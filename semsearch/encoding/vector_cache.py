@@ -75,6 +75,7 @@ def _keys(
 DISK_SHARE = 0.25
 """The share of the disk cache's cap one :class:`VectorCache` may fill with its writes."""
 _ROW_OVERHEAD = 64  # bytes of a disk row besides its vector: key, model, count, time
+_WAIT_POLL = 0.25  # seconds between checkpoints while another session encodes our lines
 
 
 class VectorCache:
@@ -205,7 +206,9 @@ class VectorCache:
             finally:
                 in_flight.PROCESS.release(claim.mine)
             for event in claim.theirs:
-                event.wait()
+                # Another session's paste may take minutes: this one can still be stopped.
+                while not event.wait(_WAIT_POLL):
+                    checkpoint()
             if missing:
                 for key, entry in self._disk_entries(full, list(missing)).items():
                     self._entries[key] = entry
