@@ -3,7 +3,9 @@
 Streamlit stops a session's run when its tab closes, but only inside one of its own calls
 (a progress bar's update, any element drawn). Work that runs long without one would run on
 to its end for nobody: splitting a large upload, or tokenising a 200,000-line paste,
-hashing its cache keys and looking them up on disk before the first batch reaches the model.
+hashing its cache keys and looking them up on disk before the first batch reaches the model,
+or waiting for another session's encode of the same lines. With one run at a time per
+session (``runner.fastReruns = false``) the same places are where a click's rerun starts.
 Such loops call :func:`checkpoint` between pieces. A caller that can be stopped installs a
 hook for its own thread with :func:`stoppable` (the page: touch the progress bar);
 ``checkpoint`` calls it at most every ``every`` seconds, and what the hook raises
