@@ -310,12 +310,17 @@ def test_an_unexpected_failure_is_a_short_message_a_log_entry_and_no_lost_text(p
     assert at.run().text_input(key="query").value == "my question"
 
 
-def test_tracebacks_are_never_sent_to_the_browser():
+def streamlit_config() -> dict:
+    """The page's Streamlit settings, ``.streamlit/config.toml``."""
     from pathlib import Path
 
     import tomllib
 
-    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
+    return tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
+
+
+def test_tracebacks_are_never_sent_to_the_browser():
+    config = streamlit_config()
     assert config["client"]["showErrorDetails"] == "none"
 
 
@@ -324,11 +329,7 @@ def test_a_session_runs_the_page_once_at_a_time():
     then change the session's widget states at once (a lost click in tests/test_browser.py,
     "dictionary changed size during iteration" in the server's log), and a student clicking
     fast runs several copies of the page. Reruns wait for the run's next interrupt point."""
-    from pathlib import Path
-
-    import tomllib
-
-    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
+    config = streamlit_config()
     assert config["runner"]["fastReruns"] is False
 
 

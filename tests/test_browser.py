@@ -152,6 +152,12 @@ IDLE = """since => {
 """Whether the script has been idle ``since`` ms on end (a page's JavaScript, for polling)."""
 
 
+def settle(page) -> None:
+    """Wait for the rerun a click started to finish (it may not have started yet)."""
+    page.wait_for_timeout(800)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+
+
 def workbench(url: str) -> str:
     """The address of the workbench page (the plain address opens the lesson)."""
     return f"{url}/?page=workbench"

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS, shown, streamlit_server, wait_idle, workbench
+from .test_browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    settle,
+    shown,
+    streamlit_server,
+    wait_idle,
+    workbench,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -44,12 +52,6 @@ def open_page(browser, server, width, height):
     page.goto(server)  # the lesson, or the workbench's address
     wait_idle(page)
     return page
-
-
-def settle(page) -> None:
-    """Wait for the rerun a click started to finish (it may not have started yet)."""
-    page.wait_for_timeout(800)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
 
 def assert_whole(locator, text: str) -> None:

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS, appears, shown, streamlit_server, wait_idle
+from .test_browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    appears,
+    settle,
+    shown,
+    streamlit_server,
+    wait_idle,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -57,12 +65,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
-
-
-def settle(page) -> None:
-    """Wait for the rerun a click started to finish (it may not have started yet)."""
-    page.wait_for_timeout(800)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
 
 def searched(browser, server, width, height):

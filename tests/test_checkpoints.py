@@ -8,6 +8,7 @@ hashing the cache keys, reading the disk cache). The hook here raises what Strea
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -17,7 +18,7 @@ from semsearch.encoding.disk_cache import DiskVectorCache
 from semsearch.encoding.embedder import Embedder
 from semsearch.encoding.engines.local import TransformerRuntime
 from semsearch.encoding.engines.tokens import TOKENIZE_CHUNK, TokenEngine
-from semsearch.encoding.vector_cache import VectorCache
+from semsearch.encoding.vector_cache import VectorCache, text_key
 
 
 class Stopped(BaseException):
@@ -91,8 +92,6 @@ def test_a_long_disk_lookup_lets_another_session_read_between_its_chunks(tiny, t
     _, embedder = tiny
     disk = DiskVectorCache(tmp_path / "cache")
     VectorCache(disk=disk).embed(embedder, ["the teacher's line"])
-    from semsearch.encoding.vector_cache import text_key
-
     theirs = [text_key(embedder, "the teacher's line", "document", None)]
     mine = [f"{n:064x}" for n in range(5_000)]  # ten chunks of keys nobody has stored
     read: list[int] = []
@@ -129,11 +128,7 @@ def test_one_claim_of_many_keys_makes_one_event_and_wakes_its_waiters():
 def test_waiting_for_lines_another_session_encodes_can_be_stopped(tiny, tmp_path):
     """A class pastes one sample: the second tab waits for the first's encode of its lines.
     Closing the second tab (or clicking in it) must not wait for the first tab's paste."""
-    import time
-
     _, embedder = tiny
-    from semsearch.encoding.vector_cache import text_key
-
     lines = ["a line the other tab is encoding"]
     owner = in_flight.PROCESS.claim([text_key(embedder, lines[0], "document", None)])
     outcome: list[BaseException] = []
